@@ -1,0 +1,21 @@
+#pragma once
+// "Did you mean …?" suggestions for misspelt names.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace regimen {
+
+/// Levenshtein distance between two byte strings.
+size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The candidate closest to `word`, when it is close enough to be a plausible typo:
+/// a case-insensitive match, or within a third of the word's length in edits.
+std::optional<std::string> closest_match(std::string_view word, std::span<const std::string_view> candidates);
+
+/// Formats candidates for a message: "a, b or c".
+std::string join_alternatives(std::span<const std::string_view> items, std::string_view last_sep = " or ");
+
+}  // namespace regimen

@@ -1,0 +1,59 @@
+#pragma once
+// Reading patient timelines (CONTRACT §1-2) from JSON or YAML text.
+//
+// A timeline is either read whole or rejected whole: the Result holds a Timeline only when no
+// error was found, and always holds every diagnostic (errors and warnings), each with the
+// place in the input: line and column, and the JSON pointer ("/assessments/3/score").
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "regimen/common/diagnostic.h"
+#include "regimen/common/source.h"
+#include "regimen/timeline/instruments.h"
+#include "regimen/timeline/timeline.h"
+
+namespace regimen {
+
+enum class InputFormat { kAuto, kJson, kYaml };
+
+/// kJson for .json/.jsonl names, kYaml for .yaml/.yml, else by the first non-blank character
+/// ('{' or '[' is JSON, anything else YAML).
+InputFormat detect_format(std::string_view file_name, std::string_view text);
+
+struct TimelineReadOptions {
+  InputFormat format = InputFormat::kAuto;
+  /// The instruments assessments are checked against (score and item ranges).
+  const InstrumentCatalog* instruments = &default_instruments();
+};
+
+/// Reads one timeline document.
+Result<Timeline> read_timeline(const SourceFile& source, const TimelineReadOptions& options = {});
+
+/// Reads a file ("-" is standard input). A file that cannot be read is an error diagnostic
+/// with code "timeline.io".
+struct LoadedTimeline {
+  SourceFile source;  ///< kept so diagnostics can show the offending line
+  Result<Timeline> result;
+};
+LoadedTimeline read_timeline_file(const std::string& path, const TimelineReadOptions& options = {});
+
+/// Reads many JSON timelines quickly, reusing its parser's buffers between calls (one per
+/// thread). Used for cohorts: each line of a JSON Lines file is one timeline.
+class JsonTimelineReader {
+ public:
+  explicit JsonTimelineReader(const InstrumentCatalog& instruments = default_instruments());
+  ~JsonTimelineReader();
+  JsonTimelineReader(const JsonTimelineReader&) = delete;
+  JsonTimelineReader& operator=(const JsonTimelineReader&) = delete;
+
+  /// `name` labels diagnostics (e.g. "cohort.jsonl:17"); positions are resolved against `text`.
+  Result<Timeline> read(std::string_view text, std::string_view name);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace regimen

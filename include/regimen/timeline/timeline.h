@@ -1,0 +1,87 @@
+#pragma once
+// The patient timeline of CONTRACT §2, as read and validated. Every array is sorted by date
+// (then time, then input order); each event keeps its index in the input array so that an
+// explanation or a warning can point back at it ("/sessions/3").
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "regimen/common/date.h"
+
+namespace regimen {
+
+enum class SessionStatus : uint8_t { kCompleted, kMissed, kCancelled };
+enum class ConditionStatus : uint8_t { kActive, kResolved };
+enum class DecisionKind : uint8_t { kStartSeries, kStartMaintenance, kEndTreatment };
+
+std::string_view to_string(SessionStatus s);
+std::string_view to_string(ConditionStatus s);
+std::string_view to_string(DecisionKind k);
+
+/// A `dose_*` field of a session, e.g. {"dose_mg_per_kg", 0.5}.
+struct Dose {
+  std::string name;
+  double value = 0;
+};
+
+struct Session {
+  Timestamp at;
+  SessionStatus status = SessionStatus::kCompleted;
+  std::string route;  ///< empty when not given
+  std::vector<Dose> doses;
+  uint32_t index = 0;  ///< position in the input's `sessions` array
+};
+
+struct ItemAnswer {
+  int item = 0;  ///< 1-based item number
+  int answer = 0;
+};
+
+struct Assessment {
+  Timestamp at;
+  std::string instrument;
+  int score = 0;
+  std::vector<ItemAnswer> items;  ///< sorted by item number
+  uint32_t index = 0;
+
+  /// The answer to item `n`, when the assessment has one.
+  [[nodiscard]] std::optional<int> item(int n) const;
+};
+
+struct Observation {
+  Timestamp at;
+  std::string code;
+  double value = 0;
+  std::string unit;  ///< empty when not given
+  uint32_t index = 0;
+};
+
+struct Condition {
+  std::string code;
+  std::optional<Timestamp> onset;
+  ConditionStatus status = ConditionStatus::kActive;
+  uint32_t index = 0;
+};
+
+struct Decision {
+  Timestamp at;
+  DecisionKind kind = DecisionKind::kStartSeries;
+  std::string by;
+  std::string note;
+  uint32_t index = 0;
+};
+
+struct Timeline {
+  std::string patient_id;
+  std::optional<Timestamp> as_of;  ///< the timeline's own evaluation date, when given
+  std::vector<Session> sessions;
+  std::vector<Assessment> assessments;
+  std::vector<Observation> observations;
+  std::vector<Condition> conditions;
+  std::vector<Decision> decisions;
+};
+
+}  // namespace regimen

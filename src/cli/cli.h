@@ -1,0 +1,37 @@
+#pragma once
+// The command line: a thin layer over the library. Each subcommand lives in its own
+// cmd_*.cc file and registers itself with add_*_command().
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "regimen/common/diagnostic.h"
+
+namespace regimen::cli {
+
+/// CONTRACT §5.
+enum ExitCode : int { kSuccess = 0, kBadInput = 1, kBadUsage = 2, kBadProtocol = 3, kInternalError = 4 };
+
+/// What main() runs once the command line has been parsed.
+using Runner = std::function<int()>;
+
+struct Terminal {
+  bool stdout_color = false;  ///< stdout is a terminal and NO_COLOR is not set
+  bool stderr_color = false;
+  bool stdout_is_tty = false;
+};
+Terminal detect_terminal();
+
+/// Writes `content` to `path` ("-" or empty: standard output). A file is written to a temporary
+/// name beside it and renamed, so a failed run never leaves a half-written file.
+/// Returns an empty string on success, else what went wrong.
+std::string write_output(const std::string& path, std::string_view content);
+
+/// Prints diagnostics to stderr for a person (with the source line when `source` is given).
+void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source, const Terminal& terminal);
+
+Runner add_summarize_command(CLI::App& app);
+
+}  // namespace regimen::cli

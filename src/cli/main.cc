@@ -1,0 +1,72 @@
+// regimen: the command-line entry point. Parses the command line, runs one subcommand, and
+// maps every outcome to CONTRACT §5's exit codes; nothing escapes as a crash.
+
+#include <cstdlib>
+#include <iostream>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli.h"
+
+namespace regimen::cli {
+namespace {
+
+// Diagnostic logs go to stderr and never carry patient data.
+void set_up_logging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("regimen");
+  logger->set_pattern("regimen: [%l] %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{
+      "regimen: an explainable, rule-based treatment-plan engine.\n"
+      "It checks clinical protocols written in YAML and evaluates patient timelines against them.",
+      "regimen"};
+  app.set_version_flag("--version", std::string("regimen ") + REGIMEN_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  std::string log_level = "warn";
+  if (const char* env = std::getenv("REGIMEN_LOG_LEVEL")) log_level = env;
+  app.add_option("--log-level", log_level, "Diagnostic logging on stderr: trace, debug, info, warn, error, off "
+                                           "(default warn, or $REGIMEN_LOG_LEVEL)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.footer(
+      "Exit codes: 0 success, 1 bad input, 2 bad command line, 3 protocol does not compile, 4 internal error.\n"
+      "Run 'regimen COMMAND --help' for a command's options.");
+
+  const Runner summarize = add_summarize_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "regimen: " << e.what() << "\nRun 'regimen --help' for usage.\n";
+    return kBadUsage;
+  }
+  set_up_logging(log_level);
+
+  if (app.got_subcommand("summarize")) return summarize();
+  return kBadUsage;
+}
+
+}  // namespace
+}  // namespace regimen::cli
+
+int main(int argc, char** argv) {
+  try {
+    return regimen::cli::run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "regimen: internal error: " << e.what()
+              << "\nThis is a bug in regimen; please report it with the command that caused it.\n";
+  } catch (...) {
+    std::cerr << "regimen: internal error\nThis is a bug in regimen; please report it with the command that caused it.\n";
+  }
+  return regimen::cli::kInternalError;
+}

@@ -1,0 +1,130 @@
+#include "regimen/common/json_writer.h"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace regimen {
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+void JsonWriter::newline() {
+  if (style_ != Style::kPretty) return;
+  out_ += '\n';
+  out_.append(has_items_.size() * 2, ' ');
+}
+
+void JsonWriter::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (has_items_.empty()) return;
+  if (has_items_.back()) out_ += ',';
+  has_items_.back() = true;
+  newline();
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  before_value();
+  out_ += '{';
+  has_items_.push_back(false);
+  return *this;
+}
+
+JsonWriter& JsonWriter::close(char bracket) {
+  const bool had_items = has_items_.back();
+  has_items_.pop_back();
+  if (had_items) newline();
+  out_ += bracket;
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() { return close('}'); }
+
+JsonWriter& JsonWriter::begin_array() {
+  before_value();
+  out_ += '[';
+  has_items_.push_back(false);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() { return close(']'); }
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+  before_value();
+  append_json_string(out_, k);
+  out_ += style_ == Style::kPretty ? ": " : ":";
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view s) {
+  before_value();
+  append_json_string(out_, s);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(int64_t n) {
+  before_value();
+  fmt::format_to(std::back_inserter(out_), "{}", n);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(uint64_t n) {
+  before_value();
+  fmt::format_to(std::back_inserter(out_), "{}", n);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(double d) {
+  if (!std::isfinite(d)) return null();
+  before_value();
+  // Integral values print without a fraction, others in the shortest round-trip form.
+  if (d == std::floor(d) && std::fabs(d) < 1e15) {
+    fmt::format_to(std::back_inserter(out_), "{}", static_cast<int64_t>(d));
+  } else {
+    fmt::format_to(std::back_inserter(out_), "{}", d);
+  }
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(bool b) {
+  before_value();
+  out_ += b ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  before_value();
+  out_ += "null";
+  return *this;
+}
+
+void JsonWriter::clear() {
+  out_.clear();
+  has_items_.clear();
+  after_key_ = false;
+}
+
+}  // namespace regimen

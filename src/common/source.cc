@@ -1,0 +1,36 @@
+#include "regimen/common/source.h"
+
+#include <algorithm>
+
+namespace regimen {
+
+SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (size_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+}
+
+SourcePos SourceFile::position_of(size_t offset) const {
+  offset = std::min(offset, text_.size());
+  const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const size_t line_index = static_cast<size_t>(it - line_starts_.begin()) - 1;
+  const size_t start = line_starts_[line_index];
+  const auto column = count_code_points(std::string_view(text_).substr(start, offset - start)) + 1;
+  return SourcePos{static_cast<uint32_t>(line_index + 1), static_cast<uint32_t>(column)};
+}
+
+std::string_view SourceFile::line_text(uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  const size_t start = line_starts_[line - 1];
+  size_t end = line < line_starts_.size() ? line_starts_[line] - 1 : text_.size();
+  if (end > start && text_[end - 1] == '\r') --end;
+  return std::string_view(text_).substr(start, end - start);
+}
+
+size_t count_code_points(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+}  // namespace regimen

@@ -1,0 +1,17 @@
+#pragma once
+// Finding the line and column of a JSON pointer in a document, for diagnostics.
+// Only used on the error path: the fast reader does not keep positions.
+
+#include <optional>
+#include <string_view>
+#include <yaml-cpp/yaml.h>
+
+#include "regimen/common/source.h"
+
+namespace regimen::load {
+
+std::optional<SourcePos> locate_json_pointer(std::string_view json, std::string_view pointer,
+                                             const SourceFile& source);
+std::optional<SourcePos> locate_yaml_pointer(const YAML::Node& root, std::string_view pointer);
+
+}  // namespace regimen::load

@@ -1,0 +1,42 @@
+#include <catch2/catch.hpp>
+
+#include "regimen/common/diagnostic.h"
+#include "regimen/common/suggest.h"
+
+using namespace regimen;
+
+TEST_CASE("a diagnostic renders like a compiler error, with the line and a caret", "[diagnostic]") {
+  const SourceFile src("rules/x.yaml", "id: x\n  when: phq9.baselin - phq9.latest >= 5\n");
+  Diagnostic d{Severity::kError, "check.unknown_name", "rules/x.yaml", {2, 9}, 12, "",
+               "unknown fact 'phq9.baselin' (did you mean 'phq9.baseline'?)"};
+  CHECK(render_text(d, &src) ==
+        "rules/x.yaml:2:9: error: unknown fact 'phq9.baselin' (did you mean 'phq9.baseline'?)\n"
+        "  when: phq9.baselin - phq9.latest >= 5\n"
+        "        ^~~~~~~~~~~~\n");  // 12 characters underlined
+}
+
+TEST_CASE("the caret counts characters, not bytes", "[diagnostic]") {
+  const SourceFile src("t.json", "{\"note\": \"é\", \"x\": 1}\n");
+  CHECK(src.position_of(src.text().find("\"x\"")) == SourcePos{1, 15});
+}
+
+TEST_CASE("a diagnostic without a position names only the file", "[diagnostic]") {
+  Diagnostic d{Severity::kWarning, "timeline.unknown_field", "t.json", {}, 1, "/foo", "unknown field 'foo' is ignored"};
+  CHECK(render_text(d, nullptr) == "t.json: warning: unknown field 'foo' is ignored (at /foo)\n");
+}
+
+TEST_CASE("diagnostics render as the contract's JSON", "[diagnostic]") {
+  Diagnostics ds;
+  ds.add({Severity::kError, "timeline.out_of_range", "t.json", {3, 12}, 1, "/assessments/0/score", "PHQ-9 score 28 is outside its range 0-27"});
+  CHECK(render_json(ds) ==
+        R"({"errors":[{"file":"t.json","line":3,"column":12,"severity":"error","code":"timeline.out_of_range",)"
+        R"("message":"PHQ-9 score 28 is outside its range 0-27","pointer":"/assessments/0/score"}]})"
+        "\n");
+}
+
+TEST_CASE("did-you-mean suggests plausible typos only", "[diagnostic]") {
+  const std::string_view names[] = {"sessions", "assessments", "observations"};
+  CHECK(closest_match("sesions", names) == "sessions");
+  CHECK(closest_match("Assessments", names) == "assessments");
+  CHECK_FALSE(closest_match("weather", names));
+}

@@ -1,0 +1,91 @@
+// The YAML timeline reader: the same structure as JSON, positions from the YAML marks.
+
+#include <catch2/catch.hpp>
+
+#include "timeline_test_support.h"
+
+using namespace regimen;
+using regimen::testing::at;
+using regimen::testing::find;
+using regimen::testing::read_yaml;
+
+TEST_CASE("a YAML timeline is read like its JSON twin", "[timeline][yaml]") {
+  const auto r = read_yaml(R"(patient:
+  id: p-0001
+as_of: 2026-01-26
+sessions:
+  - date: 2026-01-07
+    status: missed
+  - {date: 2026-01-05, route: iv, dose_mg_per_kg: 0.5}
+assessments:
+  - date: 2026-01-05T09:00
+    instrument: phq9
+    score: 22
+    items: {9: 0, "1": 3}
+observations:
+  - {date: 2026-01-05, code: bp_systolic, value: 128, unit: mmHg}
+conditions:
+  - {code: bipolar_disorder, onset: 2025-11-02}
+decisions:
+  - {date: 2026-02-20, kind: start_maintenance, by: dr-lee, note: early response}
+)");
+  REQUIRE(r.ok());
+  CHECK(r.diagnostics.empty());
+  const Timeline& t = *r.value;
+  CHECK(t.patient_id == "p-0001");
+  CHECK(t.as_of->date.to_string() == "2026-01-26");
+  CHECK(t.sessions[0].at.date.to_string() == "2026-01-05");
+  CHECK(t.sessions[0].doses[0].value == 0.5);
+  CHECK(t.sessions[1].status == SessionStatus::kMissed);
+  CHECK(t.assessments[0].item(9) == 0);
+  CHECK(t.assessments[0].item(1) == 3);
+  CHECK(t.observations[0].value == 128);
+  CHECK(t.conditions[0].status == ConditionStatus::kActive);
+  CHECK(t.decisions[0].note == "early response");
+}
+
+TEST_CASE("an indentation error is a syntax error at its line", "[timeline][yaml][bad]") {
+  const auto r = read_yaml("patient:\n  id: p-1\n sessions:\n  - date: 2026-01-05\n");
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].code == "timeline.syntax");
+  CHECK(r.diagnostics[0].pos.line == 3);
+  CHECK(r.diagnostics[0].message.starts_with("invalid YAML:"));
+}
+
+TEST_CASE("YAML errors carry line and column from the marks", "[timeline][yaml][bad]") {
+  const auto r = read_yaml("patient:\n  id: p-1\nassessments:\n  - date: 2026-01-05\n    instrument: phq9\n    score: 28\n");
+  REQUIRE_FALSE(r.ok());
+  const Diagnostic* d = find(r, "timeline.out_of_range");
+  REQUIRE(d);
+  CHECK(at(d->pos) == "6:12");
+  CHECK(d->pointer == "/assessments/0/score");
+}
+
+TEST_CASE("a quoted number is a string in YAML, as in JSON", "[timeline][yaml][bad]") {
+  const auto r = read_yaml("patient: {id: p-1}\nassessments:\n  - {date: 2026-01-05, instrument: phq9, score: \"12\"}\n");
+  CHECK(find(r, "timeline.wrong_type"));
+}
+
+TEST_CASE("a bare number as patient id is not a string", "[timeline][yaml][bad]") {
+  CHECK(find(read_yaml("patient: {id: 17}\n"), "timeline.wrong_type"));
+  CHECK(read_yaml("patient: {id: \"17\"}\n").ok());
+}
+
+TEST_CASE("an empty YAML document is an error", "[timeline][yaml][bad]") {
+  CHECK(find(read_yaml(""), "timeline.empty"));
+  CHECK(find(read_yaml("# only a comment\n"), "timeline.empty"));
+}
+
+TEST_CASE("a YAML list where the timeline object belongs is a type error", "[timeline][yaml][bad]") {
+  const auto r = read_yaml("- patient: {id: p-1}\n");
+  REQUIRE(find(r, "timeline.wrong_type"));
+  CHECK(at(find(r, "timeline.wrong_type")->pos) == "1:1");
+}
+
+TEST_CASE("warnings found after reading get positions from the pointer", "[timeline][yaml][warn]") {
+  const auto r = read_yaml("patient: {id: p-1}\nsessions:\n  - date: 2026-01-05\n  - date: 2026-01-05\n");
+  REQUIRE(r.ok());
+  REQUIRE(find(r, "timeline.same_day_sessions"));
+  CHECK(find(r, "timeline.same_day_sessions")->pos.line == 4);
+}
