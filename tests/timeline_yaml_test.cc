@@ -89,3 +89,19 @@ TEST_CASE("warnings found after reading get positions from the pointer", "[timel
   REQUIRE(find(r, "timeline.same_day_sessions"));
   CHECK(find(r, "timeline.same_day_sessions")->pos.line == 4);
 }
+
+TEST_CASE("YAML plain scalars follow the core schema", "[timeline][yaml]") {
+  const auto r = read_yaml(
+      "patient: {id: p-1}\nobservations:\n"
+      "  - {date: 2026-01-05, code: a, value: 1.5}\n"
+      "  - {date: 2026-01-05, code: b, value: -.5}\n"
+      "  - {date: 2026-01-05, code: c, value: 2e3}\n"
+      "  - {date: 2026-01-05, code: d, value: +7}\n");
+  REQUIRE(r.ok());
+  CHECK(r.value->observations[0].value == 1.5);
+  CHECK(r.value->observations[1].value == -0.5);
+  CHECK(r.value->observations[2].value == 2000);
+  CHECK(r.value->observations[3].value == 7);
+  CHECK(find(read_yaml("patient: {id: p-1}\nobservations:\n  - {date: 2026-01-05, code: a, value: 1.5.2}\n"),
+             "timeline.wrong_type"));
+}

@@ -137,6 +137,8 @@ int run(const Options& o) {
     else out += (out.empty() ? "" : "\n") + to_text(s);
   }
   if (json) out = w.end_array().take() + "\n";
+  const bool to_file = !o.output.empty() && o.output != "-";
+  if (bad && to_file) return kBadInput;  // CONTRACT §6: no output file unless the run succeeded
   if (const std::string problem = write_output(o.output, out); !problem.empty()) {
     std::cerr << "regimen: " << problem << "\n";
     return kBadInput;

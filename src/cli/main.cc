@@ -25,8 +25,7 @@ int run(int argc, char** argv) {
       "It checks clinical protocols written in YAML and evaluates patient timelines against them.",
       "regimen"};
   app.set_version_flag("--version", std::string("regimen ") + REGIMEN_VERSION);
-  app.require_subcommand(1);
-  app.fallthrough();
+  app.require_subcommand(0, 1);
   std::string log_level = "warn";
   if (const char* env = std::getenv("REGIMEN_LOG_LEVEL")) log_level = env;
   app.add_option("--log-level", log_level, "Diagnostic logging on stderr: trace, debug, info, warn, error, off "
@@ -53,6 +52,7 @@ int run(int argc, char** argv) {
   set_up_logging(log_level);
 
   if (app.got_subcommand("summarize")) return summarize();
+  std::cerr << "regimen: no command given\nRun 'regimen --help' for usage.\n";
   return kBadUsage;
 }
 

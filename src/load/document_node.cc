@@ -1,6 +1,5 @@
 #include "document_node.h"
 
-#include <regex>
 
 namespace regimen::load {
 
@@ -25,6 +24,31 @@ bool is_plain_integer(std::string_view s) {
     if (s[i] < '0' || s[i] > '9') return false;
   return true;
 }
+
+// [-+]? ( \.[0-9]+ | [0-9]+ ( \.[0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+bool is_plain_float(std::string_view s) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  const size_t whole = digits();
+  size_t fraction = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    fraction = digits();
+  }
+  if (whole == 0 && fraction == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == s.size();
+}
+
 }  // namespace
 
 NodeKind YamlNode::scalar_kind() const {
@@ -34,8 +58,7 @@ NodeKind YamlNode::scalar_kind() const {
   if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE")
     return NodeKind::kBool;
   if (is_plain_integer(s)) return NodeKind::kInteger;
-  static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  if (std::regex_match(s, kFloat)) return NodeKind::kNumber;
+  if (is_plain_float(s)) return NodeKind::kNumber;
   return NodeKind::kString;
 }
 

@@ -1,5 +1,6 @@
 #include "locate.h"
 
+#include <cctype>
 #include <charconv>
 #include <simdjson.h>
 #include <string>
@@ -32,8 +33,22 @@ std::vector<std::string> split_pointer(std::string_view pointer) {
 
 }  // namespace
 
+// From a member's value back over `"name" :` to the opening quote of its name.
+size_t key_before_value(std::string_view json, size_t value) {
+  size_t i = value;
+  auto skip_space = [&] { while (i > 0 && std::isspace(static_cast<unsigned char>(json[i - 1]))) --i; };
+  skip_space();
+  if (i == 0 || json[i - 1] != ':') return value;
+  --i;
+  skip_space();
+  if (i == 0 || json[i - 1] != '"') return value;
+  --i;  // the closing quote
+  while (i > 0 && !(json[i - 1] == '"' && (i < 2 || json[i - 2] != '\\'))) --i;
+  return i > 0 ? i - 1 : value;
+}
+
 std::optional<SourcePos> locate_json_pointer(std::string_view json, std::string_view pointer,
-                                             const SourceFile& source) {
+                                             const SourceFile& source, Target target) {
   const simdjson::padded_string padded(json);
   simdjson::ondemand::parser parser;
   simdjson::ondemand::document doc;
@@ -47,19 +62,22 @@ std::optional<SourcePos> locate_json_pointer(std::string_view json, std::string_
     if (doc.at_pointer(p).get(v)) return std::nullopt;
     token = v.raw_json_token();
   }
-  return source.position_of(static_cast<size_t>(token.data() - padded.data()));
+  const auto offset = static_cast<size_t>(token.data() - padded.data());
+  return source.position_of(target == Target::kKey ? key_before_value(json, offset) : offset);
 }
 
-std::optional<SourcePos> locate_yaml_pointer(const YAML::Node& root, std::string_view pointer) {
+std::optional<SourcePos> locate_yaml_pointer(const YAML::Node& root, std::string_view pointer, Target target) {
   // yaml-cpp's Node::operator= writes through to the node it refers to; reset() rebinds.
   YAML::Node node;
   node.reset(root);
+  YAML::Mark key_mark;  // of the last map key followed
   for (const std::string& part : split_pointer(pointer)) {
     if (node.IsMap()) {
       YAML::Node next;
       for (auto it = node.begin(); it != node.end(); ++it)
         if (it->first.Scalar() == part) {
           next.reset(it->second);
+          key_mark = it->first.Mark();
           break;
         }
       if (!next) return std::nullopt;
@@ -73,7 +91,7 @@ std::optional<SourcePos> locate_yaml_pointer(const YAML::Node& root, std::string
       return std::nullopt;
     }
   }
-  const YAML::Mark m = node.Mark();
+  const YAML::Mark m = target == Target::kKey && key_mark.line >= 0 ? key_mark : node.Mark();
   if (m.line < 0) return std::nullopt;
   return SourcePos{static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
 }

@@ -10,8 +10,12 @@
 
 namespace regimen::load {
 
+/// The value a pointer names, or the name of the field holding it.
+enum class Target { kValue, kKey };
+
 std::optional<SourcePos> locate_json_pointer(std::string_view json, std::string_view pointer,
-                                             const SourceFile& source);
-std::optional<SourcePos> locate_yaml_pointer(const YAML::Node& root, std::string_view pointer);
+                                             const SourceFile& source, Target target = Target::kValue);
+std::optional<SourcePos> locate_yaml_pointer(const YAML::Node& root, std::string_view pointer,
+                                             Target target = Target::kValue);
 
 }  // namespace regimen::load

@@ -45,7 +45,12 @@ Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, si
     (void)parsed;
     d.message = fmt::format("invalid JSON: {}", simdjson::error_message(code));
   } catch (const nlohmann::json::parse_error& e) {
-    d.pos = source.position_of(start_of_token(text, e.byte == 0 ? 0 : e.byte - 1));
+    const size_t offset = e.byte == 0 ? 0 : e.byte - 1;
+    d.pos = source.position_of(start_of_token(text, offset));
+    if (offset >= text.find_last_not_of(" \t\r\n")) {
+      d.message = "invalid JSON: the text ends before the timeline is complete (is the file truncated?)";
+      return d;
+    }
     std::string_view what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error while parsing …"
     if (auto colon = what.find(": ", what.find("column")); colon != std::string_view::npos)
@@ -55,19 +60,26 @@ Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, si
   return d;
 }
 
-// Positions for diagnostics that only know their JSON pointer.
+// A diagnostic about a field's name (unknown, given twice) points at the name, not the value.
+bool is_about_key(const Diagnostic& d) {
+  return d.code == "timeline.unknown_field" || d.code == "timeline.duplicate_field";
+}
+
+// Positions for diagnostics that only know their JSON pointer, then position order.
 void resolve_positions(Diagnostics& diagnostics, const SourceFile& source, InputFormat format,
                        const YAML::Node* yaml_root) {
   Diagnostics resolved;
   for (Diagnostic d : diagnostics) {
-    if (!d.pos.known() && !d.pointer.empty()) {
+    if (!d.pointer.empty() && (!d.pos.known() || is_about_key(d))) {
+      const auto target = is_about_key(d) ? load::Target::kKey : load::Target::kValue;
       const std::optional<SourcePos> pos = format == InputFormat::kJson
-                                               ? load::locate_json_pointer(source.text(), d.pointer, source)
-                                               : load::locate_yaml_pointer(*yaml_root, d.pointer);
+                                               ? load::locate_json_pointer(source.text(), d.pointer, source, target)
+                                               : load::locate_yaml_pointer(*yaml_root, d.pointer, target);
       if (pos) d.pos = *pos;
     }
     resolved.add(std::move(d));
   }
+  resolved.sort_by_position();
   diagnostics = std::move(resolved);
 }
 

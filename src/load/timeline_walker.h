@@ -263,9 +263,10 @@ class TimelineWalker {
     std::optional<int64_t> score;
     std::optional<Node> items_node;
     std::optional<Node> score_copy;
+    std::optional<Node> instrument_node;
     members(v, [&](std::string_view key, const Node& f) {
       if (key == "date") at = date(f, "date");
-      else if (key == "instrument") instrument = nonempty_string(f, "instrument");
+      else if (key == "instrument") instrument = nonempty_string(f, "instrument"), instrument_node = f;
       else if (key == "score") score = integer(f, "score"), score_copy = f;
       else if (key == "items") items_node = f;
       else unknown_field(f, key, kAssessmentFields);
@@ -283,7 +284,7 @@ class TimelineWalker {
                                     *instrument);
       if (auto m = closest_match(*instrument, names)) msg += fmt::format(" (did you mean '{}'?)", *m);
       Scope scope(path_, "instrument");
-      report(v, Severity::kWarning, "timeline.undeclared_instrument", std::move(msg));
+      report(*instrument_node, Severity::kWarning, "timeline.undeclared_instrument", std::move(msg));
     }
     if (score && spec && (*score < spec->min_score || *score > spec->max_score)) {
       Scope scope(path_, "score");
