@@ -4,10 +4,12 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "regimen/common/diagnostic.h"
+#include "regimen/compile/plan.h"
 
 namespace regimen::cli {
 
@@ -32,6 +34,19 @@ std::string write_output(const std::string& path, std::string_view content);
 /// Prints diagnostics to stderr for a person (with the source line when `source` is given).
 void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source, const Terminal& terminal);
 
+/// The whole text of a file, or nothing when it cannot be read.
+std::optional<std::string> read_text_file(const std::string& path);
+
+/// The protocol named by -p (a file), or the built-in default when the option is empty,
+/// compiled; with the source kept for diagnostics.
+struct LoadedProtocol {
+  SourceFile source;
+  Result<Plan> plan;
+};
+LoadedProtocol load_protocol_option(const std::string& path);
+
 Runner add_summarize_command(CLI::App& app);
+Runner add_check_command(CLI::App& app);
+Runner add_graph_command(CLI::App& app);
 
 }  // namespace regimen::cli

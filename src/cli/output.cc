@@ -3,9 +3,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <unistd.h>
 
 #include "cli.h"
+#include "regimen/compile/compiler.h"
 
 namespace regimen::cli {
 
@@ -47,6 +49,29 @@ std::string write_output(const std::string& path, std::string_view content) {
     return "cannot write " + path + ": " + ec.message();
   }
   return "";
+}
+
+std::optional<std::string> read_text_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+LoadedProtocol load_protocol_option(const std::string& path) {
+  LoadedProtocol out;
+  if (path.empty()) {
+    out.source = default_protocol_source();
+  } else if (auto text = read_text_file(path)) {
+    out.source = SourceFile(path, std::move(*text));
+  } else {
+    out.source = SourceFile(path, "");
+    out.plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file"});
+    return out;
+  }
+  out.plan = build_plan(out.source);
+  return out;
 }
 
 void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source, const Terminal& terminal) {

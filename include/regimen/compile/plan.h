@@ -1,0 +1,176 @@
+#pragma once
+// The compiled protocol: what the evaluator runs. Every name is resolved to an index, every
+// expression is a flat array of nodes, and every part keeps its place in the protocol file for
+// traces. Immutable once built; one Plan can be shared by many threads.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "regimen/check/builtins.h"
+#include "regimen/common/source.h"
+#include "regimen/protocol/types.h"
+#include "regimen/timeline/instruments.h"
+
+namespace regimen {
+
+enum class Op : uint8_t {
+  kConst,   ///< constants[index]
+  kParam,   ///< parameter values[index]
+  kFact,    ///< fact index
+  kState,   ///< state variable index
+  kToday,
+  kEvent,
+  kField,   ///< args[0].<field>
+  kCall,    ///< builtin `fn` over args (an instrument argument is kConst with the instrument's index)
+  kNeg, kNot,
+  kAdd, kSub, kMul, kDiv,
+  kLt, kLe, kGt, kGe, kEq, kNe, kIn,
+  kAnd, kOr,
+  kIf,
+  kList,
+};
+
+enum class Field : uint8_t { kNone, kDate, kRoute, kDose, kScore, kInstrument, kValue, kUnit, kCode, kKind, kBy, kNote };
+
+struct PlanNode {
+  Op op = Op::kConst;
+  Type type = Type::kError;        ///< the checked static type
+  Builtin fn = Builtin::kMin;      ///< for kCall
+  Field field = Field::kNone;      ///< for kField
+  uint16_t arg_count = 0;
+  uint32_t first_arg = 0;          ///< args are Plan::args[first_arg .. first_arg + arg_count)
+  int32_t index = -1;              ///< constant / parameter / fact / state / instrument / string index
+  SourcePos pos;
+};
+
+/// A constant of the protocol: numbers, durations, strings and lists as written.
+struct Constant {
+  Type type = Type::kError;
+  bool known = true;
+  bool bool_value = false;
+  int64_t int_value = 0;  ///< int, days, date (days since 1970-01-01), instrument index
+  double number_value = 0;
+  std::string string_value;
+  std::vector<std::string> list_value;
+};
+
+/// One expression: its root node, and the text the author wrote (for traces).
+struct CompiledExpr {
+  uint32_t root = 0;
+  std::string text;
+  SourcePos pos;
+};
+
+struct CompiledTemplate {
+  struct Part {
+    std::string text;
+    std::optional<CompiledExpr> expr;
+  };
+  std::vector<Part> parts;
+  std::string text;
+};
+
+enum class EventKind : uint8_t { kSession, kMissedSession, kAssessment, kObservation, kDecision };
+enum class Action : uint8_t { kScheduleSession, kCollectAssessment, kReview, kReassess, kSafetyAlert, kHold };
+enum class Priority : uint8_t { kRoutine, kSoon, kUrgent, kEmergency };
+
+std::string_view to_string(Action a);
+std::string_view to_string(Priority p);
+std::string_view to_string(EventKind k);
+
+struct Plan {
+  // Identity
+  std::string file;  ///< the protocol's file name, for `file:line:col` in traces
+  std::string id, version, title, description;
+
+  struct Source {
+    std::string id, title, url, note, certainty;
+  };
+  struct Parameter {
+    std::string name;
+    Type type = Type::kError;
+    std::optional<Constant> default_value;  ///< absent: unknown until set
+    std::optional<double> min, max;
+    std::string unit, description;
+    std::vector<uint32_t> cites;
+    SourcePos pos;
+  };
+  struct Fact {
+    std::string name;
+    CompiledExpr value;
+    std::string description, when_unknown;
+    SourcePos pos;
+  };
+  struct StateVar {
+    std::string name;
+    Type type = Type::kError;
+    std::optional<CompiledExpr> initial;
+    SourcePos pos;
+  };
+  struct Phase {
+    std::string name, description;
+    bool start = false, terminal = false;
+    SourcePos pos;
+  };
+  struct Assignment {
+    uint32_t state = 0;
+    CompiledExpr value;
+  };
+  struct Transition {
+    std::string id;
+    std::vector<bool> from;       ///< per phase
+    EventKind on = EventKind::kSession;
+    int32_t detail = -1;          ///< instrument index for assessments, DecisionKind for decisions
+    std::string observation_code; ///< for observation:<code>
+    int32_t to = -1;              ///< -1: stay in the phase
+    std::optional<CompiledExpr> when;
+    std::vector<Assignment> set;
+    std::optional<CompiledTemplate> warn;
+    std::vector<uint32_t> cites;
+    std::string description;
+    SourcePos pos;
+  };
+  struct Window {
+    CompiledExpr earliest, latest;
+  };
+  struct Rule {
+    std::string id;
+    std::vector<bool> phases;     ///< per phase
+    std::optional<CompiledExpr> when;
+    std::optional<Action> action;
+    Priority priority = Priority::kRoutine;
+    std::optional<Window> window;
+    std::vector<uint32_t> flags;  ///< indices into flag_names
+    std::optional<uint32_t> overdue_flag;
+    std::vector<uint32_t> instruments;
+    std::vector<std::string> checklist;
+    std::optional<CompiledTemplate> summary;
+    std::vector<uint32_t> cites;
+    std::string description;
+    SourcePos pos;
+  };
+
+  std::vector<Source> sources;
+  InstrumentCatalog instruments;
+  std::vector<Parameter> parameters;
+  std::vector<Fact> facts;
+  std::vector<uint32_t> fact_order;  ///< dependencies first
+  std::vector<StateVar> state;
+  std::vector<Phase> phases;
+  uint32_t start_phase = 0;
+  std::vector<Transition> transitions;
+  std::vector<Rule> rules;
+  std::vector<std::string> flag_names;  ///< sorted, so flag indices order flags by name
+
+  // Expression storage
+  std::vector<PlanNode> nodes;
+  std::vector<uint32_t> args;
+  std::vector<Constant> constants;
+
+  /// `file:line:col` of a position, as traces print it.
+  [[nodiscard]] std::string where(SourcePos pos) const;
+};
+
+}  // namespace regimen

@@ -1,0 +1,389 @@
+// The checker's driver: runs the passes listed in checker.h over a loaded protocol.
+
+#include "regimen/check/checker.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+
+#include "expr_checker.h"
+#include "graphs.h"
+#include "regimen/common/suggest.h"
+
+namespace regimen {
+namespace {
+
+constexpr std::string_view kActions[] = {"schedule_session", "collect_assessment", "review",
+                                         "reassess",         "safety_alert",       "hold"};
+constexpr std::string_view kPriorities[] = {"routine", "soon", "urgent", "emergency"};
+constexpr std::string_view kEventKinds[] = {"session", "missed_session", "assessment", "observation", "decision"};
+constexpr std::string_view kDecisionKinds[] = {"start_series", "start_maintenance", "end_treatment"};
+
+bool is_identifier(std::string_view s, bool dotted) {
+  if (s.empty()) return false;
+  bool start = true;
+  for (char c : s) {
+    if (dotted && c == '.') {
+      if (start) return false;
+      start = true;
+      continue;
+    }
+    if (start && !(std::isalpha(static_cast<unsigned char>(c)) || c == '_')) return false;
+    if (!start && !(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+    start = false;
+  }
+  return !start;
+}
+
+bool is_semver(std::string_view v) {
+  int parts = 0;
+  size_t i = 0;
+  while (parts < 3) {
+    const size_t start = i;
+    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+    if (i == start || (i - start > 1 && v[start] == '0')) return false;
+    ++parts;
+    if (parts < 3) {
+      if (i >= v.size() || v[i] != '.') return false;
+      ++i;
+    }
+  }
+  return i == v.size() || v[i] == '-' || v[i] == '+';  // pre-release / build metadata allowed
+}
+
+class Checker {
+ public:
+  explicit Checker(ast::Protocol& p, Diagnostics& d) : p_(p), d_(d), exprs_(p, d) {}
+
+  CheckedProtocol run() {
+    CheckedProtocol out;
+    declarations();
+    facts(out);
+    state();
+    const auto start = phases();
+    transitions();
+    rules();
+    out.start_phase = start.value_or(0);
+    return out;
+  }
+
+ private:
+  void error(SourcePos at, std::string code, std::string message, size_t width = 1) {
+    d_.add(Diagnostic{Severity::kError, std::move(code), p_.file, at, static_cast<uint32_t>(std::max<size_t>(width, 1)),
+                      "", std::move(message)});
+  }
+  void warning(SourcePos at, std::string code, std::string message, size_t width = 1) {
+    d_.add(Diagnostic{Severity::kWarning, std::move(code), p_.file, at, static_cast<uint32_t>(std::max<size_t>(width, 1)),
+                      "", std::move(message)});
+  }
+
+  /// Reports a name that is not one of `known`, with a suggestion; true when it is known.
+  bool one_of(const ast::Name& n, std::span<const std::string_view> known, std::string code, std::string_view what) {
+    if (std::find(known.begin(), known.end(), n.value) != known.end()) return true;
+    std::string msg = fmt::format("unknown {} '{}'", what, n.value);
+    if (auto s = closest_match(n.value, known)) msg += fmt::format(" (did you mean '{}'?)", *s);
+    else msg += fmt::format("; expected one of: {}", join_alternatives(known, ", "));
+    error(n.pos, std::move(code), std::move(msg), n.value.size());
+    return false;
+  }
+
+  template <class T, class GetName>
+  void unique(const std::vector<T>& items, GetName name_of, std::string_view what) {
+    std::map<std::string, SourcePos> seen;
+    for (const T& item : items) {
+      const ast::Name& n = name_of(item);
+      if (n.value.empty()) continue;
+      auto [it, fresh] = seen.emplace(n.value, n.pos);
+      if (!fresh)
+        error(n.pos, "check.duplicate_id",
+              fmt::format("{} '{}' is declared twice (first at line {})", what, n.value, it->second.line), n.value.size());
+    }
+  }
+
+  void cites(const std::vector<ast::Name>& names) {
+    std::vector<std::string_view> ids;
+    for (const ast::Source& s : p_.sources) ids.push_back(s.id.value);
+    for (const ast::Name& n : names) one_of(n, ids, "check.unknown_source", "source");
+  }
+
+  // ---- declarations ----
+  void declarations() {
+    if (!p_.id.value.empty() && !is_identifier(p_.id.value, true))
+      error(p_.id.pos, "check.bad_id", fmt::format("protocol id '{}' must be letters, digits, '-', '_' and '.'", p_.id.value),
+            p_.id.value.size());
+    if (!p_.version.value.empty() && !is_semver(p_.version.value))
+      error(p_.version.pos, "check.bad_version",
+            fmt::format("version '{}' is not a semantic version like 1.0.0", p_.version.value), p_.version.value.size());
+
+    unique(p_.sources, [](const ast::Source& s) -> const ast::Name& { return s.id; }, "source");
+    unique(p_.instruments, [](const ast::Instrument& s) -> const ast::Name& { return s.name; }, "instrument");
+    unique(p_.parameters, [](const ast::Parameter& s) -> const ast::Name& { return s.name; }, "parameter");
+    unique(p_.phases, [](const ast::Phase& s) -> const ast::Name& { return s.name; }, "phase");
+    unique(p_.transitions, [](const ast::Transition& s) -> const ast::Name& { return s.id; }, "transition");
+    unique(p_.rules, [](const ast::Rule& s) -> const ast::Name& { return s.id; }, "rule");
+    // Facts and state variables share one namespace.
+    std::vector<ast::Name> names;
+    for (const ast::Fact& f : p_.facts) names.push_back(f.name);
+    for (const ast::StateVar& s : p_.state) names.push_back(s.name);
+    unique(names, [](const ast::Name& n) -> const ast::Name& { return n; }, "fact or state variable");
+
+    for (const ast::Name& n : names) {
+      if (!is_identifier(n.value, true))
+        error(n.pos, "check.bad_name", fmt::format("'{}' is not a valid name: use letters, digits, '_' and dots", n.value), n.value.size());
+      else if (n.value == "today" || n.value == "event" || n.value.starts_with("params.") || n.value.starts_with("today.") ||
+               n.value.starts_with("event."))
+        error(n.pos, "check.reserved_name", fmt::format("'{}' is reserved by the language", n.value), n.value.size());
+    }
+
+    for (const ast::Instrument& i : p_.instruments) {
+      if (i.min_score > i.max_score)
+        error(i.pos, "check.bad_range", fmt::format("instrument '{}' has range [{}, {}]: the lowest is above the highest",
+                                                    i.name.value, i.min_score, i.max_score));
+      if (i.items < 0 || i.item_min > i.item_max)
+        error(i.pos, "check.bad_range", fmt::format("instrument '{}' has a bad item count or item range", i.name.value));
+      cites(i.cites);
+    }
+    for (const ast::Parameter& prm : p_.parameters) parameter(prm);
+  }
+
+  static double numeric(const ast::Literal& l) {
+    return l.type == Type::kNumber ? l.number_value : static_cast<double>(l.int_value);
+  }
+
+  void parameter(const ast::Parameter& prm) {
+    cites(prm.cites);
+    if (prm.type == Type::kError) return;
+    const bool ordered = prm.type == Type::kInt || prm.type == Type::kNumber || prm.type == Type::kDuration;
+    if ((prm.min || prm.max) && !ordered) {
+      error(prm.pos, "check.bad_range", fmt::format("parameter '{}' is a {}: only numbers and days have a range",
+                                                    prm.name.value, to_string(prm.type)));
+      return;
+    }
+    if (prm.min && prm.max && numeric(*prm.min) > numeric(*prm.max))
+      error(prm.min->pos, "check.bad_range", fmt::format("the range of '{}' runs from {} down to {}", prm.name.value,
+                                                         numeric(*prm.min), numeric(*prm.max)));
+    if (prm.default_value && ordered) {
+      const double v = numeric(*prm.default_value);
+      const bool below = prm.min && v < numeric(*prm.min), above = prm.max && v > numeric(*prm.max);
+      if (below || above)
+        error(prm.default_value->pos, "check.default_out_of_range",
+              fmt::format("the default {} of '{}' is outside its range [{}, {}]", v, prm.name.value,
+                          prm.min ? fmt::format("{}", numeric(*prm.min)) : "…",
+                          prm.max ? fmt::format("{}", numeric(*prm.max)) : "…"));
+    }
+  }
+
+  // ---- facts: dependency order first, so each fact is checked after the facts it reads ----
+  void facts(CheckedProtocol& out) {
+    const auto refs = check::fact_references(p_);
+    check::FactOrder order = check::order_facts(refs);
+    for (const auto& cycle : order.cycles) {
+      std::string path;
+      for (uint32_t f : cycle) path += p_.facts[f].name.value + " → ";
+      path += p_.facts[cycle.front()].name.value;
+      const ast::Fact& first = p_.facts[cycle.front()];
+      error(first.name.pos, "check.fact_cycle",
+            fmt::format("facts depend on each other in a cycle: {}", path), first.name.value.size());
+    }
+    const check::Scope scope{Type::kError, " (facts are evaluated outside transitions)"};
+    for (uint32_t f : order.order) {
+      ast::Fact& fact = p_.facts[f];
+      if (!fact.value) continue;
+      const Type t = exprs_.check(*fact.value, scope);
+      (void)exprs_.take_fact_uses();
+      if (t == Type::kInstrument)
+        error(fact.value->pos, "check.type_mismatch", "a fact cannot be an instrument: name it where it is used");
+    }
+    out.fact_order = std::move(order.order);
+    out.fact_uses = refs;
+  }
+
+  void state() {
+    const check::Scope scope{Type::kError, " (a state variable's initial value is set before any event)"};
+    for (ast::StateVar& s : p_.state)
+      if (s.initial && s.type != Type::kError)
+        exprs_.expect(*s.initial, s.type, scope, fmt::format("the initial value of '{}'", s.name.value));
+  }
+
+  // ---- phases ----
+  std::optional<uint32_t> phases() {
+    if (p_.phases.empty()) {
+      error(p_.pos, "check.no_phases", "a protocol needs at least one phase");
+      return std::nullopt;
+    }
+    std::vector<uint32_t> starts;
+    for (uint32_t i = 0; i < p_.phases.size(); ++i)
+      if (p_.phases[i].start) starts.push_back(i);
+    if (starts.empty()) {
+      error(p_.phases.front().pos, "check.no_start_phase",
+            "no phase is marked 'start: true': say which phase a new patient begins in");
+      return std::nullopt;
+    }
+    for (size_t i = 1; i < starts.size(); ++i)
+      error(p_.phases[starts[i]].pos, "check.two_start_phases",
+            fmt::format("phase '{}' is marked start, but so is '{}': only one phase can be the start",
+                        p_.phases[starts[i]].name.value, p_.phases[starts[0]].name.value));
+    const uint32_t start = starts.front();
+    const auto reachable = check::reachable_phases(p_, start);
+    const auto exits = check::phases_with_exit(p_);
+    for (uint32_t i = 0; i < p_.phases.size(); ++i) {
+      const ast::Phase& ph = p_.phases[i];
+      if (!reachable[i])
+        error(ph.name.pos, "check.unreachable_phase",
+              fmt::format("phase '{}' cannot be reached from the start phase '{}': no chain of transitions leads to it",
+                          ph.name.value, p_.phases[start].name.value), ph.name.value.size());
+      if (!exits[i] && !ph.terminal)
+        error(ph.name.pos, "check.dead_end_phase",
+              fmt::format("phase '{}' has no transition out of it: add one, or mark it 'terminal: true' if the course "
+                          "may end here", ph.name.value), ph.name.value.size());
+    }
+    return start;
+  }
+
+  bool phase_exists(const ast::Name& n) {
+    std::vector<std::string_view> names;
+    for (const ast::Phase& ph : p_.phases) names.push_back(ph.name.value);
+    return one_of(n, names, "check.unknown_phase", "phase");
+  }
+
+  // ---- transitions ----
+  // The type of `event` for an `on:` value, or kError (reported) when it names nothing.
+  Type event_type(const ast::Name& on) {
+    const size_t colon = on.value.find(':');
+    const std::string kind = on.value.substr(0, colon);
+    const std::string detail = colon == std::string::npos ? "" : on.value.substr(colon + 1);
+    if (!one_of(ast::Name{kind, on.pos}, kEventKinds, "check.unknown_event", "event kind")) return Type::kError;
+    if (kind == "assessment" && !detail.empty()) {
+      std::vector<std::string_view> names;
+      for (const ast::Instrument& i : p_.instruments) names.push_back(i.name.value);
+      SourcePos at = on.pos;
+      at.column += static_cast<uint32_t>(colon + 1);
+      if (!one_of(ast::Name{detail, at}, names, "check.unknown_instrument", "instrument")) return Type::kError;
+    }
+    if (kind == "decision" && !detail.empty()) {
+      SourcePos at = on.pos;
+      at.column += static_cast<uint32_t>(colon + 1);
+      if (!one_of(ast::Name{detail, at}, kDecisionKinds, "check.unknown_decision", "decision kind")) return Type::kError;
+    }
+    if ((kind == "session" || kind == "missed_session") && !detail.empty()) {
+      error(on.pos, "check.unknown_event", fmt::format("'{}' takes no ':detail'", kind), on.value.size());
+      return Type::kError;
+    }
+    if (kind == "session" || kind == "missed_session") return Type::kSession;
+    if (kind == "assessment") return Type::kAssessment;
+    if (kind == "observation") return Type::kObservation;
+    return Type::kDecision;
+  }
+
+  void transitions() {
+    for (ast::Transition& t : p_.transitions) {
+      if (!t.id.value.empty() && !is_identifier(t.id.value, true))
+        error(t.id.pos, "check.bad_id", fmt::format("transition id '{}' must be a dotted name", t.id.value), t.id.value.size());
+      for (const ast::Name& from : t.from)
+        if (from.value != "any") phase_exists(from);
+      if (t.to) phase_exists(*t.to);
+      const Type ev = event_type(t.on);
+      const check::Scope scope{ev == Type::kError ? Type::kSession : ev, ""};
+      if (t.when) exprs_.expect(*t.when, Type::kBool, scope, "a transition's condition");
+      for (ast::Assignment& a : t.set) {
+        auto it = std::find_if(p_.state.begin(), p_.state.end(), [&](const ast::StateVar& s) { return s.name.value == a.target.value; });
+        if (it == p_.state.end()) {
+          std::vector<std::string_view> names;
+          for (const ast::StateVar& s : p_.state) names.push_back(s.name.value);
+          std::string msg = fmt::format("'{}' is not a state variable, so it cannot be set", a.target.value);
+          if (auto s = closest_match(a.target.value, names)) msg += fmt::format(" (did you mean '{}'?)", *s);
+          else msg += "; declare it under 'state:'";
+          error(a.target.pos, "check.unknown_state", std::move(msg), a.target.value.size());
+          if (a.value) exprs_.check(*a.value, scope);
+          continue;
+        }
+        if (a.value && it->type != Type::kError)
+          exprs_.expect(*a.value, it->type, scope, fmt::format("the value set to '{}'", a.target.value));
+      }
+      if (t.warn) template_parts(*t.warn, scope);
+      if (!t.to && t.set.empty() && !t.warn)
+        error(t.pos, "check.empty_transition",
+              fmt::format("transition '{}' does nothing: give it a 'to', a 'set' or a 'warn'", t.id.value));
+      cites(t.cites);
+      (void)exprs_.take_fact_uses();
+    }
+  }
+
+  void template_parts(Template& t, const check::Scope& scope) {
+    for (Template::Part& part : t.parts) {
+      if (!part.is_expr) continue;
+      const Type ty = exprs_.check(part.expr, scope);
+      if (ty == Type::kInstrument || is_event(ty))
+        error(part.expr.pos, "check.type_mismatch",
+              fmt::format("{} cannot be shown in a text: show one of its fields, like .date", check::a_type(ty)),
+              part.expr.length);
+    }
+  }
+
+  // ---- rules ----
+  void rules() {
+    const check::Scope scope{Type::kError, " (rules are evaluated on the day of evaluation, not on an event)"};
+    std::vector<std::string_view> instrument_names;
+    for (const ast::Instrument& i : p_.instruments) instrument_names.push_back(i.name.value);
+    for (ast::Rule& r : p_.rules) {
+      if (!r.id.value.empty() && !is_identifier(r.id.value, true))
+        error(r.id.pos, "check.bad_id", fmt::format("rule id '{}' must be a dotted name", r.id.value), r.id.value.size());
+      for (const ast::Name& ph : r.phases) phase_exists(ph);
+      if (r.when) exprs_.expect(*r.when, Type::kBool, scope, "a rule's condition");
+      const bool has_action = r.action && one_of(*r.action, kActions, "check.unknown_action", "action");
+      one_of(r.priority, kPriorities, "check.unknown_priority", "priority");
+      if (!r.action && r.flags.empty())
+        error(r.id.pos.known() ? r.id.pos : r.pos, "check.rule_does_nothing",
+              fmt::format("rule '{}' has neither an action nor flags", r.id.value), r.id.value.size());
+      if (r.window) {
+        if (r.window->earliest) exprs_.expect(*r.window->earliest, Type::kDate, scope, "a window's earliest day");
+        if (r.window->latest) exprs_.expect(*r.window->latest, Type::kDate, scope, "a window's latest day");
+      }
+      if (has_action && r.action->value == "schedule_session" && !r.window)
+        error(r.action->pos, "check.missing_window", fmt::format("rule '{}' schedules a session but gives no window: "
+                                                                 "add window: {{earliest: …, latest: …}}", r.id.value),
+              r.action->value.size());
+      if (r.overdue_flag && !r.window)
+        error(r.overdue_flag->pos, "check.missing_window", "an overdue_flag needs a window to be overdue");
+      if (has_action && r.action->value == "collect_assessment" && r.instruments.empty())
+        error(r.action->pos, "check.missing_instruments",
+              fmt::format("rule '{}' collects an assessment but names no instruments", r.id.value), r.action->value.size());
+      for (const ast::Name& i : r.instruments) one_of(i, instrument_names, "check.unknown_instrument", "instrument");
+      if (has_action && r.action->value == "reassess" && r.checklist.empty())
+        error(r.action->pos, "check.missing_checklist", fmt::format("rule '{}' asks for reassessment with no checklist", r.id.value),
+              r.action->value.size());
+      for (const ast::Name& f : r.flags)
+        if (!is_identifier(f.value, false))
+          error(f.pos, "check.bad_name", fmt::format("flag '{}' must be a name of letters, digits and '_'", f.value), f.value.size());
+      if (r.summary) template_parts(*r.summary, scope);
+      else if (r.action) error(r.action->pos, "check.missing_summary", fmt::format("rule '{}' recommends an action but has no summary", r.id.value));
+      if (r.cites.empty())
+        warning(r.id.pos.known() ? r.id.pos : r.pos, "check.no_citation",
+                fmt::format("rule '{}' cites no source: say where it comes from with cites: [...]", r.id.value),
+                r.id.value.size());
+      cites(r.cites);
+      (void)exprs_.take_fact_uses();
+    }
+  }
+
+  ast::Protocol& p_;
+  Diagnostics& d_;
+  check::ExprChecker exprs_;
+};
+
+}  // namespace
+
+Result<CheckedProtocol> check_protocol(ast::Protocol protocol) {
+  Result<CheckedProtocol> r;
+  Checker checker(protocol, r.diagnostics);
+  CheckedProtocol checked = checker.run();
+  r.diagnostics.sort_by_position();
+  if (r.diagnostics.has_errors()) return r;
+  checked.ast = std::move(protocol);
+  r.value = std::move(checked);
+  return r;
+}
+
+}  // namespace regimen

@@ -1,0 +1,54 @@
+#pragma once
+// Type-checks one expression tree in place: resolves names and calls, sets Expr::type, and
+// reports check.* diagnostics at the offending node.
+
+#include <string>
+#include <vector>
+
+#include "regimen/common/diagnostic.h"
+#include "regimen/protocol/ast.h"
+
+namespace regimen::check {
+
+/// What an expression may see.
+struct Scope {
+  Type event = Type::kError;  ///< the type of `event`; kError: `event` is not available here
+  std::string event_note;     ///< why not, for the message ("facts are evaluated outside transitions")
+};
+
+class ExprChecker {
+ public:
+  ExprChecker(const ast::Protocol& protocol, Diagnostics& diagnostics);
+
+  /// Checks `e` and returns its type (kError when it does not check).
+  Type check(Expr& e, const Scope& scope);
+  /// Checks `e` and requires a type (int is accepted where a number is wanted).
+  void expect(Expr& e, Type wanted, const Scope& scope, std::string_view what);
+
+  /// The facts the last checked expressions referred to (cleared by take_fact_uses).
+  std::vector<uint32_t> take_fact_uses();
+
+ private:
+  Type name(Expr& e, const Scope& scope);
+  Type call(Expr& e, const Scope& scope);
+  Type field(Expr& e, Type base, const std::string& field_name, SourcePos at);
+  Type binary(Expr& e, const Scope& scope);
+  Type if_expr(Expr& e, const Scope& scope);
+  bool instrument_arg(Expr& a);
+  bool event_or_date_arg(Expr& a, const Scope& scope, std::string_view fn);
+
+  bool field_exists(Type base, const std::string& f) const;
+  std::vector<std::string_view> name_candidates(const Scope& scope);  ///< views into candidates_
+  Type fail(const Expr& at, std::string code, std::string message);
+  Type fail_at(SourcePos pos, uint32_t width, std::string code, std::string message);
+
+  const ast::Protocol& protocol_;
+  Diagnostics& diagnostics_;
+  std::vector<uint32_t> fact_uses_;
+  std::vector<std::string> candidates_;
+};
+
+/// "a date", "an int", … for messages.
+std::string a_type(Type t);
+
+}  // namespace regimen::check

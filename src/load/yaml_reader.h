@@ -1,0 +1,143 @@
+#pragma once
+// Reading YAML nodes into values with diagnostics: the small vocabulary the protocol loader
+// is written in. Every problem is reported at the node's position and reading goes on.
+
+#include <charconv>
+#include <fmt/format.h>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+#include <yaml-cpp/yaml.h>
+
+#include "regimen/common/diagnostic.h"
+#include "regimen/common/suggest.h"
+#include "regimen/protocol/ast.h"
+#include "scalar_locator.h"
+
+namespace regimen::load {
+
+class YamlReader {
+ public:
+  YamlReader(const SourceFile& source, Diagnostics& diagnostics) : source_(source), diagnostics_(diagnostics) {}
+
+  const SourceFile& source() const { return source_; }
+  const std::string& file() const { return source_.name(); }
+  Diagnostics& diagnostics() { return diagnostics_; }
+
+  static SourcePos pos(const YAML::Node& n) {
+    const YAML::Mark m = n.Mark();
+    if (m.line < 0) return {};
+    return SourcePos{static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
+  }
+
+  void error(SourcePos at, std::string code, std::string message, uint32_t width = 1) {
+    diagnostics_.add(Diagnostic{Severity::kError, std::move(code), file(), at, width, "", std::move(message)});
+  }
+  void warning(SourcePos at, std::string code, std::string message, uint32_t width = 1) {
+    diagnostics_.add(Diagnostic{Severity::kWarning, std::move(code), file(), at, width, "", std::move(message)});
+  }
+
+  static std::string_view kind_of(const YAML::Node& n) {
+    switch (n.Type()) {
+      case YAML::NodeType::Map: return "a mapping";
+      case YAML::NodeType::Sequence: return "a list";
+      case YAML::NodeType::Scalar: return "a scalar";
+      default: return "nothing";
+    }
+  }
+
+  bool expect_map(const YAML::Node& n, std::string_view what) {
+    if (n.IsMap()) return true;
+    error(pos(n), "load.wrong_type", fmt::format("{} must be a mapping of keys to values, found {}", what, kind_of(n)));
+    return false;
+  }
+  bool expect_sequence(const YAML::Node& n, std::string_view what) {
+    if (n.IsSequence()) return true;
+    error(pos(n), "load.wrong_type", fmt::format("{} must be a list, found {}", what, kind_of(n)));
+    return false;
+  }
+
+  /// Calls f(key, value, key_node) for each entry; reports unknown and repeated keys.
+  template <class F>
+  void entries(const YAML::Node& map, std::string_view what, std::span<const std::string_view> known, F&& f) {
+    std::vector<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      const SourcePos at = pos(it->first);
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+        error(at, "load.duplicate_key", fmt::format("'{}' appears twice in {}", key, what),
+              static_cast<uint32_t>(count_code_points(key)));
+        continue;
+      }
+      seen.push_back(key);
+      if (!known.empty() && std::find(known.begin(), known.end(), key) == known.end()) {
+        std::string msg = fmt::format("unknown key '{}' in {}", key, what);
+        if (auto s = closest_match(key, known)) msg += fmt::format(" (did you mean '{}'?)", *s);
+        else msg += fmt::format("; expected one of: {}", join_alternatives(known, ", "));
+        error(at, "load.unknown_key", std::move(msg), static_cast<uint32_t>(count_code_points(key)));
+        continue;
+      }
+      f(key, it->second, it->first);
+    }
+  }
+
+  /// Reports each required key missing from a mapping, at the mapping.
+  void require(const YAML::Node& map, std::string_view what, std::initializer_list<std::string_view> keys) {
+    for (std::string_view k : keys)
+      if (!map[std::string(k)])
+        error(pos(map), "load.missing_key", fmt::format("{} needs a '{}'", what, k));
+  }
+
+  std::optional<std::string> scalar(const YAML::Node& n, std::string_view what) {
+    if (n.IsScalar()) return n.Scalar();
+    error(pos(n), "load.wrong_type", fmt::format("{} must be a single value, found {}", what, kind_of(n)));
+    return std::nullopt;
+  }
+  ast::Name name(const YAML::Node& n, std::string_view what) {
+    return ast::Name{scalar(n, what).value_or(""), pos(n)};
+  }
+  std::string text(const YAML::Node& n, std::string_view what) { return scalar(n, what).value_or(""); }
+
+  std::optional<bool> boolean(const YAML::Node& n, std::string_view what) {
+    auto s = scalar(n, what);
+    if (!s) return std::nullopt;
+    if (*s == "true" || *s == "True" || *s == "TRUE") return true;
+    if (*s == "false" || *s == "False" || *s == "FALSE") return false;
+    error(pos(n), "load.wrong_type", fmt::format("{} must be true or false, found '{}'", what, *s));
+    return std::nullopt;
+  }
+
+  std::optional<int64_t> integer(const YAML::Node& n, std::string_view what) {
+    auto s = scalar(n, what);
+    if (!s) return std::nullopt;
+    int64_t v = 0;
+    const char* b = s->data() + (!s->empty() && (*s)[0] == '+');
+    if (auto [end, ec] = std::from_chars(b, s->data() + s->size(), v); ec == std::errc{} && end == s->data() + s->size())
+      return v;
+    error(pos(n), "load.wrong_type", fmt::format("{} must be a whole number, found '{}'", what, *s));
+    return std::nullopt;
+  }
+
+  /// One name or a list of names: `phase: maintenance` or `phase: [a, b]`.
+  std::vector<ast::Name> names(const YAML::Node& n, std::string_view what) {
+    std::vector<ast::Name> out;
+    if (n.IsScalar()) {
+      out.push_back(name(n, what));
+    } else if (n.IsSequence()) {
+      for (const auto& item : n) out.push_back(name(item, what));
+    } else {
+      error(pos(n), "load.wrong_type", fmt::format("{} must be a name or a list of names, found {}", what, kind_of(n)));
+    }
+    return out;
+  }
+
+  EmbeddedText embedded(const YAML::Node& n) { return locate_scalar(source_, n); }
+
+ private:
+  const SourceFile& source_;
+  Diagnostics& diagnostics_;
+};
+
+}  // namespace regimen::load
