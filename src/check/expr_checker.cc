@@ -179,13 +179,14 @@ Type ExprChecker::name(Expr& e, const Scope& scope) {
   const std::vector<std::string_view> views = name_candidates(scope);
   const std::string_view kind = full.starts_with("params.") ? "parameter" : "name";
   std::string msg = fmt::format("unknown {} '{}'", kind, full.starts_with("params.") ? full.substr(7) : full);
-  if (auto s = closest_match(full, views)) msg += fmt::format(" (did you mean '{}'?)", *s);
-  else if (!full.starts_with("params.") &&
-           std::any_of(protocol_.parameters.begin(), protocol_.parameters.end(),
-                       [&](const ast::Parameter& p) { return p.name.value == full; }))
+  if (!full.starts_with("params.") &&
+      std::any_of(protocol_.parameters.begin(), protocol_.parameters.end(),
+                  [&](const ast::Parameter& p) { return p.name.value == full; }))
     msg += fmt::format(" (parameters are written params.{})", full);
   else if (find_builtin(full))
     msg += fmt::format(" ({} is a function: write {}(…))", full, full);
+  else if (auto s = closest_match(full, views))
+    msg += fmt::format(" (did you mean '{}'?)", *s);
   return fail(e, "check.unknown_name", std::move(msg));
 }
 
@@ -287,7 +288,7 @@ Type ExprChecker::call(Expr& e, const Scope& scope) {
     if (n >= lo && n <= hi) return true;
     fail_at(e.pos, static_cast<uint32_t>(e.name.size()), "check.arity",
             fmt::format("{}() takes {} argument{}, not {} — {}", e.name,
-                        lo == hi ? std::to_string(lo) : fmt::format("{} to {}", lo, hi), hi == 1 ? "" : "s", n, b->help));
+                        lo == hi ? std::to_string(lo) : fmt::format("{} to {}", lo, hi), lo == 1 && hi == 1 ? "" : "s", n, b->help));
     return false;
   };
   auto arg = [&](size_t i, Type wanted, std::string_view what) {

@@ -32,9 +32,18 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 std::optional<std::string> closest_match(std::string_view word, std::span<const std::string_view> candidates) {
   std::optional<std::string> best;
   size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
+  for (std::string_view c : candidates)
+    if (c != word && equals_ignoring_case(c, word)) return std::string(c);
+  // A word that is the start of exactly one candidate ("schedule" for "schedule_session").
+  if (word.size() >= 4) {
+    std::optional<std::string> prefixed;
+    int matches = 0;
+    for (std::string_view c : candidates)
+      if (c.size() > word.size() && c.starts_with(word)) prefixed = std::string(c), ++matches;
+    if (matches == 1) return prefixed;
+  }
   for (std::string_view c : candidates) {
     if (c == word) continue;
-    if (equals_ignoring_case(c, word)) return std::string(c);
     const size_t d = edit_distance(word, c);
     if (d < best_distance) {
       best_distance = d;

@@ -1,0 +1,93 @@
+// Property: every node of the default protocol carries a position, so every diagnostic and
+// every trace entry can point back at the file.
+
+#include <catch2/catch.hpp>
+
+#include "regimen/check/checker.h"
+#include "regimen/compile/compiler.h"
+#include "regimen/load/protocol_loader.h"
+
+using namespace regimen;
+
+namespace {
+
+size_t count_unpositioned(const Expr& e) {
+  size_t n = e.pos.known() ? 0 : 1;
+  for (const Expr& a : e.args) n += count_unpositioned(a);
+  return n;
+}
+
+size_t count_unpositioned(const std::optional<Expr>& e) { return e ? count_unpositioned(*e) : 0; }
+
+size_t count_unpositioned(const std::optional<Template>& t) {
+  size_t n = 0;
+  if (t)
+    for (const auto& part : t->parts)
+      if (part.is_expr) n += count_unpositioned(part.expr);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("the default protocol compiles without errors or warnings", "[protocol]") {
+  const Result<Plan> plan = build_plan(default_protocol_source());
+  for (const Diagnostic& d : plan.diagnostics) UNSCOPED_INFO(render_text(d, &default_protocol_source()));
+  REQUIRE(plan.ok());
+  CHECK(plan.diagnostics.empty());
+  CHECK(plan.value->id == "ketamine-iv-depression");
+}
+
+TEST_CASE("every node of the default protocol carries a position", "[protocol]") {
+  Result<ast::Protocol> loaded = load_protocol(default_protocol_source());
+  REQUIRE(loaded.ok());
+  const ast::Protocol& p = *loaded.value;
+  size_t nodes = 0, missing = 0;
+  auto node = [&](SourcePos pos) {
+    ++nodes;
+    missing += pos.known() ? 0 : 1;
+  };
+  node(p.id.pos);
+  node(p.version.pos);
+  for (const auto& s : p.sources) node(s.pos), node(s.id.pos);
+  for (const auto& i : p.instruments) node(i.pos);
+  for (const auto& prm : p.parameters) {
+    node(prm.pos);
+    if (prm.default_value) node(prm.default_value->pos);
+    for (const auto& c : prm.cites) node(c.pos);
+  }
+  for (const auto& s : p.state) node(s.pos), missing += count_unpositioned(s.initial);
+  for (const auto& f : p.facts) node(f.pos), missing += count_unpositioned(f.value);
+  for (const auto& ph : p.phases) node(ph.pos);
+  for (const auto& t : p.transitions) {
+    node(t.pos), node(t.id.pos), node(t.on.pos);
+    for (const auto& f : t.from) node(f.pos);
+    if (t.to) node(t.to->pos);
+    missing += count_unpositioned(t.when) + count_unpositioned(t.warn);
+    for (const auto& a : t.set) node(a.target.pos), missing += count_unpositioned(a.value);
+  }
+  for (const auto& r : p.rules) {
+    node(r.pos), node(r.id.pos);
+    if (r.action) node(r.action->pos);
+    for (const auto& f : r.flags) node(f.pos);
+    for (const auto& c : r.cites) node(c.pos);
+    missing += count_unpositioned(r.when) + count_unpositioned(r.summary);
+    if (r.window) missing += count_unpositioned(r.window->earliest) + count_unpositioned(r.window->latest);
+  }
+  CHECK(nodes > 200);
+  CHECK(missing == 0);
+}
+
+TEST_CASE("an error inside a folded block scalar points at its own line", "[protocol]") {
+  const std::string yaml =
+      "protocol: {id: t, version: 1.0.0, title: T}\n"
+      "phases: {a: {start: true, terminal: true}}\n"
+      "facts:\n"
+      "  f: >-\n"
+      "    1 + 2\n"
+      "    + nothing_here\n";
+  const Result<Plan> plan = build_plan(SourceFile("t.yaml", yaml));
+  REQUIRE_FALSE(plan.ok());
+  REQUIRE(plan.diagnostics.size() == 1);
+  CHECK(plan.diagnostics[0].code == "check.unknown_name");
+  CHECK(plan.diagnostics[0].pos == SourcePos{6, 7});
+}
