@@ -21,16 +21,23 @@ constexpr std::string_view kPriorities[] = {"routine", "soon", "urgent", "emerge
 constexpr std::string_view kEventKinds[] = {"session", "missed_session", "assessment", "observation", "decision"};
 constexpr std::string_view kDecisionKinds[] = {"start_series", "start_maintenance", "end_treatment"};
 
-bool is_identifier(std::string_view s, bool dotted) {
+// A name: letters, digits, '_' and '-', starting with a letter or '_'; with `dotted`, several
+// such segments joined by dots. Ids (never used in expressions) may have segments that start
+// with a digit: rule.1.
+enum class Digits { kNotFirst, kAllowedAfterDot };
+bool is_identifier(std::string_view s, bool dotted, Digits digits = Digits::kNotFirst) {
   if (s.empty()) return false;
-  bool start = true;
+  bool start = true, first_segment = true;
   for (char c : s) {
     if (dotted && c == '.') {
       if (start) return false;
       start = true;
+      first_segment = false;
       continue;
     }
-    if (start && !(std::isalpha(static_cast<unsigned char>(c)) || c == '_')) return false;
+    const bool digit_ok = digits == Digits::kAllowedAfterDot && !first_segment;
+    if (start && !(std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (digit_ok && std::isdigit(static_cast<unsigned char>(c)))))
+      return false;
     if (!start && !(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
     start = false;
   }
@@ -279,7 +286,7 @@ class Checker {
 
   void transitions() {
     for (ast::Transition& t : p_.transitions) {
-      if (!t.id.value.empty() && !is_identifier(t.id.value, true))
+      if (!t.id.value.empty() && !is_identifier(t.id.value, true, Digits::kAllowedAfterDot))
         error(t.id.pos, "check.bad_id", fmt::format("transition id '{}' must be a dotted name", t.id.value), t.id.value.size());
       for (const ast::Name& from : t.from)
         if (from.value != "any") phase_exists(from);
@@ -328,7 +335,7 @@ class Checker {
     std::vector<std::string_view> instrument_names;
     for (const ast::Instrument& i : p_.instruments) instrument_names.push_back(i.name.value);
     for (ast::Rule& r : p_.rules) {
-      if (!r.id.value.empty() && !is_identifier(r.id.value, true))
+      if (!r.id.value.empty() && !is_identifier(r.id.value, true, Digits::kAllowedAfterDot))
         error(r.id.pos, "check.bad_id", fmt::format("rule id '{}' must be a dotted name", r.id.value), r.id.value.size());
       for (const ast::Name& ph : r.phases) phase_exists(ph);
       if (r.when) exprs_.expect(*r.when, Type::kBool, scope, "a rule's condition");
