@@ -45,7 +45,7 @@ TEST_CASE("logic needs booleans", "[check]") {
 
 TEST_CASE("names resolve to parameters, facts, state and instruments", "[check]") {
   CHECK(fact_error("params.n + count") == "ok");
-  CHECK(fact_error("params.nn") == "check.unknown_name: unknown parameter 'nn' (did you mean 'params.n'?)");
+  CHECK(fact_error("params.nn") == "check.unknown_name: unknown parameter 'params.nn' (did you mean 'params.n'?)");
   CHECK(fact_error("n + 1") == "check.unknown_name: unknown name 'n' (parameters are written params.n)");
   CHECK(fact_error("latest_scor") == "check.unknown_name: unknown name 'latest_scor' (did you mean 'latest_score'?)");
   CHECK(fact_error("first.date") == "ok");

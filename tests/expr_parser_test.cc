@@ -79,7 +79,7 @@ TEST_CASE("syntax errors say what was expected, where", "[expr]") {
   CHECK(error_of("if a then b") == "12: expected 'else' after 'if … then …', found the end of the expression: every 'if' needs an 'else'");
   CHECK(error_of("a < b < c") == "7: comparisons cannot be chained: write 'a < b and b < c'");
   CHECK(error_of("f(a b)") == "5: expected ',' or ')' in the arguments of f(), found 'b'");
-  CHECK(error_of("'open") == "1: this string has no closing '");
+  CHECK(error_of("'open") == "1: this string has no closing quote (')");
   CHECK(error_of("") == "1: expected an expression, found nothing");
   CHECK(error_of("a b") == "3: unexpected 'b' after the end of the expression");
 }

@@ -81,6 +81,9 @@ class Checker {
     d_.add(Diagnostic{Severity::kError, std::move(code), p_.file, at, static_cast<uint32_t>(std::max<size_t>(width, 1)),
                       "", std::move(message)});
   }
+  void error_wide(SourcePos at, size_t width, std::string code, std::string message) {
+    error(at, std::move(code), std::move(message), width);
+  }
   void warning(SourcePos at, std::string code, std::string message, size_t width = 1) {
     d_.add(Diagnostic{Severity::kWarning, std::move(code), p_.file, at, static_cast<uint32_t>(std::max<size_t>(width, 1)),
                       "", std::move(message)});
@@ -91,21 +94,25 @@ class Checker {
     if (std::find(known.begin(), known.end(), n.value) != known.end()) return true;
     std::string msg = fmt::format("unknown {} '{}'", what, n.value);
     if (auto s = closest_match(n.value, known)) msg += fmt::format(" (did you mean '{}'?)", *s);
+    else if (known.empty()) msg += fmt::format("; none is declared");
     else msg += fmt::format("; expected one of: {}", join_alternatives(known, ", "));
-    error(n.pos, std::move(code), std::move(msg), n.value.size());
+    error(n.pos, std::move(code), std::move(msg), count_code_points(n.value));
     return false;
   }
 
   template <class T, class GetName>
   void unique(const std::vector<T>& items, GetName name_of, std::string_view what) {
+    std::vector<const ast::Name*> names;  // in file order, so the later one is reported
+    for (const T& item : items) names.push_back(&name_of(item));
+    std::stable_sort(names.begin(), names.end(), [](const ast::Name* a, const ast::Name* b) { return a->pos < b->pos; });
     std::map<std::string, SourcePos> seen;
-    for (const T& item : items) {
-      const ast::Name& n = name_of(item);
+    for (const ast::Name* np : names) {
+      const ast::Name& n = *np;
       if (n.value.empty()) continue;
       auto [it, fresh] = seen.emplace(n.value, n.pos);
       if (!fresh)
         error(n.pos, "check.duplicate_id",
-              fmt::format("{} '{}' is declared twice (first at line {})", what, n.value, it->second.line), n.value.size());
+              fmt::format("{} '{}' is declared twice (first at line {})", what, n.value, it->second.line), count_code_points(n.value));
     }
   }
 
@@ -119,10 +126,10 @@ class Checker {
   void declarations() {
     if (!p_.id.value.empty() && !is_identifier(p_.id.value, true))
       error(p_.id.pos, "check.bad_id", fmt::format("protocol id '{}' must be letters, digits, '-', '_' and '.'", p_.id.value),
-            p_.id.value.size());
+            count_code_points(p_.id.value));
     if (!p_.version.value.empty() && !is_semver(p_.version.value))
       error(p_.version.pos, "check.bad_version",
-            fmt::format("version '{}' is not a semantic version like 1.0.0", p_.version.value), p_.version.value.size());
+            fmt::format("version '{}' is not a semantic version like 1.0.0", p_.version.value), count_code_points(p_.version.value));
 
     unique(p_.sources, [](const ast::Source& s) -> const ast::Name& { return s.id; }, "source");
     unique(p_.instruments, [](const ast::Instrument& s) -> const ast::Name& { return s.name; }, "instrument");
@@ -138,10 +145,10 @@ class Checker {
 
     for (const ast::Name& n : names) {
       if (!is_identifier(n.value, true))
-        error(n.pos, "check.bad_name", fmt::format("'{}' is not a valid name: use letters, digits, '_' and dots", n.value), n.value.size());
+        error(n.pos, "check.bad_name", fmt::format("'{}' is not a valid name: use letters, digits, '_' and dots", n.value), count_code_points(n.value));
       else if (n.value == "today" || n.value == "event" || n.value.starts_with("params.") || n.value.starts_with("today.") ||
                n.value.starts_with("event."))
-        error(n.pos, "check.reserved_name", fmt::format("'{}' is reserved by the language", n.value), n.value.size());
+        error(n.pos, "check.reserved_name", fmt::format("'{}' is reserved by the language", n.value), count_code_points(n.value));
     }
 
     for (const ast::Instrument& i : p_.instruments) {
@@ -175,7 +182,7 @@ class Checker {
       const double v = numeric(*prm.default_value);
       const bool below = prm.min && v < numeric(*prm.min), above = prm.max && v > numeric(*prm.max);
       if (below || above)
-        error(prm.default_value->pos, "check.default_out_of_range",
+        error_wide(prm.default_value->pos, prm.default_value->text.size(), "check.default_out_of_range",
               fmt::format("the default {} of '{}' is outside its range [{}, {}]", v, prm.name.value,
                           prm.min ? fmt::format("{}", numeric(*prm.min)) : "…",
                           prm.max ? fmt::format("{}", numeric(*prm.max)) : "…"));
@@ -192,7 +199,9 @@ class Checker {
       path += p_.facts[cycle.front()].name.value;
       const ast::Fact& first = p_.facts[cycle.front()];
       error(first.name.pos, "check.fact_cycle",
-            fmt::format("facts depend on each other in a cycle: {}", path), first.name.value.size());
+            cycle.size() == 1 ? fmt::format("fact '{}' is defined in terms of itself", first.name.value)
+                              : fmt::format("facts depend on each other in a cycle: {}", path),
+            count_code_points(first.name.value));
     }
     const check::Scope scope{Type::kError, " (facts are evaluated outside transitions)"};
     for (uint32_t f : order.order) {
@@ -208,7 +217,8 @@ class Checker {
   }
 
   void state() {
-    const check::Scope scope{Type::kError, " (a state variable's initial value is set before any event)"};
+    check::Scope scope{Type::kError, " (a state variable's initial value is set before any event)"};
+    scope.timeline = false;
     for (ast::StateVar& s : p_.state)
       if (s.initial && s.type != Type::kError)
         exprs_.expect(*s.initial, s.type, scope, fmt::format("the initial value of '{}'", s.name.value));
@@ -233,6 +243,13 @@ class Checker {
             fmt::format("phase '{}' is marked start, but so is '{}': only one phase can be the start",
                         p_.phases[starts[i]].name.value, p_.phases[starts[0]].name.value));
     const uint32_t start = starts.front();
+    // A transition that names a missing phase (reported with the transition) would make the
+    // graph checks report its consequences — unreachable phases, dead ends — before its cause.
+    for (const ast::Transition& t : p_.transitions) {
+      if (t.to && !check::phase_index(p_, t.to->value)) return start;
+      for (const ast::Name& f : t.from)
+        if (f.value != "any" && !check::phase_index(p_, f.value)) return start;
+    }
     const auto reachable = check::reachable_phases(p_, start);
     const auto exits = check::phases_with_exit(p_);
     for (uint32_t i = 0; i < p_.phases.size(); ++i) {
@@ -240,11 +257,11 @@ class Checker {
       if (!reachable[i])
         error(ph.name.pos, "check.unreachable_phase",
               fmt::format("phase '{}' cannot be reached from the start phase '{}': no chain of transitions leads to it",
-                          ph.name.value, p_.phases[start].name.value), ph.name.value.size());
+                          ph.name.value, p_.phases[start].name.value), count_code_points(ph.name.value));
       if (!exits[i] && !ph.terminal)
         error(ph.name.pos, "check.dead_end_phase",
               fmt::format("phase '{}' has no transition out of it: add one, or mark it 'terminal: true' if the course "
-                          "may end here", ph.name.value), ph.name.value.size());
+                          "may end here", ph.name.value), count_code_points(ph.name.value));
     }
     return start;
   }
@@ -258,6 +275,7 @@ class Checker {
   // ---- transitions ----
   // The type of `event` for an `on:` value, or kError (reported) when it names nothing.
   Type event_type(const ast::Name& on) {
+    if (on.value.empty()) return Type::kError;  // a missing `on:` is reported by the loader
     const size_t colon = on.value.find(':');
     const std::string kind = on.value.substr(0, colon);
     const std::string detail = colon == std::string::npos ? "" : on.value.substr(colon + 1);
@@ -275,7 +293,7 @@ class Checker {
       if (!one_of(ast::Name{detail, at}, kDecisionKinds, "check.unknown_decision", "decision kind")) return Type::kError;
     }
     if ((kind == "session" || kind == "missed_session") && !detail.empty()) {
-      error(on.pos, "check.unknown_event", fmt::format("'{}' takes no ':detail'", kind), on.value.size());
+      error(on.pos, "check.unknown_event", fmt::format("'{}' takes no ':detail'", kind), count_code_points(on.value));
       return Type::kError;
     }
     if (kind == "session" || kind == "missed_session") return Type::kSession;
@@ -287,7 +305,7 @@ class Checker {
   void transitions() {
     for (ast::Transition& t : p_.transitions) {
       if (!t.id.value.empty() && !is_identifier(t.id.value, true, Digits::kAllowedAfterDot))
-        error(t.id.pos, "check.bad_id", fmt::format("transition id '{}' must be a dotted name", t.id.value), t.id.value.size());
+        error(t.id.pos, "check.bad_id", fmt::format("transition id '{}' must be a dotted name", t.id.value), count_code_points(t.id.value));
       for (const ast::Name& from : t.from)
         if (from.value != "any") phase_exists(from);
       if (t.to) phase_exists(*t.to);
@@ -302,7 +320,7 @@ class Checker {
           std::string msg = fmt::format("'{}' is not a state variable, so it cannot be set", a.target.value);
           if (auto s = closest_match(a.target.value, names)) msg += fmt::format(" (did you mean '{}'?)", *s);
           else msg += "; declare it under 'state:'";
-          error(a.target.pos, "check.unknown_state", std::move(msg), a.target.value.size());
+          error(a.target.pos, "check.unknown_state", std::move(msg), count_code_points(a.target.value));
           if (a.value) exprs_.check(*a.value, scope);
           continue;
         }
@@ -336,14 +354,14 @@ class Checker {
     for (const ast::Instrument& i : p_.instruments) instrument_names.push_back(i.name.value);
     for (ast::Rule& r : p_.rules) {
       if (!r.id.value.empty() && !is_identifier(r.id.value, true, Digits::kAllowedAfterDot))
-        error(r.id.pos, "check.bad_id", fmt::format("rule id '{}' must be a dotted name", r.id.value), r.id.value.size());
+        error(r.id.pos, "check.bad_id", fmt::format("rule id '{}' must be a dotted name", r.id.value), count_code_points(r.id.value));
       for (const ast::Name& ph : r.phases) phase_exists(ph);
       if (r.when) exprs_.expect(*r.when, Type::kBool, scope, "a rule's condition");
       const bool has_action = r.action && one_of(*r.action, kActions, "check.unknown_action", "action");
       one_of(r.priority, kPriorities, "check.unknown_priority", "priority");
       if (!r.action && r.flags.empty())
         error(r.id.pos.known() ? r.id.pos : r.pos, "check.rule_does_nothing",
-              fmt::format("rule '{}' has neither an action nor flags", r.id.value), r.id.value.size());
+              fmt::format("rule '{}' has neither an action nor flags", r.id.value), count_code_points(r.id.value));
       if (r.window) {
         if (r.window->earliest) exprs_.expect(*r.window->earliest, Type::kDate, scope, "a window's earliest day");
         if (r.window->latest) exprs_.expect(*r.window->latest, Type::kDate, scope, "a window's latest day");
@@ -351,25 +369,25 @@ class Checker {
       if (has_action && r.action->value == "schedule_session" && !r.window)
         error(r.action->pos, "check.missing_window", fmt::format("rule '{}' schedules a session but gives no window: "
                                                                  "add window: {{earliest: …, latest: …}}", r.id.value),
-              r.action->value.size());
+              count_code_points(r.action->value));
       if (r.overdue_flag && !r.window)
         error(r.overdue_flag->pos, "check.missing_window", "an overdue_flag needs a window to be overdue");
       if (has_action && r.action->value == "collect_assessment" && r.instruments.empty())
         error(r.action->pos, "check.missing_instruments",
-              fmt::format("rule '{}' collects an assessment but names no instruments", r.id.value), r.action->value.size());
+              fmt::format("rule '{}' collects an assessment but names no instruments", r.id.value), count_code_points(r.action->value));
       for (const ast::Name& i : r.instruments) one_of(i, instrument_names, "check.unknown_instrument", "instrument");
       if (has_action && r.action->value == "reassess" && r.checklist.empty())
         error(r.action->pos, "check.missing_checklist", fmt::format("rule '{}' asks for reassessment with no checklist", r.id.value),
-              r.action->value.size());
+              count_code_points(r.action->value));
       for (const ast::Name& f : r.flags)
         if (!is_identifier(f.value, false))
-          error(f.pos, "check.bad_name", fmt::format("flag '{}' must be a name of letters, digits and '_'", f.value), f.value.size());
+          error(f.pos, "check.bad_name", fmt::format("flag '{}' must be a name of letters, digits and '_'", f.value), count_code_points(f.value));
       if (r.summary) template_parts(*r.summary, scope);
-      else if (r.action) error(r.action->pos, "check.missing_summary", fmt::format("rule '{}' recommends an action but has no summary", r.id.value));
+      else if (r.action && !r.summary_written) error(r.action->pos, "check.missing_summary", fmt::format("rule '{}' recommends an action but has no summary", r.id.value));
       if (r.cites.empty())
         warning(r.id.pos.known() ? r.id.pos : r.pos, "check.no_citation",
                 fmt::format("rule '{}' cites no source: say where it comes from with cites: [...]", r.id.value),
-                r.id.value.size());
+                count_code_points(r.id.value));
       cites(r.cites);
       (void)exprs_.take_fact_uses();
     }

@@ -111,6 +111,8 @@ Type ExprChecker::name(Expr& e, const Scope& scope) {
     Type t = Type::kError;
     bool found = true;
     if (prefix == "today") {
+      if (!scope.timeline)
+        return fail(e, "check.timeline_not_available", fmt::format("'today' is not available here{}", scope.event_note));
       e.symbol_kind = SymbolKind::kToday;
       t = Type::kDate;
     } else if (prefix == "event") {
@@ -178,7 +180,7 @@ Type ExprChecker::name(Expr& e, const Scope& scope) {
   // Nothing matched: say what kind of thing was probably meant.
   const std::vector<std::string_view> views = name_candidates(scope);
   const std::string_view kind = full.starts_with("params.") ? "parameter" : "name";
-  std::string msg = fmt::format("unknown {} '{}'", kind, full.starts_with("params.") ? full.substr(7) : full);
+  std::string msg = fmt::format("unknown {} '{}'", kind, full);
   if (!full.starts_with("params.") &&
       std::any_of(protocol_.parameters.begin(), protocol_.parameters.end(),
                   [&](const ast::Parameter& p) { return p.name.value == full; }))
@@ -234,6 +236,7 @@ Type ExprChecker::field(Expr& e, Type base, const std::string& f, SourcePos at) 
   if (names.empty())
     return fail_at(at, static_cast<uint32_t>(f.size()), "check.no_such_field",
                    fmt::format("{} has no fields, so '.{}' means nothing here", a_type(base), f));
+  if (base == Type::kSession) names.push_back("dose_<name>");
   std::string msg = fmt::format("{} has no field '{}'", a_type(base), f);
   if (auto s = closest_match(f, names)) msg += fmt::format(" (did you mean '{}'?)", *s);
   else msg += fmt::format("; its fields are {}", join_alternatives(names, ", "));
@@ -283,6 +286,9 @@ Type ExprChecker::call(Expr& e, const Scope& scope) {
   }
   e.symbol_kind = SymbolKind::kFunction;
   e.symbol = static_cast<int32_t>(b - builtins().data());
+  if (b->reads_timeline && !scope.timeline)
+    return fail_at(e.pos, static_cast<uint32_t>(e.name.size()), "check.timeline_not_available",
+                   fmt::format("{}() reads the timeline, which is not available here{}", e.name, scope.event_note));
   const size_t n = e.args.size();
   auto arity = [&](size_t lo, size_t hi) {
     if (n >= lo && n <= hi) return true;

@@ -14,6 +14,7 @@ namespace regimen::check {
 struct Scope {
   Type event = Type::kError;  ///< the type of `event`; kError: `event` is not available here
   std::string event_note;     ///< why not, for the message ("facts are evaluated outside transitions")
+  bool timeline = true;       ///< may read the timeline (and `today`); not in state's initial values
 };
 
 class ExprChecker {

@@ -13,6 +13,7 @@ namespace regimen::cli {
 namespace {
 
 struct Options {
+  std::string protocol;  // whose instruments the timelines are checked against
   std::vector<std::string> files;
   std::string format;  // text | json; default: text
   std::string output = "-";
@@ -111,12 +112,19 @@ void to_json(JsonWriter& w, const Summary& s) {
 int run(const Options& o) {
   const Terminal terminal = detect_terminal();
   const bool json = o.format == "json";
+  const LoadedProtocol protocol = load_protocol_option(o.protocol);
+  if (!protocol.plan.ok()) {
+    print_diagnostics(protocol.plan.diagnostics, &protocol.source, terminal);
+    return kBadProtocol;
+  }
+  TimelineReadOptions read_options;
+  read_options.instruments = &protocol.plan.value->instruments;
   std::vector<LoadedTimeline> loaded;
   loaded.reserve(o.files.size());
   Diagnostics all_errors;
   bool bad = false;
   for (const std::string& f : o.files) {
-    loaded.push_back(read_timeline_file(f));
+    loaded.push_back(read_timeline_file(f, read_options));
     const LoadedTimeline& l = loaded.back();
     bad = bad || !l.result.ok();
     if (json) all_errors.append(l.result.diagnostics);
@@ -151,6 +159,8 @@ int run(const Options& o) {
 Runner add_summarize_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("summarize", "Read and validate patient timelines and summarise each one");
+  cmd->add_option("-p,--protocol", o->protocol,
+                  "Protocol whose instruments the assessments are checked against (default: the built-in one)");
   cmd->add_option("timelines", o->files, "Timeline files, JSON or YAML ('-' for standard input)")->required();
   cmd->add_option("--format", o->format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));

@@ -145,7 +145,7 @@ class Parser {
       if (text_[i] == '\\' && i + 1 < text_.size()) ++i;
       value += text_[i];
     }
-    if (i >= text_.size()) return error_token(t, i - pos_, fmt::format("this string has no closing {}", quote));
+    if (i >= text_.size()) return error_token(t, i - pos_, fmt::format("this string has no closing quote ({})", quote));
     return finish(t, Tok::kString, i + 1 - pos_, std::move(value));
   }
 

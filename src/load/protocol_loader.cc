@@ -44,9 +44,9 @@ class Loader {
     p.pos = YamlReader::pos(root);
     if (!r_.expect_map(root, "a protocol file")) return p;
     r_.require(root, "a protocol file", {"protocol", "phases"});
-    r_.entries(root, "the protocol file", kTopKeys, [&](const std::string& key, const YAML::Node& v, const YAML::Node&) {
+    r_.entries(root, "the protocol file", kTopKeys, [&](const std::string& key, const YAML::Node& v, const YAML::Node& key_node) {
       if (key == "regimen") language_version(v);
-      else if (key == "protocol") header(v, p);
+      else if (key == "protocol") header(v, p, YamlReader::pos(key_node));
       else if (key == "sources") each_entry(v, "sources", [&](const YAML::Node& k, const YAML::Node& e) { p.sources.push_back(source(k, e)); });
       else if (key == "instruments") each_entry(v, "instruments", [&](const YAML::Node& k, const YAML::Node& e) { p.instruments.push_back(instrument(k, e)); });
       else if (key == "parameters") each_entry(v, "parameters", [&](const YAML::Node& k, const YAML::Node& e) { p.parameters.push_back(parameter(k, e)); });
@@ -66,9 +66,9 @@ class Loader {
                fmt::format("this is version 1 of the protocol language; the file asks for version {}", *n));
   }
 
-  void header(const YAML::Node& v, ast::Protocol& p) {
+  void header(const YAML::Node& v, ast::Protocol& p, SourcePos key_pos) {
     if (!r_.expect_map(v, "'protocol'")) return;
-    r_.require(v, "'protocol'", {"id", "version", "title"});
+    r_.require(v, "'protocol'", {"id", "version", "title"}, key_pos);
     r_.entries(v, "'protocol'", kProtocolKeys, [&](const std::string& key, const YAML::Node& e, const YAML::Node&) {
       if (key == "id") p.id = r_.name(e, "protocol.id");
       else if (key == "version") p.version = r_.name(e, "protocol.version");
@@ -157,6 +157,7 @@ class Loader {
     }
     auto s = r_.scalar(v, what);
     if (!s) return std::nullopt;
+    l.text = *s;
     auto bad = [&](std::string_view expected) {
       r_.error(l.pos, "load.wrong_type", fmt::format("{} must be {}, found '{}'", what, expected, *s));
       return std::nullopt;
@@ -217,6 +218,11 @@ class Loader {
       if (k == "default") {
         p.default_value = literal(e, p.type, fmt::format("the default of {}", what));
       } else if (k == "range") {
+        if (p.type != Type::kInt && p.type != Type::kNumber && p.type != Type::kDuration) {
+          r_.error(YamlReader::pos(e), "load.bad_range",
+                   fmt::format("{} is a {}: only int, number and days parameters have a range", what, to_string(p.type)));
+          return;
+        }
         if (!e.IsSequence() || e.size() != 2) {
           r_.error(YamlReader::pos(e), "load.wrong_type", fmt::format("the range of {} must be [lowest, highest]", what));
           return;
@@ -366,7 +372,7 @@ class Loader {
       else if (k == "overdue_flag") rl.overdue_flag = r_.name(e, "overdue_flag");
       else if (k == "instruments") rl.instruments = r_.names(e, "instruments");
       else if (k == "checklist") rl.checklist = r_.names(e, "checklist");
-      else if (k == "summary") rl.summary = template_text(e, "a summary");
+      else if (k == "summary") rl.summary_written = true, rl.summary = template_text(e, "a summary");
       else if (k == "description") rl.description = r_.text(e, "a description");
       else if (k == "cites") rl.cites = r_.names(e, "cites");
     });
@@ -394,6 +400,16 @@ class Loader {
 
 }  // namespace
 
+std::string yaml_hint(const std::string& message) {
+  // yaml-cpp's messages for the commonest mistake, wrong indentation, do not say so.
+  if (message.find("end of sequence not found") != std::string::npos ||
+      message.find("end of map not found") != std::string::npos ||
+      message.find("illegal map value") != std::string::npos ||
+      message.find("bad indentation") != std::string::npos)
+    return " (check the indentation of this line against the lines above it)";
+  return "";
+}
+
 Result<ast::Protocol> load_protocol(const SourceFile& source) {
   Result<ast::Protocol> r;
   if (source.text().find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -407,7 +423,7 @@ Result<ast::Protocol> load_protocol(const SourceFile& source) {
     SourcePos pos;
     if (e.mark.line >= 0) pos = SourcePos{static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)};
     r.diagnostics.add(Diagnostic{Severity::kError, "load.yaml_syntax", source.name(), pos, 1, "",
-                                 fmt::format("invalid YAML: {}", e.msg)});
+                                 fmt::format("invalid YAML: {}{}", e.msg, yaml_hint(e.msg))});
     return r;
   }
   Loader loader(source, r.diagnostics);

@@ -9,6 +9,7 @@
 
 #include "document_node.h"
 #include "locate.h"
+#include "regimen/load/protocol_loader.h"
 #include "regimen/load/timeline_reader.h"
 #include "timeline_walker.h"
 
@@ -108,7 +109,7 @@ Result<Timeline> read_yaml(const SourceFile& source, const InstrumentCatalog& in
     SourcePos pos;
     if (e.mark.line >= 0) pos = SourcePos{static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)};
     r.diagnostics.add(Diagnostic{Severity::kError, "timeline.syntax", source.name(), pos, 1, "",
-                                 fmt::format("invalid YAML: {}", e.msg)});
+                                 fmt::format("invalid YAML: {}{}", e.msg, yaml_hint(e.msg))});
     return r;
   }
   if (!root || root.IsNull()) return r.diagnostics.add(empty_input(source.name())), r;

@@ -27,6 +27,22 @@ EmbeddedText locate_scalar(const SourceFile& source, const YAML::Node& scalar) {
                            : SourcePos{};
   const std::string& src = source.text();
   size_t s = offset_of(source, mark);
+  // A block scalar (| or >) keeps indentation beyond its base indentation in the value, so
+  // after a line break exactly the base indentation is skipped; flow scalars drop it all.
+  const bool block = s < src.size() && (src[s] == '|' || src[s] == '>');
+  size_t base_indent = 0;
+  if (block) {
+    size_t line = src.find('\n', s);
+    while (line != std::string::npos) {
+      size_t i = line + 1, indent = 0;
+      while (i < src.size() && src[i] == ' ') ++i, ++indent;
+      if (i < src.size() && src[i] != '\n' && src[i] != '\r') {
+        base_indent = indent;
+        break;
+      }
+      line = src.find('\n', i);
+    }
+  }
   std::vector<size_t> offsets;
   offsets.reserve(out.text.size() + 1);
   // Walk the value and the source together: equal bytes match; source bytes that are not in
@@ -49,7 +65,12 @@ EmbeddedText locate_scalar(const SourceFile& source, const YAML::Node& scalar) {
     }
     offsets.push_back(s);
     if (src[s] == '\n' || src[s] == '\r') {
-      while (s < src.size() && std::isspace(static_cast<unsigned char>(src[s]))) ++s;
+      if (block) {
+        while (s < src.size() && (src[s] == '\n' || src[s] == '\r')) ++s;
+        for (size_t k = 0; k < base_indent && s < src.size() && src[s] == ' '; ++k) ++s;
+      } else {
+        while (s < src.size() && std::isspace(static_cast<unsigned char>(src[s]))) ++s;
+      }
     } else {
       ++s;
     }

@@ -83,11 +83,12 @@ class YamlReader {
     }
   }
 
-  /// Reports each required key missing from a mapping, at the mapping.
-  void require(const YAML::Node& map, std::string_view what, std::initializer_list<std::string_view> keys) {
+  /// Reports each required key missing from a mapping, at `at` (its key) or else the mapping.
+  void require(const YAML::Node& map, std::string_view what, std::initializer_list<std::string_view> keys,
+               SourcePos at = {}) {
     for (std::string_view k : keys)
       if (!map[std::string(k)])
-        error(pos(map), "load.missing_key", fmt::format("{} needs a '{}'", what, k));
+        error(at.known() ? at : pos(map), "load.missing_key", fmt::format("{} needs the key '{}'", what, k));
   }
 
   std::optional<std::string> scalar(const YAML::Node& n, std::string_view what) {
@@ -96,7 +97,18 @@ class YamlReader {
     return std::nullopt;
   }
   ast::Name name(const YAML::Node& n, std::string_view what) {
-    return ast::Name{scalar(n, what).value_or(""), pos(n)};
+    return ast::Name{scalar(n, what).value_or(""), value_pos(n)};
+  }
+  /// Where a scalar's value starts: after its opening quote, when it has one.
+  SourcePos value_pos(const YAML::Node& n) const {
+    SourcePos p = pos(n);
+    if (!p.known() || !n.IsScalar()) return p;
+    const std::string_view line = source_.line_text(p.line);
+    size_t byte = 0;
+    for (uint32_t col = 1; byte < line.size() && col < p.column; ++byte)
+      if ((static_cast<unsigned char>(line[byte]) & 0xC0) != 0x80) ++col;
+    if (byte < line.size() && (line[byte] == '"' || line[byte] == '\'')) ++p.column;
+    return p;
   }
   std::string text(const YAML::Node& n, std::string_view what) { return scalar(n, what).value_or(""); }
 

@@ -8,7 +8,7 @@
 
 namespace regimen {
 
-/// Levenshtein distance between two byte strings.
+/// Edit distance between two byte strings, counting a swap of neighbours as one edit.
 size_t edit_distance(std::string_view a, std::string_view b);
 
 /// The candidate closest to `word`, when it is close enough to be a plausible typo:

@@ -47,6 +47,7 @@ struct Literal {
   double number_value = 0;
   std::string string_value;
   std::vector<std::string> list_value;
+  std::string text;  ///< as written, for messages and carets
   SourcePos pos;
 };
 
@@ -128,6 +129,7 @@ struct Rule {
   std::vector<Name> instruments;
   std::vector<Name> checklist;
   std::optional<Template> summary;
+  bool summary_written = false;  ///< the key was there (even if its text did not parse)
   std::string description;
   std::vector<Name> cites;
   SourcePos pos;
