@@ -11,6 +11,7 @@ packages=(
   libcli11-dev                # the command line
   libsimdjson-dev             # fast JSON parsing (timelines, cohorts)
   nlohmann-json3-dev          # locating JSON syntax errors (slow path only)
+  libssl-dev                  # SHA-256 of protocols and inputs (OpenSSL libcrypto)
   catch2                      # unit tests (v2)
 )
 

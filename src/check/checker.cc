@@ -328,6 +328,7 @@ class Checker {
           exprs_.expect(*a.value, it->type, scope, fmt::format("the value set to '{}'", a.target.value));
       }
       if (t.warn) template_parts(*t.warn, scope);
+      if (t.explain) template_parts(*t.explain, scope);
       if (!t.to && t.set.empty() && !t.warn)
         error(t.pos, "check.empty_transition",
               fmt::format("transition '{}' does nothing: give it a 'to', a 'set' or a 'warn'", t.id.value));
@@ -382,6 +383,7 @@ class Checker {
       for (const ast::Name& f : r.flags)
         if (!is_identifier(f.value, false))
           error(f.pos, "check.bad_name", fmt::format("flag '{}' must be a name of letters, digits and '_'", f.value), count_code_points(f.value));
+      if (r.explain) template_parts(*r.explain, scope);
       if (r.summary) template_parts(*r.summary, scope);
       else if (r.action && !r.summary_written) error(r.action->pos, "check.missing_summary", fmt::format("rule '{}' recommends an action but has no summary", r.id.value));
       if (r.cites.empty())

@@ -46,6 +46,8 @@ struct LoadedProtocol {
 LoadedProtocol load_protocol_option(const std::string& path);
 
 Runner add_summarize_command(CLI::App& app);
+Runner add_evaluate_command(CLI::App& app);
+Runner add_explain_command(CLI::App& app);
 Runner add_check_command(CLI::App& app);
 Runner add_graph_command(CLI::App& app);
 

@@ -35,6 +35,8 @@ int run(int argc, char** argv) {
       "Exit codes: 0 success, 1 bad input, 2 bad command line, 3 protocol does not compile, 4 internal error.\n"
       "Run 'regimen COMMAND --help' for a command's options.");
 
+  const Runner evaluate = add_evaluate_command(app);
+  const Runner explain = add_explain_command(app);
   const Runner check = add_check_command(app);
   const Runner graph = add_graph_command(app);
   const Runner summarize = add_summarize_command(app);
@@ -53,6 +55,8 @@ int run(int argc, char** argv) {
   }
   set_up_logging(log_level);
 
+  if (app.got_subcommand("evaluate")) return evaluate();
+  if (app.got_subcommand("explain")) return explain();
   if (app.got_subcommand("check")) return check();
   if (app.got_subcommand("graph")) return graph();
   if (app.got_subcommand("summarize")) return summarize();

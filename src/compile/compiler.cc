@@ -336,6 +336,7 @@ class Compiler {
       out.set.push_back({static_cast<uint32_t>(it - p_.state.begin()), expr(*a.value, a.text.text)});
     }
     if (t.warn) out.warn = templ(*t.warn);
+    if (t.explain) out.explain = templ(*t.explain);
     out.cites = cites(t.cites);
     out.description = t.description;
     out.pos = t.id.pos.known() ? t.id.pos : t.pos;
@@ -358,6 +359,7 @@ class Compiler {
         if (p_.instruments[k].name.value == i.value) out.instruments.push_back(k);
     for (const ast::Name& c : r.checklist) out.checklist.push_back(c.value);
     if (r.summary) out.summary = templ(*r.summary);
+    if (r.explain) out.explain = templ(*r.explain);
     out.cites = cites(r.cites);
     out.description = r.description;
     out.pos = r.when && r.when->pos.known() ? r.when->pos : (r.id.pos.known() ? r.id.pos : r.pos);

@@ -26,10 +26,10 @@ constexpr std::string_view kParameterKeys[] = {"type", "default", "range", "unit
 constexpr std::string_view kStateKeys[] = {"type", "initial", "description"};
 constexpr std::string_view kFactKeys[] = {"value", "description", "when_unknown"};
 constexpr std::string_view kPhaseKeys[] = {"description", "start", "terminal"};
-constexpr std::string_view kTransitionKeys[] = {"id", "from", "on", "when", "to", "set", "warn", "description", "cites"};
+constexpr std::string_view kTransitionKeys[] = {"id", "from", "on", "when", "to", "set", "warn", "explain", "description", "cites"};
 constexpr std::string_view kRuleKeys[] = {"id",      "phase",        "when",        "action",    "priority",
                                           "window",  "flags",        "overdue_flag", "instruments", "checklist",
-                                          "summary", "description", "cites"};
+                                          "summary", "explain", "description", "cites"};
 constexpr std::string_view kWindowKeys[] = {"earliest", "latest"};
 constexpr std::string_view kTypeNames[] = {"int", "number", "days", "bool", "string", "list", "date",
                                            "session", "assessment", "observation", "decision"};
@@ -346,6 +346,7 @@ class Loader {
           t.set.push_back(std::move(a));
         });
       } else if (k == "warn") t.warn = template_text(e, "a warning");
+      else if (k == "explain") t.explain = template_text(e, "an explanation");
       else if (k == "description") t.description = r_.text(e, "a description");
       else if (k == "cites") t.cites = r_.names(e, "cites");
     });
@@ -373,6 +374,7 @@ class Loader {
       else if (k == "instruments") rl.instruments = r_.names(e, "instruments");
       else if (k == "checklist") rl.checklist = r_.names(e, "checklist");
       else if (k == "summary") rl.summary_written = true, rl.summary = template_text(e, "a summary");
+      else if (k == "explain") rl.explain = template_text(e, "an explanation");
       else if (k == "description") rl.description = r_.text(e, "a description");
       else if (k == "cites") rl.cites = r_.names(e, "cites");
     });

@@ -128,6 +128,7 @@ struct Plan {
     std::optional<CompiledExpr> when;
     std::vector<Assignment> set;
     std::optional<CompiledTemplate> warn;
+    std::optional<CompiledTemplate> explain;
     std::vector<uint32_t> cites;
     std::string description;
     SourcePos pos;
@@ -147,6 +148,7 @@ struct Plan {
     std::vector<uint32_t> instruments;
     std::vector<std::string> checklist;
     std::optional<CompiledTemplate> summary;
+    std::optional<CompiledTemplate> explain;
     std::vector<uint32_t> cites;
     std::string description;
     SourcePos pos;

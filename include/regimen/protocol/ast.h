@@ -105,6 +105,7 @@ struct Transition {
   std::optional<Expr> when;
   std::vector<Assignment> set;
   std::optional<Template> warn;
+  std::optional<Template> explain;  ///< a sentence for explanations, with {values}
   std::string description;
   std::vector<Name> cites;
   SourcePos pos;
@@ -130,6 +131,7 @@ struct Rule {
   std::vector<Name> checklist;
   std::optional<Template> summary;
   bool summary_written = false;  ///< the key was there (even if its text did not parse)
+  std::optional<Template> explain;  ///< why it fired, in a sentence with {values}
   std::string description;
   std::vector<Name> cites;
   SourcePos pos;

@@ -1,0 +1,113 @@
+#pragma once
+// The evaluator: replays a patient's timeline through a compiled protocol and says what should
+// happen next on a given day, and why. Pure and deterministic: the same plan, timeline and
+// options give the same Evaluation (no clock, no global state).
+//
+// An Evaluation refers to strings of the Plan and the Timeline it was made from: keep both
+// alive while it is used.
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "regimen/common/date.h"
+#include "regimen/compile/plan.h"
+#include "regimen/evaluate/value.h"
+#include "regimen/timeline/timeline.h"
+
+namespace regimen {
+
+struct EvaluateOptions {
+  Date as_of;
+  /// Record every considered rule with the values it saw, and every fact (for explanations and
+  /// audits). Without it only recommendations, flags and the phase are produced (batch speed).
+  bool trace = true;
+  /// Parameter overrides (what-if): parameter index → value, checked by the caller.
+  std::vector<std::pair<uint32_t, Constant>> overrides;
+};
+
+/// One event of the replay, in the order the replay reads them.
+struct EventRef {
+  EventKind kind = EventKind::kSession;
+  Date date;
+  int32_t seconds = -1;  ///< time of day, -1 when none
+  uint32_t index = 0;    ///< into the timeline's (or the evaluation's merged) array of that kind
+  const void* item = nullptr;  ///< the Session / Assessment / Observation / Decision
+};
+
+struct RecommendedWindow {
+  Date earliest, latest;  ///< clamped so that neither is before as_of
+  bool overdue = false;   ///< the latest day, before clamping, was before as_of
+};
+
+struct Recommendation {
+  Action action = Action::kReview;
+  Priority priority = Priority::kRoutine;
+  std::optional<RecommendedWindow> window;
+  std::string summary;
+  std::vector<std::string> instruments;
+  std::vector<std::string> checklist;
+  uint32_t rule = 0;             ///< index into Plan::rules
+  std::vector<uint32_t> because;  ///< trace entry ids
+};
+
+enum class Outcome : uint8_t { kTrue, kFalse, kNotEvaluated };
+
+struct NamedValue {
+  std::string name;
+  Value value;
+};
+
+struct TraceEntry {
+  uint32_t id = 0;  ///< 1-based
+  uint32_t rule = 0;
+  Outcome result = Outcome::kFalse;
+  std::vector<NamedValue> values;    ///< every name the condition reads, with its value
+  std::vector<std::string> missing;  ///< for kNotEvaluated: the unknown data, as people say them
+  std::string explanation;           ///< the rule's `explain` sentence, when it fired
+};
+
+/// A transition taken during the replay: the chain of reasons that led to the phase.
+struct HistoryEntry {
+  uint32_t event = 0;  ///< index into Evaluation::events
+  uint32_t transition = 0;
+  uint32_t from_phase = 0, to_phase = 0;
+  std::vector<NamedValue> values;  ///< the names its condition read
+  std::string explanation;         ///< the transition's `explain` sentence, with the values of then
+};
+
+struct EvaluationWarning {
+  std::string code;
+  std::string message;
+};
+
+struct Evaluation {
+  std::string patient_id;
+  Date as_of;
+  uint32_t phase = 0;
+  std::vector<Recommendation> recommendations;
+  std::vector<std::string> flags;  ///< sorted
+  std::vector<std::pair<uint32_t, Value>> facts;  ///< fact index → value at as_of (with trace)
+  std::vector<TraceEntry> trace;
+  std::vector<HistoryEntry> history;
+  std::vector<EvaluationWarning> warnings;
+  uint32_t ignored_events = 0;  ///< events (and condition onsets) after as_of
+  std::vector<Value> parameters;  ///< the values used, overrides applied
+  std::vector<bool> overridden;   ///< per parameter
+  std::vector<EventRef> events;   ///< the replayed sequence, for event values and history
+
+  // Storage for values made during evaluation (joined texts, lists, merged assessments).
+  std::deque<std::string> texts;
+  std::deque<std::vector<std::string>> lists;
+  std::deque<Assessment> merged_assessments;
+};
+
+Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options);
+
+/// A value as a person reads it: 2026-01-05, 14 days, 59, unknown.
+std::string format_value(const Value& v, const Evaluation& e);
+
+}  // namespace regimen

@@ -1,0 +1,35 @@
+#pragma once
+// Turning an Evaluation into what people and programs read: the CONTRACT §3 JSON, a short text
+// answer (`regimen evaluate`) and the full reasoning (`regimen explain`).
+
+#include <string>
+
+#include "regimen/common/diagnostic.h"
+#include "regimen/common/json_writer.h"
+#include "regimen/compile/plan.h"
+#include "regimen/evaluate/evaluator.h"
+
+namespace regimen {
+
+struct ReportInfo {
+  std::string protocol_sha256;  ///< of the protocol's text
+  Diagnostics input_warnings;   ///< from reading the timeline
+  bool color = false;           ///< ANSI colour (text only; only on a terminal, never with NO_COLOR)
+};
+
+/// CONTRACT §3: one JSON object. Keys in a fixed order; the same input gives the same bytes.
+void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const ReportInfo& info);
+std::string to_json(const Plan& plan, const Evaluation& e, const ReportInfo& info,
+                    JsonWriter::Style style = JsonWriter::Style::kPretty);
+
+/// The answer for a person, fitting an 80-column terminal.
+std::string to_text(const Plan& plan, const Evaluation& e, const ReportInfo& info);
+
+/// The answer, then the reasons as a chain in plain words, what was missing, the rules that did
+/// not fire, and the sources.
+std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo& info);
+
+/// "seed: How Many Ketamine Treatments Do You Need?" (with "(unchecked)" when the source is).
+std::string cite(const Plan& plan, uint32_t source);
+
+}  // namespace regimen

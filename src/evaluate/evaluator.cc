@@ -1,0 +1,243 @@
+// The replay through the phase machine, then the rules of the phase it ends in.
+
+#include "regimen/evaluate/evaluator.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "machine.h"
+
+namespace regimen {
+namespace engine {
+
+void Machine::move_to(size_t cursor, Date today, std::optional<uint32_t> event) {
+  cursor_ = cursor;
+  today_ = today;
+  event_ = event;
+  std::fill(fact_status_.begin(), fact_status_.end(), 0);  // facts depend on the point of evaluation
+}
+
+namespace {
+
+bool on_matches(const Plan::Transition& t, const EventRef& e, const Plan& plan) {
+  if (t.on != e.kind) return false;
+  if (t.detail < 0 && t.observation_code.empty()) return true;
+  switch (e.kind) {
+    case EventKind::kAssessment:
+      return static_cast<const Assessment*>(e.item)->instrument == plan.instruments.specs()[t.detail].name;
+    case EventKind::kDecision: return static_cast<int32_t>(static_cast<const Decision*>(e.item)->kind) == t.detail;
+    case EventKind::kObservation: return static_cast<const Observation*>(e.item)->code == t.observation_code;
+    default: return true;
+  }
+}
+
+std::string describe_event(const EventRef& e) {
+  switch (e.kind) {
+    case EventKind::kSession: return fmt::format("the session of {}", e.date.to_string());
+    case EventKind::kMissedSession: return fmt::format("the missed session of {}", e.date.to_string());
+    case EventKind::kAssessment: {
+      const auto* a = static_cast<const Assessment*>(e.item);
+      return fmt::format("the {} of {} (score {})", a->instrument, e.date.to_string(), a->score);
+    }
+    case EventKind::kObservation: {
+      const auto* o = static_cast<const Observation*>(e.item);
+      return fmt::format("the {} observation of {}", o->code, e.date.to_string());
+    }
+    case EventKind::kDecision: {
+      const auto* d = static_cast<const Decision*>(e.item);
+      return fmt::format("the {} decision of {}", to_string(d->kind), e.date.to_string());
+    }
+  }
+  return "an event";
+}
+
+}  // namespace
+
+void Machine::replay() {
+  uint32_t phase = plan_.start_phase;
+  move_to(0, options_.as_of, std::nullopt);
+  state_.clear();
+  for (const Plan::StateVar& s : plan_.state) state_.push_back(s.initial ? eval(s.initial->root) : Value::unknown(s.type));
+
+  std::vector<Value> assigned;
+  for (uint32_t seq = 0; seq < out_.events.size(); ++seq) {
+    const EventRef& e = out_.events[seq];
+    move_to(seq + 1, e.date, seq);
+    bool taken = false;
+    for (uint32_t ti = 0; ti < plan_.transitions.size(); ++ti) {
+      const Plan::Transition& t = plan_.transitions[ti];
+      if (!t.from[phase] || !on_matches(t, e, plan_)) continue;
+      if (t.when && !eval(t.when->root).is_true()) continue;
+      HistoryEntry h{seq, ti, phase, t.to >= 0 ? static_cast<uint32_t>(t.to) : phase, {}, {}};
+      if (options_.trace && t.when) h.values = values_read(t.when->root);
+      if (options_.trace && t.explain) h.explanation = render(*t.explain);
+      // All assignments see the state as it was before the transition.
+      assigned.clear();
+      for (const Plan::Assignment& a : t.set) assigned.push_back(eval(a.value.root));
+      for (size_t i = 0; i < t.set.size(); ++i) {
+        Value v = assigned[i];
+        v.type = plan_.state[t.set[i].state].type;
+        if (v.type == Type::kNumber && plan_.nodes[t.set[i].value.root].type == Type::kInt) v.d = static_cast<double>(v.i);
+        state_[t.set[i].state] = v;
+      }
+      if (t.warn) out_.warnings.push_back({"replay.warning", render(*t.warn)});
+      if (t.to >= 0) phase = static_cast<uint32_t>(t.to);
+      if (options_.trace || h.from_phase != h.to_phase) out_.history.push_back(std::move(h));
+      taken = true;
+      break;
+    }
+    if (!taken && e.kind == EventKind::kDecision)
+      out_.warnings.push_back({"replay.decision_ignored",
+                               fmt::format("{} has no effect in phase {} and is ignored", describe_event(e),
+                                           plan_.phases[phase].name)});
+  }
+  out_.phase = phase;
+}
+
+namespace {
+
+int action_rank(Action a) {
+  switch (a) {
+    case Action::kSafetyAlert: return 0;
+    case Action::kHold: return 1;
+    case Action::kReassess: return 2;
+    case Action::kReview: return 3;
+    case Action::kCollectAssessment: return 4;
+    case Action::kScheduleSession: return 5;
+  }
+  return 6;
+}
+
+}  // namespace
+
+void Machine::evaluate_rules() {
+  move_to(out_.events.size(), options_.as_of, std::nullopt);
+  const int64_t as_of = options_.as_of.days;
+  std::vector<bool> flags(plan_.flag_names.size(), false);
+
+  for (uint32_t ri = 0; ri < plan_.rules.size(); ++ri) {
+    const Plan::Rule& r = plan_.rules[ri];
+    if (!r.phases[out_.phase]) continue;
+    Outcome result = Outcome::kTrue;
+    if (r.when) {
+      const Value v = eval(r.when->root);
+      result = !v.known ? Outcome::kNotEvaluated : (v.b ? Outcome::kTrue : Outcome::kFalse);
+    }
+    // A window that cannot be computed leaves the rule unable to recommend anything.
+    std::optional<RecommendedWindow> window;
+    bool window_unknown = false;
+    if (result == Outcome::kTrue && r.window) {
+      const Value lo = eval(r.window->earliest.root), hi = eval(r.window->latest.root);
+      if (!lo.known || !hi.known) {
+        window_unknown = true;
+        result = Outcome::kNotEvaluated;
+      } else {
+        window = RecommendedWindow{Date{static_cast<int32_t>(std::max(lo.i, as_of))},
+                                   Date{static_cast<int32_t>(std::max(hi.i, as_of))}, hi.i < as_of};
+      }
+    }
+    uint32_t trace_id = 0;
+    if (options_.trace) {
+      TraceEntry t;
+      t.id = static_cast<uint32_t>(out_.trace.size() + 1);
+      t.rule = ri;
+      t.result = result;
+      if (r.when) t.values = values_read(r.when->root);
+      if (result == Outcome::kNotEvaluated) {
+        if (window_unknown) {
+          t.missing = missing_data(r.window->earliest.root);
+          for (std::string& m : missing_data(r.window->latest.root))
+            if (std::find(t.missing.begin(), t.missing.end(), m) == t.missing.end()) t.missing.push_back(std::move(m));
+        } else {
+          t.missing = missing_data(r.when->root);
+        }
+      }
+      if (result == Outcome::kTrue && r.explain) t.explanation = render(*r.explain);
+      trace_id = t.id;
+      out_.trace.push_back(std::move(t));
+    }
+    if (result != Outcome::kTrue) continue;
+    for (uint32_t f : r.flags) flags[f] = true;
+    if (window && window->overdue && r.overdue_flag) flags[*r.overdue_flag] = true;
+    if (!r.action) continue;
+    Recommendation rec;
+    rec.action = *r.action;
+    rec.priority = r.priority;
+    if (window && window->overdue && rec.priority < Priority::kSoon) rec.priority = Priority::kSoon;
+    rec.window = window;
+    if (r.summary) rec.summary = render(*r.summary);
+    for (uint32_t i : r.instruments) rec.instruments.push_back(plan_.instruments.specs()[i].name);
+    rec.checklist = r.checklist;
+    rec.rule = ri;
+    if (trace_id) rec.because.push_back(trace_id);
+    out_.recommendations.push_back(std::move(rec));
+  }
+  std::stable_sort(out_.recommendations.begin(), out_.recommendations.end(),
+                   [](const Recommendation& a, const Recommendation& b) {
+                     if (a.priority != b.priority) return a.priority > b.priority;
+                     return action_rank(a.action) < action_rank(b.action);
+                   });
+  for (size_t i = 0; i < flags.size(); ++i)
+    if (flags[i]) out_.flags.push_back(plan_.flag_names[i]);  // flag_names are sorted
+
+  if (options_.trace)
+    for (uint32_t f = 0; f < plan_.facts.size(); ++f) out_.facts.emplace_back(f, fact(f));
+  out_.parameters = params_;
+}
+
+}  // namespace engine
+
+Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options) {
+  Evaluation out;
+  out.patient_id = timeline.patient_id;
+  out.as_of = options.as_of;
+  engine::Machine machine(plan, timeline, options, out);
+  machine.build_events();
+  machine.replay();
+  machine.evaluate_rules();
+  return out;
+}
+
+std::string format_value(const Value& v, const Evaluation& e) {
+  if (!v.known) return "unknown";
+  switch (v.type) {
+    case Type::kBool: return v.b ? "true" : "false";
+    case Type::kInt: return std::to_string(v.i);
+    case Type::kNumber: {
+      std::string s = fmt::format("{:.2f}", v.d);
+      while (s.back() == '0') s.pop_back();
+      if (s.back() == '.') s.pop_back();
+      return s == "-0" ? "0" : s;
+    }
+    case Type::kString: return std::string(v.s);
+    case Type::kDate: return Date{static_cast<int32_t>(v.i)}.to_string();
+    case Type::kDuration: return fmt::format("{} day{}", v.i, v.i == 1 || v.i == -1 ? "" : "s");
+    case Type::kStringList: {
+      std::string s;
+      for (size_t i = 0; i < v.list->size(); ++i) s += (i ? ", " : "") + (*v.list)[i];
+      return s.empty() ? "none" : s;
+    }
+    case Type::kSession:
+    case Type::kAssessment:
+    case Type::kObservation:
+    case Type::kDecision: {
+      const EventRef& ev = e.events[static_cast<size_t>(v.i)];
+      switch (ev.kind) {
+        case EventKind::kAssessment: {
+          const auto* a = static_cast<const Assessment*>(ev.item);
+          return fmt::format("{} {} on {}", a->instrument, a->score, ev.date.to_string());
+        }
+        case EventKind::kObservation: {
+          const auto* o = static_cast<const Observation*>(ev.item);
+          return fmt::format("{} {}{} on {}", o->code, o->value, o->unit.empty() ? "" : " " + o->unit, ev.date.to_string());
+        }
+        case EventKind::kDecision:
+          return fmt::format("{} on {}", to_string(static_cast<const Decision*>(ev.item)->kind), ev.date.to_string());
+        default: return fmt::format("session on {}", ev.date.to_string());
+      }
+    }
+    default: return "?";
+  }
+}
+
+}  // namespace regimen

@@ -1,0 +1,263 @@
+// The expression interpreter: walks a compiled expression's nodes. Unknown is a value: an
+// operation on an unknown operand is unknown, except `false and x` (false) and `true or x` (true).
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <functional>
+
+#include "machine.h"
+
+namespace regimen::engine {
+
+Value Machine::fact(uint32_t index) {
+  if (fact_status_[index] == 2) return facts_[index];
+  if (fact_status_[index] == 1) return Value::unknown(plan_.facts[index].value.root < plan_.nodes.size()
+                                                          ? plan_.nodes[plan_.facts[index].value.root].type
+                                                          : Type::kError);  // unreachable: the checker rejects cycles
+  fact_status_[index] = 1;
+  const Value v = eval(plan_.facts[index].value.root);
+  facts_[index] = v;
+  fact_status_[index] = 2;
+  return v;
+}
+
+namespace {
+
+int compare(const Value& a, const Value& b) {
+  if (a.type == Type::kInt && b.type == Type::kInt) return (a.i > b.i) - (a.i < b.i);
+  if ((a.type == Type::kInt || a.type == Type::kNumber) && (b.type == Type::kInt || b.type == Type::kNumber)) {
+    const double x = a.as_number(), y = b.as_number();
+    return (x > y) - (x < y);
+  }
+  if (a.type == Type::kString) return a.s.compare(b.s) < 0 ? -1 : (a.s == b.s ? 0 : 1);
+  if (a.type == Type::kBool) return static_cast<int>(a.b) - static_cast<int>(b.b);
+  return (a.i > b.i) - (a.i < b.i);  // dates, durations, events
+}
+
+}  // namespace
+
+Value Machine::eval(uint32_t index) {
+  const PlanNode& n = plan_.nodes[index];
+  switch (n.op) {
+    case Op::kConst: {
+      return from_constant(plan_.constants[n.index], n.type);
+    }
+    case Op::kParam: return params_[n.index];
+    case Op::kFact: return fact(static_cast<uint32_t>(n.index));
+    case Op::kState: return state_[n.index];
+    case Op::kToday: return Value::date(today_.days);
+    case Op::kEvent: return event_ ? event_value(*event_) : Value::unknown(n.type);
+    case Op::kField: return field(n, arg(n, 0));
+    case Op::kList: return Value::unknown(n.type);  // lists are folded into constants
+    case Op::kNot: {
+      const Value a = arg(n, 0);
+      return a.known ? Value::boolean(!a.b) : Value::unknown(Type::kBool);
+    }
+    case Op::kNeg: {
+      Value a = arg(n, 0);
+      if (!a.known) return a;
+      a.i = -a.i;
+      a.d = -a.d;
+      return a;
+    }
+    case Op::kAnd: {
+      const Value a = arg(n, 0);
+      if (a.known && !a.b) return Value::boolean(false);
+      const Value b = arg(n, 1);
+      if (b.known && !b.b) return Value::boolean(false);
+      return a.known && b.known ? Value::boolean(true) : Value::unknown(Type::kBool);
+    }
+    case Op::kOr: {
+      const Value a = arg(n, 0);
+      if (a.known && a.b) return Value::boolean(true);
+      const Value b = arg(n, 1);
+      if (b.known && b.b) return Value::boolean(true);
+      return a.known && b.known ? Value::boolean(false) : Value::unknown(Type::kBool);
+    }
+    case Op::kIf: {
+      const Value c = arg(n, 0);
+      if (!c.known) return Value::unknown(n.type);
+      Value v = arg(n, c.b ? 1 : 2);
+      if (n.type == Type::kNumber && v.type == Type::kInt) v = v.known ? Value::number(static_cast<double>(v.i)) : Value::unknown(Type::kNumber);
+      return v;
+    }
+    default: break;
+  }
+
+  if (n.op == Op::kCall) {
+    switch (n.fn) {
+      case Builtin::kKnown: return Value::boolean(arg(n, 0).known);
+      case Builtin::kCoalesce: {
+        Value a = arg(n, 0);
+        if (!a.known) a = arg(n, 1);
+        if (n.type == Type::kNumber && a.type == Type::kInt && a.known) return Value::number(static_cast<double>(a.i));
+        return a;
+      }
+      case Builtin::kMin:
+      case Builtin::kMax:
+      case Builtin::kClamp: {
+        std::vector<Value> xs;
+        for (uint16_t i = 0; i < n.arg_count; ++i) {
+          xs.push_back(arg(n, i));
+          if (!xs.back().known) return Value::unknown(n.type);
+        }
+        Value r;
+        if (n.fn == Builtin::kClamp) {
+          r = xs[0];
+          if (compare(r, xs[1]) < 0) r = xs[1];
+          if (compare(r, xs[2]) > 0) r = xs[2];
+        } else {
+          r = xs[0];
+          for (const Value& x : xs)
+            if ((n.fn == Builtin::kMin) ? compare(x, r) < 0 : compare(x, r) > 0) r = x;
+        }
+        if (n.type == Type::kNumber && r.type == Type::kInt) return Value::number(static_cast<double>(r.i));
+        return r;
+      }
+      case Builtin::kAbs: {
+        Value a = arg(n, 0);
+        a.i = std::llabs(a.i);
+        a.d = std::fabs(a.d);
+        return a;
+      }
+      case Builtin::kRound: {
+        const Value a = arg(n, 0);
+        if (!a.known) return Value::unknown(Type::kInt);
+        return Value::integer(static_cast<int64_t>(std::llround(a.as_number())));
+      }
+      case Builtin::kDays: {
+        const Value a = arg(n, 0);
+        return a.known ? Value::integer(a.i) : Value::unknown(Type::kInt);
+      }
+      case Builtin::kCount: {
+        const Value a = arg(n, 0);
+        return a.known ? Value::integer(static_cast<int64_t>(a.list->size())) : Value::unknown(Type::kInt);
+      }
+      case Builtin::kJoin: {
+        const Value a = arg(n, 0), sep = arg(n, 1);
+        if (!a.known || !sep.known) return Value::unknown(Type::kString);
+        std::string joined;
+        for (size_t i = 0; i < a.list->size(); ++i) joined += (i ? std::string(sep.s) : "") + (*a.list)[i];
+        out_.texts.push_back(std::move(joined));
+        return Value::string(out_.texts.back());
+      }
+      case Builtin::kPctChange: {
+        const Value from = arg(n, 0), to = arg(n, 1);
+        if (!from.known || !to.known || from.as_number() == 0) return Value::unknown(Type::kNumber);
+        return Value::number(100.0 * (to.as_number() - from.as_number()) / from.as_number());
+      }
+      default: return call(n);
+    }
+  }
+
+  // Binary operators.
+  const Value a = arg(n, 0), b = arg(n, 1);
+  if (!a.known || !b.known) return Value::unknown(n.type);
+  switch (n.op) {
+    case Op::kAdd:
+      if (n.type == Type::kDate) return Value::date(a.i + b.i);  // date + days, or days + date
+      if (n.type == Type::kDuration) return Value::duration(a.i + b.i);
+      if (n.type == Type::kString) {
+        out_.texts.push_back(std::string(a.s) + std::string(b.s));
+        return Value::string(out_.texts.back());
+      }
+      if (n.type == Type::kInt) return Value::integer(a.i + b.i);
+      return Value::number(a.as_number() + b.as_number());
+    case Op::kSub:
+      if (n.type == Type::kDuration) return Value::duration(a.i - b.i);  // date - date, days - days
+      if (n.type == Type::kDate) return Value::date(a.i - b.i);
+      if (n.type == Type::kInt) return Value::integer(a.i - b.i);
+      return Value::number(a.as_number() - b.as_number());
+    case Op::kMul:
+      if (n.type == Type::kDuration) return Value::duration(a.i * b.i);
+      if (n.type == Type::kInt) return Value::integer(a.i * b.i);
+      return Value::number(a.as_number() * b.as_number());
+    case Op::kDiv:
+      if (b.as_number() == 0) return Value::unknown(Type::kNumber);
+      return Value::number(a.as_number() / b.as_number());
+    case Op::kLt: return Value::boolean(compare(a, b) < 0);
+    case Op::kLe: return Value::boolean(compare(a, b) <= 0);
+    case Op::kGt: return Value::boolean(compare(a, b) > 0);
+    case Op::kGe: return Value::boolean(compare(a, b) >= 0);
+    case Op::kEq: return Value::boolean(compare(a, b) == 0);
+    case Op::kNe: return Value::boolean(compare(a, b) != 0);
+    case Op::kIn: return Value::boolean(std::find(b.list->begin(), b.list->end(), a.s) != b.list->end());
+    default: break;
+  }
+  return Value::unknown(n.type);
+}
+
+std::string Machine::render(const CompiledTemplate& t) {
+  std::string out;
+  for (const CompiledTemplate::Part& part : t.parts)
+    out += part.expr ? format_value(eval(part.expr->root), out_) : part.text;
+  return out;
+}
+
+void Machine::collect_names(uint32_t node, std::vector<uint32_t>& out) const {
+  const PlanNode& n = plan_.nodes[node];
+  if (n.op == Op::kFact || n.op == Op::kParam || n.op == Op::kState || n.op == Op::kToday) {
+    if (std::find(out.begin(), out.end(), node) == out.end()) out.push_back(node);
+    return;
+  }
+  for (uint16_t i = 0; i < n.arg_count; ++i) collect_names(plan_.args[n.first_arg + i], out);
+}
+
+namespace {
+std::string name_of(const Plan& plan, const PlanNode& n) {
+  switch (n.op) {
+    case Op::kFact: return plan.facts[n.index].name;
+    case Op::kParam: return "params." + plan.parameters[n.index].name;
+    case Op::kState: return plan.state[n.index].name;
+    default: return "today";
+  }
+}
+}  // namespace
+
+std::vector<NamedValue> Machine::values_read(uint32_t root) {
+  std::vector<uint32_t> nodes;
+  collect_names(root, nodes);
+  std::vector<NamedValue> out;
+  for (uint32_t node : nodes) {
+    std::string name = name_of(plan_, plan_.nodes[node]);
+    if (std::any_of(out.begin(), out.end(), [&](const NamedValue& v) { return v.name == name; })) continue;
+    out.push_back(NamedValue{std::move(name), eval(node)});
+  }
+  return out;
+}
+
+std::vector<std::string> Machine::missing_data(uint32_t root) {
+  std::vector<std::string> out;
+  std::vector<uint32_t> seen_facts;
+  // Depth-first through unknown facts to the data they rest on.
+  std::function<void(uint32_t)> visit = [&](uint32_t node) {
+    std::vector<uint32_t> nodes;
+    collect_names(node, nodes);
+    for (uint32_t nd : nodes) {
+      const PlanNode& n = plan_.nodes[nd];
+      if (eval(nd).known) continue;
+      if (n.op == Op::kFact) {
+        if (std::find(seen_facts.begin(), seen_facts.end(), static_cast<uint32_t>(n.index)) != seen_facts.end()) continue;
+        seen_facts.push_back(static_cast<uint32_t>(n.index));
+        const Plan::Fact& f = plan_.facts[n.index];
+        if (!f.when_unknown.empty()) {
+          out.push_back(fmt::format("{}: {}", f.name, f.when_unknown));
+          continue;
+        }
+        const size_t before = out.size();
+        visit(f.value.root);
+        if (out.size() == before) out.push_back(fmt::format("{}: no such data in the timeline", f.name));
+      } else if (n.op == Op::kParam) {
+        out.push_back(fmt::format("params.{}: not set", plan_.parameters[n.index].name));
+      } else if (n.op == Op::kState) {
+        out.push_back(fmt::format("{}: not set yet", plan_.state[n.index].name));
+      }
+    }
+  };
+  visit(root);
+  if (out.empty()) out.push_back("the timeline has no data for it");
+  return out;
+}
+
+}  // namespace regimen::engine

@@ -1,0 +1,75 @@
+#pragma once
+// The evaluator's working state for one evaluation: the ordered events, the replay cursor, the
+// state variables, memoised facts, and the expression interpreter over them.
+// Split over timeline_view.cc (events and queries), interpreter.cc (expressions) and
+// evaluator.cc (replay and rules).
+
+#include <vector>
+
+#include "regimen/evaluate/evaluator.h"
+
+namespace regimen::engine {
+
+/// A protocol constant (a literal or a parameter value) as a value of type `t`.
+inline Value from_constant(const Constant& c, Type t) {
+  Value v = Value::make(t, c.known, c.int_value);
+  v.b = c.bool_value;
+  v.d = c.number_value;
+  v.s = c.string_value;
+  v.list = &c.list_value;
+  return v;
+}
+
+class Machine {
+ public:
+  Machine(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options, Evaluation& out);
+
+  // ---- timeline_view.cc ----
+  /// Orders the events up to as_of, merges same-day duplicates, counts what was ignored.
+  void build_events();
+
+  // ---- interpreter.cc ----
+  Value eval(uint32_t node);
+  Value fact(uint32_t index);
+  std::string render(const CompiledTemplate& t);
+  /// The names (facts, parameters, state, today) an expression reads, with their values now.
+  std::vector<NamedValue> values_read(uint32_t root);
+  /// For an unknown result: the unknown data it rests on, as people say them.
+  std::vector<std::string> missing_data(uint32_t root);
+
+  // ---- evaluator.cc ----
+  void replay();
+  void evaluate_rules();
+
+ private:
+  friend class Queries;
+  // The point of evaluation: during the replay, the event being read; at the end, as_of.
+  void move_to(size_t cursor, Date today, std::optional<uint32_t> event);
+
+  // timeline queries (timeline_view.cc)
+  Value call(const PlanNode& n);
+  Value field(const PlanNode& n, const Value& base);
+  const Assessment& assessment(const Value& v) const;
+  bool before(const Value& x, uint32_t seq) const;  ///< event seq is before x (event or date)
+  bool after_value(uint32_t seq, const Value& x) const;
+  Value event_value(uint32_t seq) const;
+
+  Value arg(const PlanNode& n, uint16_t i) { return eval(plan_.args[n.first_arg + i]); }
+  void collect_names(uint32_t node, std::vector<uint32_t>& out) const;
+
+  const Plan& plan_;
+  const Timeline& timeline_;
+  const EvaluateOptions& options_;
+  Evaluation& out_;
+
+  std::vector<Value> params_;
+  std::vector<Value> state_;
+  std::vector<Value> facts_;
+  std::vector<uint8_t> fact_status_;  ///< 0 not computed, 1 computing, 2 done
+  size_t cursor_ = 0;                 ///< events [0, cursor_) are visible
+  Date today_;
+  std::optional<uint32_t> event_;     ///< the event a transition is reading
+  std::vector<const Condition*> conditions_;
+};
+
+}  // namespace regimen::engine

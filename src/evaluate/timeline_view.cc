@@ -1,0 +1,295 @@
+// The timeline as the replay sees it: events up to as_of in reading order, and the built-in
+// functions that query the events read so far.
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "machine.h"
+
+namespace regimen::engine {
+namespace {
+
+// Untimed events sit at the start of their day (assessments, observations) or at its end
+// (decisions, then sessions): a PHQ-9 on a session's day is read before the session.
+int32_t slot(EventKind kind, int32_t seconds) {
+  if (seconds >= 0) return seconds;
+  switch (kind) {
+    case EventKind::kAssessment:
+    case EventKind::kObservation: return -1;
+    case EventKind::kDecision: return 86400;
+    default: return 86401;
+  }
+}
+
+int rank(EventKind kind) {
+  switch (kind) {
+    case EventKind::kAssessment: return 0;
+    case EventKind::kObservation: return 1;
+    case EventKind::kDecision: return 2;
+    default: return 3;
+  }
+}
+
+Type type_of(EventKind k) {
+  switch (k) {
+    case EventKind::kAssessment: return Type::kAssessment;
+    case EventKind::kObservation: return Type::kObservation;
+    case EventKind::kDecision: return Type::kDecision;
+    default: return Type::kSession;
+  }
+}
+
+}  // namespace
+
+Machine::Machine(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options, Evaluation& out)
+    : plan_(plan), timeline_(timeline), options_(options), out_(out) {
+  params_.reserve(plan.parameters.size());
+  for (const Plan::Parameter& p : plan.parameters)
+    params_.push_back(p.default_value ? from_constant(*p.default_value, p.type) : Value::unknown(p.type));
+  out_.overridden.assign(plan.parameters.size(), false);
+  for (const auto& [index, c] : options.overrides) {
+    params_[index] = from_constant(c, plan.parameters[index].type);
+    out_.overridden[index] = true;
+  }
+  facts_.assign(plan.facts.size(), Value{});
+  fact_status_.assign(plan.facts.size(), 0);
+}
+
+void Machine::build_events() {
+  const Date as_of = options_.as_of;
+  std::vector<EventRef>& ev = out_.events;
+  uint32_t ignored = 0;
+
+  const Session* kept = nullptr;  // the completed session kept for its day
+  for (uint32_t i = 0; i < timeline_.sessions.size(); ++i) {
+    const Session& s = timeline_.sessions[i];
+    if (s.at.date > as_of) {
+      ++ignored;
+      continue;
+    }
+    if (s.status == SessionStatus::kCompleted) {
+      if (kept && kept->at.date == s.at.date) continue;  // one a day counts (the reader warned)
+      kept = &s;
+      ev.push_back(EventRef{EventKind::kSession, s.at.date, s.at.seconds, i, &s});
+    } else {
+      ev.push_back(EventRef{EventKind::kMissedSession, s.at.date, s.at.seconds, i, &s});
+    }
+  }
+
+  // Several assessments of one instrument on one day that no time orders count as one: the
+  // highest score, and for each item the highest answer.
+  std::map<std::tuple<int32_t, std::string, int32_t>, size_t> same_day;
+  std::vector<Assessment> merged;
+  for (const Assessment& a : timeline_.assessments) {
+    if (a.at.date > as_of) {
+      ++ignored;
+      continue;
+    }
+    auto [it, fresh] = same_day.emplace(std::make_tuple(a.at.date.days, a.instrument, a.at.seconds), merged.size());
+    if (fresh) {
+      merged.push_back(a);
+      continue;
+    }
+    Assessment& m = merged[it->second];
+    m.score = std::max(m.score, a.score);
+    for (const ItemAnswer& item : a.items) {
+      auto existing = std::find_if(m.items.begin(), m.items.end(), [&](const ItemAnswer& x) { return x.item == item.item; });
+      if (existing == m.items.end()) m.items.push_back(item);
+      else existing->answer = std::max(existing->answer, item.answer);
+    }
+    std::sort(m.items.begin(), m.items.end(), [](const ItemAnswer& x, const ItemAnswer& y) { return x.item < y.item; });
+  }
+  for (Assessment& a : merged) {
+    out_.merged_assessments.push_back(std::move(a));
+    const Assessment& stored = out_.merged_assessments.back();
+    ev.push_back(EventRef{EventKind::kAssessment, stored.at.date, stored.at.seconds, stored.index, &stored});
+  }
+  for (uint32_t i = 0; i < timeline_.observations.size(); ++i) {
+    const Observation& o = timeline_.observations[i];
+    if (o.at.date > as_of) ++ignored;
+    else ev.push_back(EventRef{EventKind::kObservation, o.at.date, o.at.seconds, i, &o});
+  }
+  for (uint32_t i = 0; i < timeline_.decisions.size(); ++i) {
+    const Decision& d = timeline_.decisions[i];
+    if (d.at.date > as_of) ++ignored;
+    else ev.push_back(EventRef{EventKind::kDecision, d.at.date, d.at.seconds, i, &d});
+  }
+  for (const Condition& c : timeline_.conditions) {
+    if (c.onset && c.onset->date > as_of) ++ignored;
+    else conditions_.push_back(&c);
+  }
+  std::stable_sort(ev.begin(), ev.end(), [](const EventRef& a, const EventRef& b) {
+    return std::make_tuple(a.date, slot(a.kind, a.seconds), rank(a.kind), a.index) <
+           std::make_tuple(b.date, slot(b.kind, b.seconds), rank(b.kind), b.index);
+  });
+  out_.ignored_events = ignored;
+}
+
+Value Machine::event_value(uint32_t seq) const { return Value::event(type_of(out_.events[seq].kind), seq); }
+
+const Assessment& Machine::assessment(const Value& v) const {
+  return *static_cast<const Assessment*>(out_.events[static_cast<size_t>(v.i)].item);
+}
+
+// Event `seq` comes before x: an event earlier in the reading order, or a day on or before a date.
+bool Machine::before(const Value& x, uint32_t seq) const {
+  if (x.type == Type::kDate) return out_.events[seq].date.days <= x.i;
+  return seq < static_cast<uint64_t>(x.i);
+}
+
+bool Machine::after_value(uint32_t seq, const Value& x) const {
+  if (x.type == Type::kDate) return out_.events[seq].date.days > x.i;
+  return seq > static_cast<uint64_t>(x.i);
+}
+
+Value Machine::call(const PlanNode& n) {
+  const auto& ev = out_.events;
+  auto instrument_matches = [&](uint32_t seq, int64_t instrument) {
+    return ev[seq].kind == EventKind::kAssessment &&
+           static_cast<const Assessment*>(ev[seq].item)->instrument == plan_.instruments.specs()[instrument].name;
+  };
+  auto completed = [&](uint32_t seq) { return ev[seq].kind == EventKind::kSession; };
+  const uint32_t end = static_cast<uint32_t>(cursor_);
+
+  switch (n.fn) {
+    case Builtin::kLatest: {
+      const int64_t instrument = plan_.constants[plan_.nodes[plan_.args[n.first_arg]].index].int_value;
+      Value bound;
+      if (n.arg_count == 2) {
+        bound = arg(n, 1);
+        if (!bound.known) return Value::unknown(Type::kAssessment);
+      }
+      for (uint32_t seq = end; seq-- > 0;)
+        if (instrument_matches(seq, instrument) && (n.arg_count == 1 || before(bound, seq))) return event_value(seq);
+      return Value::unknown(Type::kAssessment);
+    }
+    case Builtin::kFirstAfter: {
+      const int64_t instrument = plan_.constants[plan_.nodes[plan_.args[n.first_arg]].index].int_value;
+      const Value x = arg(n, 1);
+      if (!x.known) return Value::unknown(Type::kAssessment);
+      for (uint32_t seq = 0; seq < end; ++seq)
+        if (instrument_matches(seq, instrument) && after_value(seq, x)) return event_value(seq);
+      return Value::unknown(Type::kAssessment);
+    }
+    case Builtin::kAssessmentCount: {
+      const int64_t instrument = plan_.constants[plan_.nodes[plan_.args[n.first_arg]].index].int_value;
+      int64_t count = 0;
+      for (uint32_t seq = 0; seq < end; ++seq) count += instrument_matches(seq, instrument);
+      return Value::integer(count);
+    }
+    case Builtin::kItem: {
+      const Value a = arg(n, 0), item = arg(n, 1);
+      if (!a.known || !item.known) return Value::unknown(Type::kInt);
+      if (auto answer = assessment(a).item(static_cast<int>(item.i))) return Value::integer(*answer);
+      return Value::unknown(Type::kInt);
+    }
+    case Builtin::kLatestItem: {
+      const int64_t instrument = plan_.constants[plan_.nodes[plan_.args[n.first_arg]].index].int_value;
+      const Value item = arg(n, 1);
+      if (!item.known) return Value::unknown(Type::kInt);
+      for (uint32_t seq = end; seq-- > 0;)
+        if (instrument_matches(seq, instrument))
+          if (auto answer = static_cast<const Assessment*>(ev[seq].item)->item(static_cast<int>(item.i)))
+            return Value::integer(*answer);
+      return Value::unknown(Type::kInt);
+    }
+    case Builtin::kSessionCount: {
+      Value x;
+      if (n.arg_count == 1) {
+        x = arg(n, 0);
+        if (!x.known) return Value::unknown(Type::kInt);
+      }
+      int64_t count = 0;
+      for (uint32_t seq = 0; seq < end; ++seq) count += completed(seq) && (n.arg_count == 0 || after_value(seq, x));
+      return Value::integer(count);
+    }
+    case Builtin::kFirstSession:
+      for (uint32_t seq = 0; seq < end; ++seq)
+        if (completed(seq)) return event_value(seq);
+      return Value::unknown(Type::kSession);
+    case Builtin::kLastSession:
+    case Builtin::kPreviousSession: {
+      int skip = n.fn == Builtin::kPreviousSession ? 1 : 0;
+      for (uint32_t seq = end; seq-- > 0;)
+        if (completed(seq) && skip-- == 0) return event_value(seq);
+      return Value::unknown(Type::kSession);
+    }
+    case Builtin::kMissedCount: {
+      const Value x = arg(n, 0);
+      if (!x.known) return Value::unknown(Type::kInt);
+      int64_t count = 0;
+      for (uint32_t seq = 0; seq < end; ++seq) count += ev[seq].kind == EventKind::kMissedSession && after_value(seq, x);
+      return Value::integer(count);
+    }
+    case Builtin::kLatestObservation: {
+      const Value code = arg(n, 0);
+      if (!code.known) return Value::unknown(Type::kObservation);
+      for (uint32_t seq = end; seq-- > 0;)
+        if (ev[seq].kind == EventKind::kObservation && static_cast<const Observation*>(ev[seq].item)->code == code.s)
+          return event_value(seq);
+      return Value::unknown(Type::kObservation);
+    }
+    case Builtin::kActive:
+    case Builtin::kActiveAmong: {
+      const Value x = arg(n, 0);
+      if (!x.known) return Value::unknown(n.type);
+      auto active = [&](std::string_view code) {
+        return std::any_of(conditions_.begin(), conditions_.end(), [&](const Condition* c) {
+          return c->code == code && c->status == ConditionStatus::kActive && (!c->onset || c->onset->date <= today_);
+        });
+      };
+      if (n.fn == Builtin::kActive) return Value::boolean(active(x.s));
+      std::vector<std::string> found;
+      for (const std::string& code : *x.list)
+        if (active(code)) found.push_back(code);
+      out_.lists.push_back(std::move(found));
+      return Value::strings(&out_.lists.back());
+    }
+    case Builtin::kDaysSince: {
+      const Value x = arg(n, 0);
+      if (!x.known) return Value::unknown(Type::kDuration);
+      const int64_t day = x.type == Type::kDate ? x.i : ev[static_cast<size_t>(x.i)].date.days;
+      return Value::duration(today_.days - day);
+    }
+    case Builtin::kAfter: {
+      const Value x = arg(n, 0), y = arg(n, 1);
+      if (!x.known || !y.known) return Value::unknown(Type::kBool);
+      if (x.type != Type::kDate && y.type != Type::kDate) return Value::boolean(x.i > y.i);
+      const int64_t xd = x.type == Type::kDate ? x.i : ev[static_cast<size_t>(x.i)].date.days;
+      const int64_t yd = y.type == Type::kDate ? y.i : ev[static_cast<size_t>(y.i)].date.days;
+      return Value::boolean(xd > yd);
+    }
+    default: break;
+  }
+  return Value::unknown(n.type);  // pure functions are in interpreter.cc
+}
+
+Value Machine::field(const PlanNode& n, const Value& base) {
+  if (!base.known) return Value::unknown(n.type);
+  const EventRef& e = out_.events[static_cast<size_t>(base.i)];
+  auto text = [&](const std::string& s) { return s.empty() ? Value::unknown(Type::kString) : Value::string(s); };
+  switch (n.field) {
+    case Field::kDate: return Value::date(e.date.days);
+    case Field::kRoute: return text(static_cast<const Session*>(e.item)->route);
+    case Field::kDose: {
+      const std::string& name = plan_.constants[n.index].string_value;
+      for (const Dose& d : static_cast<const Session*>(e.item)->doses)
+        if (d.name == name) return Value::number(d.value);
+      return Value::unknown(Type::kNumber);
+    }
+    case Field::kScore: return Value::integer(static_cast<const Assessment*>(e.item)->score);
+    case Field::kInstrument: return Value::string(static_cast<const Assessment*>(e.item)->instrument);
+    case Field::kValue: return Value::number(static_cast<const Observation*>(e.item)->value);
+    case Field::kUnit: return text(static_cast<const Observation*>(e.item)->unit);
+    case Field::kCode: return Value::string(static_cast<const Observation*>(e.item)->code);
+    case Field::kKind: return Value::string(to_string(static_cast<const Decision*>(e.item)->kind));
+    case Field::kBy: return text(static_cast<const Decision*>(e.item)->by);
+    case Field::kNote: return text(static_cast<const Decision*>(e.item)->note);
+    case Field::kNone: break;
+  }
+  return Value::unknown(n.type);
+}
+
+}  // namespace regimen::engine

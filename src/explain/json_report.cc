@@ -1,0 +1,192 @@
+// CONTRACT §3 JSON. Key order is fixed here; new keys go at the end of their object.
+
+#include <fmt/format.h>
+
+#include "regimen/explain/report.h"
+
+namespace regimen {
+
+std::string cite(const Plan& plan, uint32_t source) {
+  const Plan::Source& s = plan.sources[source];
+  std::string out = fmt::format("{}: {}", s.id, s.title);
+  if (s.certainty == "unchecked") out += " (unchecked)";
+  return out;
+}
+
+namespace {
+
+void write_value(JsonWriter& w, const Value& v, const Evaluation& e) {
+  if (!v.known) {
+    w.null();
+    return;
+  }
+  switch (v.type) {
+    case Type::kBool: w.value(v.b); return;
+    case Type::kInt:
+    case Type::kDuration: w.value(v.i); return;
+    case Type::kNumber: w.value(v.d); return;
+    case Type::kString: w.value(v.s); return;
+    case Type::kDate: w.value(Date{static_cast<int32_t>(v.i)}.to_string()); return;
+    case Type::kStringList:
+      w.begin_array();
+      for (const std::string& s : *v.list) w.value(s);
+      w.end_array();
+      return;
+    case Type::kSession:
+    case Type::kAssessment:
+    case Type::kObservation:
+    case Type::kDecision: {
+      const EventRef& ev = e.events[static_cast<size_t>(v.i)];
+      w.begin_object().key("date").value(ev.date.to_string());
+      if (ev.kind == EventKind::kAssessment) {
+        const auto* a = static_cast<const Assessment*>(ev.item);
+        w.key("instrument").value(a->instrument).key("score").value(a->score);
+      } else if (ev.kind == EventKind::kObservation) {
+        const auto* o = static_cast<const Observation*>(ev.item);
+        w.key("code").value(o->code).key("value").value(o->value);
+      } else if (ev.kind == EventKind::kDecision) {
+        w.key("kind").value(to_string(static_cast<const Decision*>(ev.item)->kind));
+      }
+      w.end_object();
+      return;
+    }
+    default: w.null(); return;
+  }
+}
+
+void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e) {
+  w.begin_object();
+  for (const NamedValue& nv : values) {
+    w.key(nv.name);
+    write_value(w, nv.value, e);
+  }
+  w.end_object();
+}
+
+}  // namespace
+
+void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const ReportInfo& info) {
+  w.begin_object();
+  w.key("patient_id").value(e.patient_id);
+  w.key("as_of").value(e.as_of.to_string());
+  w.key("protocol").begin_object();
+  w.key("id").value(plan.id).key("version").value(plan.version).key("sha256").value(info.protocol_sha256);
+  w.end_object();
+  w.key("engine").begin_object().key("name").value("regimen").key("version").value(REGIMEN_VERSION).end_object();
+  w.key("phase").value(plan.phases[e.phase].name);
+
+  w.key("recommendations").begin_array();
+  for (const Recommendation& r : e.recommendations) {
+    w.begin_object();
+    w.key("action").value(to_string(r.action));
+    w.key("priority").value(to_string(r.priority));
+    if (r.window) {
+      w.key("window").begin_object();
+      w.key("earliest").value(r.window->earliest.to_string()).key("latest").value(r.window->latest.to_string());
+      if (r.window->overdue) w.key("overdue").value(true);
+      w.end_object();
+    }
+    w.key("summary").value(r.summary);
+    if (!r.instruments.empty()) {
+      w.key("instruments").begin_array();
+      for (const std::string& i : r.instruments) w.value(i);
+      w.end_array();
+    }
+    if (!r.checklist.empty()) {
+      w.key("checklist").begin_array();
+      for (const std::string& c : r.checklist) w.value(c);
+      w.end_array();
+    }
+    w.key("rule").value(plan.rules[r.rule].id);
+    w.key("because").begin_array();
+    for (uint32_t id : r.because) w.value(id);
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("flags").begin_array();
+  for (const std::string& f : e.flags) w.value(f);
+  w.end_array();
+
+  w.key("facts").begin_object();
+  for (const auto& [index, value] : e.facts) {
+    w.key(plan.facts[index].name);
+    write_value(w, value, e);
+  }
+  w.end_object();
+
+  w.key("trace").begin_array();
+  for (const TraceEntry& t : e.trace) {
+    const Plan::Rule& r = plan.rules[t.rule];
+    w.begin_object();
+    w.key("id").value(t.id);
+    w.key("rule").value(r.id);
+    w.key("source").value(plan.where(r.pos));
+    w.key("when").value(r.when ? r.when->text : std::string("true"));
+    w.key("values");
+    write_values(w, t.values, e);
+    w.key("result");
+    if (t.result == Outcome::kNotEvaluated) w.value("not_evaluated");
+    else w.value(t.result == Outcome::kTrue);
+    if (t.result == Outcome::kNotEvaluated) {
+      w.key("missing").begin_array();
+      for (const std::string& m : t.missing) w.value(m);
+      w.end_array();
+    }
+    w.key("cites").begin_array();
+    for (uint32_t c : r.cites) w.value(cite(plan, c));
+    w.end_array();
+    if (!t.explanation.empty()) w.key("explanation").value(t.explanation);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("warnings").begin_array();
+  for (const Diagnostic& d : info.input_warnings) {
+    w.begin_object().key("code").value(d.code).key("message").value(d.message);
+    if (!d.pointer.empty()) w.key("pointer").value(d.pointer);
+    w.end_object();
+  }
+  for (const EvaluationWarning& x : e.warnings) w.begin_object().key("code").value(x.code).key("message").value(x.message).end_object();
+  w.end_array();
+
+  // Additions to the contract's example, at the end.
+  w.key("ignored_events").value(e.ignored_events);
+  w.key("overrides").begin_object();
+  for (size_t i = 0; i < e.overridden.size(); ++i)
+    if (e.overridden[i]) {
+      w.key(plan.parameters[i].name);
+      write_value(w, e.parameters[i], e);
+    }
+  w.end_object();
+  w.key("history").begin_array();
+  for (const HistoryEntry& h : e.history) {
+    const Plan::Transition& t = plan.transitions[h.transition];
+    const EventRef& ev = e.events[h.event];
+    w.begin_object();
+    w.key("date").value(ev.date.to_string());
+    w.key("event").value(to_string(ev.kind));
+    w.key("transition").value(t.id);
+    w.key("source").value(plan.where(t.pos));
+    w.key("from").value(plan.phases[h.from_phase].name);
+    w.key("to").value(plan.phases[h.to_phase].name);
+    if (t.when) {
+      w.key("when").value(t.when->text);
+      w.key("values");
+      write_values(w, h.values, e);
+    }
+    if (!h.explanation.empty()) w.key("explanation").value(h.explanation);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+std::string to_json(const Plan& plan, const Evaluation& e, const ReportInfo& info, JsonWriter::Style style) {
+  JsonWriter w(style);
+  write_json(w, plan, e, info);
+  return w.take() + "\n";
+}
+
+}  // namespace regimen

@@ -1,0 +1,209 @@
+// Text for people: the answer first, in an 80-column terminal; colour only when asked for.
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "regimen/explain/report.h"
+
+namespace regimen {
+namespace {
+
+constexpr size_t kWidth = 78;
+
+// Wraps `text` to kWidth columns, every line starting with `indent`.
+std::string wrap(std::string_view text, std::string_view indent) {
+  std::string out, line(indent);
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t space = text.find(' ', i);
+    const std::string_view word = text.substr(i, space == std::string_view::npos ? std::string_view::npos : space - i);
+    if (line.size() > indent.size() && count_code_points(line) + 1 + count_code_points(word) > kWidth) {
+      out += line + "\n";
+      line = std::string(indent);
+    }
+    if (line.size() > indent.size()) line += ' ';
+    line += word;
+    if (space == std::string_view::npos) break;
+    i = space + 1;
+  }
+  if (line.size() > indent.size()) out += line + "\n";
+  return out;
+}
+
+struct Style {
+  bool on;
+  std::string bold(std::string_view s) const { return on ? fmt::format("\033[1m{}\033[0m", s) : std::string(s); }
+  std::string dim(std::string_view s) const { return on ? fmt::format("\033[2m{}\033[0m", s) : std::string(s); }
+  std::string priority(Priority p, std::string_view s) const {
+    if (!on) return std::string(s);
+    switch (p) {
+      case Priority::kEmergency: return fmt::format("\033[1;41;97m{}\033[0m", s);
+      case Priority::kUrgent: return fmt::format("\033[1;31m{}\033[0m", s);
+      case Priority::kSoon: return fmt::format("\033[1;33m{}\033[0m", s);
+      default: return std::string(s);
+    }
+  }
+};
+
+std::string action_words(Action a) {
+  switch (a) {
+    case Action::kScheduleSession: return "Schedule a session";
+    case Action::kCollectAssessment: return "Collect an assessment";
+    case Action::kReview: return "Clinician review";
+    case Action::kReassess: return "Reassess";
+    case Action::kSafetyAlert: return "SAFETY ALERT";
+    case Action::kHold: return "Hold";
+  }
+  return "Review";
+}
+
+std::string answer(const Plan& plan, const Evaluation& e, const ReportInfo& info, const Style& st) {
+  std::string out;
+  out += st.bold(fmt::format("Patient {} on {}: phase {}", e.patient_id, e.as_of.to_string(), plan.phases[e.phase].name));
+  out += "\n";
+  out += st.dim(fmt::format("Protocol {} {}, {}", plan.id, plan.version, plan.file)) + "\n\n";
+  if (e.recommendations.empty()) {
+    out += "No recommendation today.\n";
+  } else {
+    out += st.bold("What to do") + "\n";
+    int n = 0;
+    for (const Recommendation& r : e.recommendations) {
+      std::string head = fmt::format("{}. {} ({})", ++n, action_words(r.action), to_string(r.priority));
+      if (r.window) {
+        head += r.window->earliest == r.window->latest
+                    ? fmt::format(", on {}", r.window->earliest.to_string())
+                    : fmt::format(", {} to {}", r.window->earliest.to_string(), r.window->latest.to_string());
+        if (r.window->overdue) head += ", OVERDUE";
+      }
+      out += "  " + st.priority(r.priority, head) + "\n";
+      out += wrap(r.summary, "     ");
+      if (!r.instruments.empty()) {
+        std::string list;
+        for (const std::string& i : r.instruments) {
+          if (!list.empty()) list += ", ";
+          list += i;
+        }
+        out += wrap("Instruments: " + list, "     ");
+      }
+      if (!r.checklist.empty()) {
+        out += "     Checklist:\n";
+        for (const std::string& c : r.checklist) out += "       [ ] " + c + "\n";
+      }
+      const Plan::Rule& rule = plan.rules[r.rule];
+      out += st.dim(fmt::format("     rule {}, {}", rule.id, plan.where(rule.pos))) + "\n";
+    }
+  }
+  out += "\n";
+  std::string flags;
+  for (const std::string& f : e.flags) {
+    if (!flags.empty()) flags += ", ";
+    flags += f;
+  }
+  out += wrap("Flags: " + (flags.empty() ? std::string("none") : flags), "");
+  const size_t warnings = info.input_warnings.size() + e.warnings.size();
+  if (warnings > 0) {
+    out += "Warnings:\n";
+    for (const Diagnostic& d : info.input_warnings) out += wrap("- " + d.message, "  ");
+    for (const EvaluationWarning& w : e.warnings) out += wrap("- " + w.message, "  ");
+  }
+  if (e.ignored_events > 0)
+    out += fmt::format("{} event{} dated after {} {} ignored.\n", e.ignored_events, e.ignored_events == 1 ? "" : "s",
+                       e.as_of.to_string(), e.ignored_events == 1 ? "was" : "were");
+  return out;
+}
+
+// A blank line, then a bold heading. (Written as appends: GCC 12 reports a false -Wrestrict on
+// `"literal" + std::string`.)
+void heading(std::string& out, const Style& st, std::string_view title) {
+  out += '\n';
+  out += st.bold(title);
+  out += '\n';
+}
+
+std::string values_text(const std::vector<NamedValue>& values, const Evaluation& e) {
+  std::string out;
+  for (const NamedValue& v : values) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} = {}", v.name, format_value(v.value, e));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string to_text(const Plan& plan, const Evaluation& e, const ReportInfo& info) {
+  return answer(plan, e, info, Style{info.color});
+}
+
+std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo& info) {
+  const Style st{info.color};
+  std::string out = answer(plan, e, info, st);
+
+  heading(out, st, "How the course got here");
+  bool any = false;
+  for (const HistoryEntry& h : e.history) {
+    if (h.from_phase == h.to_phase && h.explanation.empty()) continue;  // bookkeeping, not a step
+    any = true;
+    const Plan::Transition& t = plan.transitions[h.transition];
+    const EventRef& ev = e.events[h.event];
+    std::string line = h.from_phase == h.to_phase
+                           ? fmt::format("{}: {}", ev.date.to_string(), h.explanation)
+                           : fmt::format("{}: {} moved the course from {} to {}.", ev.date.to_string(),
+                                         format_value(Value::event(Type::kSession, h.event), e),
+                                         plan.phases[h.from_phase].name, plan.phases[h.to_phase].name);
+    if (h.from_phase != h.to_phase && !h.explanation.empty()) line += " " + h.explanation;
+    out += wrap("- " + line, "  ");
+    std::string because = fmt::format("({}, {}", t.id, plan.where(t.pos));
+    if (t.when) because += fmt::format(": {} with {}", t.when->text, values_text(h.values, e));
+    out += st.dim(wrap(because + ")", "    "));
+  }
+  if (!any) out += fmt::format("  The course is still in its first phase, {}.\n", plan.phases[e.phase].name);
+
+  heading(out, st, "Why");
+  std::vector<const TraceEntry*> fired, not_fired;
+  for (const TraceEntry& t : e.trace) (t.result == Outcome::kTrue ? fired : not_fired).push_back(&t);
+  if (fired.empty()) out += "  No rule fired.\n";
+  for (const TraceEntry* t : fired) {
+    const Plan::Rule& r = plan.rules[t->rule];
+    out += wrap(fmt::format("- {} ({}) fired: {}", r.id, plan.where(r.pos), r.when ? r.when->text : std::string("always")), "  ");
+    if (!t->values.empty()) out += wrap("with " + values_text(t->values, e), "    ");
+    if (!t->explanation.empty()) out += wrap(t->explanation, "    ");
+  }
+
+  std::vector<std::string> missing;
+  for (const TraceEntry* t : not_fired)
+    for (const std::string& m : t->missing)
+      if (std::find(missing.begin(), missing.end(), m) == missing.end()) missing.push_back(m);
+  if (!missing.empty()) {
+    heading(out, st, "Missing or unknown");
+    for (const std::string& m : missing) out += wrap("- " + m, "  ");
+  }
+
+  if (!not_fired.empty()) {
+    heading(out, st, "Rules considered that did not fire");
+    for (const TraceEntry* t : not_fired) {
+      const Plan::Rule& r = plan.rules[t->rule];
+      const std::string verdict = t->result == Outcome::kFalse ? "false" : "not evaluated (data missing)";
+      out += wrap(fmt::format("- {} ({}): {} is {}", r.id, plan.where(r.pos), r.when ? r.when->text : std::string("its window"), verdict), "  ");
+      if (!t->values.empty()) out += st.dim(wrap("with " + values_text(t->values, e), "    "));
+    }
+  }
+
+  std::vector<uint32_t> sources;
+  for (const TraceEntry* t : fired)
+    for (uint32_t c : plan.rules[t->rule].cites)
+      if (std::find(sources.begin(), sources.end(), c) == sources.end()) sources.push_back(c);
+  if (!sources.empty()) {
+    heading(out, st, "Sources");
+    for (uint32_t c : sources) {
+      out += wrap("- " + cite(plan, c), "  ");
+      if (!plan.sources[c].url.empty()) out += st.dim("    " + plan.sources[c].url) + "\n";
+    }
+  }
+  out += "\n";
+  out += st.dim("Decision support for a clinician, not a decision.");
+  out += "\n";
+  return out;
+}
+
+}  // namespace regimen
