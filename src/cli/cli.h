@@ -48,6 +48,7 @@ LoadedProtocol load_protocol_option(const std::string& path);
 Runner add_summarize_command(CLI::App& app);
 Runner add_evaluate_command(CLI::App& app);
 Runner add_explain_command(CLI::App& app);
+Runner add_test_command(CLI::App& app);
 Runner add_check_command(CLI::App& app);
 Runner add_graph_command(CLI::App& app);
 

@@ -37,6 +37,7 @@ int run(int argc, char** argv) {
 
   const Runner evaluate = add_evaluate_command(app);
   const Runner explain = add_explain_command(app);
+  const Runner test = add_test_command(app);
   const Runner check = add_check_command(app);
   const Runner graph = add_graph_command(app);
   const Runner summarize = add_summarize_command(app);
@@ -57,6 +58,7 @@ int run(int argc, char** argv) {
 
   if (app.got_subcommand("evaluate")) return evaluate();
   if (app.got_subcommand("explain")) return explain();
+  if (app.got_subcommand("test")) return test();
   if (app.got_subcommand("check")) return check();
   if (app.got_subcommand("graph")) return graph();
   if (app.got_subcommand("summarize")) return summarize();

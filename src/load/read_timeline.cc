@@ -11,6 +11,7 @@
 #include "locate.h"
 #include "regimen/load/protocol_loader.h"
 #include "regimen/load/timeline_reader.h"
+#include "timeline_node.h"
 #include "timeline_walker.h"
 
 namespace regimen {
@@ -120,6 +121,19 @@ Result<Timeline> read_yaml(const SourceFile& source, const InstrumentCatalog& in
 }
 
 }  // namespace
+
+namespace load {
+
+Result<Timeline> read_timeline_node(const YAML::Node& node, const SourceFile& file, const TimelineReadOptions& options) {
+  Result<Timeline> r;
+  TimelineWalker<YamlNode> walker(file.name(), *options.instruments, r.diagnostics);
+  r.value = walker.walk(YamlNode(node));
+  // Positions come from the enclosing file's marks; pointers are relative to the timeline.
+  r.diagnostics.sort_by_position();
+  return r;
+}
+
+}  // namespace load
 
 InputFormat detect_format(std::string_view name, std::string_view text) {
   if (name.ends_with(".json") || name.ends_with(".jsonl")) return InputFormat::kJson;

@@ -1,0 +1,109 @@
+#include "regimen/compile/overrides.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <fmt/format.h>
+
+#include "regimen/common/suggest.h"
+
+namespace regimen {
+namespace {
+
+std::string range_of(const Plan::Parameter& p) {
+  const std::string unit = p.type == Type::kDuration ? " days" : (p.unit.empty() ? "" : " " + p.unit);
+  if (p.min && p.max) return fmt::format("{} to {}{}", *p.min, *p.max, unit);
+  if (p.min) return fmt::format("at least {}{}", *p.min, unit);
+  if (p.max) return fmt::format("at most {}{}", *p.max, unit);
+  return "any value";
+}
+
+std::optional<int64_t> whole(std::string_view s) {
+  int64_t v = 0;
+  const char* b = s.data() + (!s.empty() && s[0] == '+');
+  auto [end, ec] = std::from_chars(b, s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+OverrideResult parse_override(const Plan& plan, std::string_view name, std::string_view text) {
+  OverrideResult r;
+  uint32_t index = 0;
+  for (; index < plan.parameters.size(); ++index)
+    if (plan.parameters[index].name == name) break;
+  if (index == plan.parameters.size()) {
+    std::vector<std::string_view> names;
+    for (const auto& p : plan.parameters) names.push_back(p.name);
+    r.error = fmt::format("unknown parameter '{}'", name);
+    if (auto s = closest_match(name, names)) r.error += fmt::format(" (did you mean '{}'?)", *s);
+    return r;
+  }
+  const Plan::Parameter& p = plan.parameters[index];
+  Constant c;
+  c.type = p.type;
+  if (text == "unset") {
+    c.known = false;
+    r.value = ParameterOverride{index, c};
+    return r;
+  }
+  auto bad = [&](std::string_view expected) {
+    r.error = fmt::format("'{}' is not a valid value for {}: expected {} ({})", text, name, expected, range_of(p));
+    return r;
+  };
+  switch (p.type) {
+    case Type::kInt: {
+      auto v = whole(text);
+      if (!v) return bad("a whole number");
+      c.int_value = *v;
+      c.number_value = static_cast<double>(*v);
+      break;
+    }
+    case Type::kDuration: {
+      std::string_view digits = text;
+      int64_t unit = 1;
+      if (!digits.empty() && (digits.back() == 'd' || digits.back() == 'w')) {
+        unit = digits.back() == 'w' ? 7 : 1;
+        digits.remove_suffix(1);
+      }
+      auto v = whole(digits);
+      if (!v) return bad("a number of days, like 28 or 28d or 4w");
+      c.int_value = *v * unit;
+      c.number_value = static_cast<double>(c.int_value);
+      break;
+    }
+    case Type::kNumber: {
+      const std::string s(text);
+      char* end = nullptr;
+      c.number_value = std::strtod(s.c_str(), &end);
+      if (s.empty() || *end != '\0') return bad("a number");
+      break;
+    }
+    case Type::kBool:
+      if (text != "true" && text != "false") return bad("true or false");
+      c.bool_value = text == "true";
+      break;
+    case Type::kString: c.string_value = std::string(text); break;
+    case Type::kStringList: {
+      size_t start = 0;
+      while (start <= text.size()) {
+        const size_t comma = text.find(',', start);
+        const std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        if (!item.empty()) c.list_value.emplace_back(item);
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+      }
+      break;
+    }
+    default: return bad("a value");
+  }
+  if ((p.type == Type::kInt || p.type == Type::kNumber || p.type == Type::kDuration) &&
+      ((p.min && c.number_value < *p.min) || (p.max && c.number_value > *p.max))) {
+    r.error = fmt::format("{} = {} is outside the allowed range: {}", name, text, range_of(p));
+    return r;
+  }
+  r.value = ParameterOverride{index, std::move(c)};
+  return r;
+}
+
+}  // namespace regimen

@@ -1,0 +1,279 @@
+// The protocol test runner. A test file:
+//
+//   protocol: ../ketamine-depression.yaml   # relative to this file; default: the built-in protocol
+//   cases:
+//     - name: …
+//       as_of: 2026-01-26
+//       timeline: {patient: {id: t}, sessions: […], …}   # or timeline_file: path
+//       set: {series.target_sessions: 8}                # parameter overrides
+//       expect: {phase, actions, flags, flags_include, flags_exclude, recommendations: […],
+//                warnings_include, ignored_events, facts}
+
+#include "regimen/testing/protocol_tests.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <yaml-cpp/yaml.h>
+
+#include "load/timeline_node.h"
+#include "regimen/compile/compiler.h"
+#include "regimen/compile/overrides.h"
+#include "regimen/evaluate/evaluator.h"
+#include "regimen/load/protocol_loader.h"
+
+namespace regimen {
+namespace {
+
+namespace fs = std::filesystem;
+
+SourcePos pos_of(const YAML::Node& n) {
+  const YAML::Mark m = n.Mark();
+  return m.line < 0 ? SourcePos{} : SourcePos{static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
+}
+
+std::string join(const std::vector<std::string>& xs) {
+  std::string out = "[";
+  for (size_t i = 0; i < xs.size(); ++i) out += (i ? ", " : "") + xs[i];
+  return out + "]";
+}
+
+std::vector<std::string> strings(const YAML::Node& n) {
+  std::vector<std::string> out;
+  if (!n) return out;  // an absent key: yaml-cpp throws on using it
+  if (n.IsScalar()) out.push_back(n.Scalar());
+  else if (n.IsSequence())
+    for (const auto& x : n) out.push_back(x.Scalar());
+  return out;
+}
+
+struct PlanCache {
+  std::map<std::string, Result<Plan>> plans;
+  std::map<std::string, SourceFile> sources;
+
+  const Result<Plan>& get(const std::string& path) {
+    auto it = plans.find(path);
+    if (it != plans.end()) return it->second;
+    SourceFile source;
+    if (path.empty()) {
+      source = default_protocol_source();
+    } else {
+      std::ifstream in(path, std::ios::binary);
+      source = SourceFile(path, std::string(std::istreambuf_iterator<char>(in), {}));
+      if (!in) {
+        Result<Plan> r;
+        r.diagnostics.add(Diagnostic{Severity::kError, "test.protocol", path, {}, 1, "", "cannot read the protocol"});
+        return plans.emplace(path, std::move(r)).first->second;
+      }
+    }
+    sources[path] = source;
+    return plans.emplace(path, build_plan(source)).first->second;
+  }
+};
+
+class CaseRunner {
+ public:
+  CaseRunner(const Plan& plan, const SourceFile& file, TestRun& run) : plan_(plan), file_(file), run_(run) {}
+
+  void run(const YAML::Node& c, size_t number) {
+    TestCaseResult result;
+    result.file = file_.name();
+    result.pos = pos_of(c);
+    result.name = c["name"] ? c["name"].Scalar() : fmt::format("case {}", number);
+    auto fail_setup = [&](SourcePos at, std::string message) {
+      run_.errors.add(Diagnostic{Severity::kError, "test.case", file_.name(), at, 1, "",
+                                 fmt::format("{}: {}", result.name, message)});
+      result.differences.push_back(std::move(message));
+      finish(std::move(result));
+    };
+
+    // The timeline.
+    TimelineReadOptions read_options;
+    read_options.instruments = &plan_.instruments;
+    Result<Timeline> timeline;
+    if (c["timeline"]) {
+      timeline = load::read_timeline_node(c["timeline"], file_, read_options);
+    } else if (c["timeline_file"]) {
+      const fs::path path = fs::path(file_.name()).parent_path() / c["timeline_file"].Scalar();
+      timeline = read_timeline_file(path.string(), read_options).result;
+    } else {
+      return fail_setup(result.pos, "the case has no 'timeline' or 'timeline_file'");
+    }
+    if (!timeline.ok()) {
+      for (const Diagnostic& d : timeline.diagnostics) run_.errors.add(d);
+      return fail_setup(result.pos, "its timeline is not valid (see the errors above)");
+    }
+
+    EvaluateOptions options;
+    const YAML::Node as_of = c["as_of"];
+    if (as_of) {
+      DateParse p = parse_date(as_of.Scalar());
+      if (!p.value) return fail_setup(pos_of(as_of), fmt::format("as_of '{}' is not a date: {}", as_of.Scalar(), p.problem));
+      options.as_of = p.value->date;
+    } else if (timeline.value->as_of) {
+      options.as_of = timeline.value->as_of->date;
+    } else {
+      return fail_setup(result.pos, "the case has no as_of (and its timeline none)");
+    }
+    if (const YAML::Node set = c["set"]) {
+      for (auto it = set.begin(); it != set.end(); ++it) {
+        OverrideResult o = parse_override(plan_, it->first.Scalar(), it->second.Scalar());
+        if (!o.value) return fail_setup(pos_of(it->first), o.error);
+        options.overrides.emplace_back(o.value->index, std::move(o.value->value));
+      }
+    }
+
+    const Evaluation e = evaluate(plan_, *timeline.value, options);
+    if (const YAML::Node expect = c["expect"]) compare(expect, e, *timeline.value, result.differences);
+    else return fail_setup(result.pos, "the case has no 'expect'");
+    result.passed = result.differences.empty();
+    finish(std::move(result));
+  }
+
+ private:
+  void finish(TestCaseResult r) {
+    (r.passed ? run_.passed : run_.failed) += 1;
+    run_.cases.push_back(std::move(r));
+  }
+
+  void compare(const YAML::Node& x, const Evaluation& e, const Timeline& t, std::vector<std::string>& diff) {
+    (void)t;
+    std::vector<std::string> actions, flags = e.flags;
+    for (const Recommendation& r : e.recommendations) actions.emplace_back(to_string(r.action));
+    const std::string phase = plan_.phases[e.phase].name;
+    if (x["phase"] && x["phase"].Scalar() != phase)
+      diff.push_back(fmt::format("phase: expected {}, got {}", x["phase"].Scalar(), phase));
+    if (x["actions"] && strings(x["actions"]) != actions)
+      diff.push_back(fmt::format("actions: expected {}, got {}", join(strings(x["actions"])), join(actions)));
+    for (const std::string& a : strings(x["not_actions"]))
+      if (std::find(actions.begin(), actions.end(), a) != actions.end())
+        diff.push_back(fmt::format("actions: expected no {}, got {}", a, join(actions)));
+    if (x["flags"]) {
+      std::vector<std::string> want = strings(x["flags"]);
+      std::sort(want.begin(), want.end());
+      if (want != flags) diff.push_back(fmt::format("flags: expected {}, got {}", join(want), join(flags)));
+    }
+    for (const std::string& f : strings(x["flags_include"]))
+      if (std::find(flags.begin(), flags.end(), f) == flags.end())
+        diff.push_back(fmt::format("flags: expected {} among {}", f, join(flags)));
+    for (const std::string& f : strings(x["flags_exclude"]))
+      if (std::find(flags.begin(), flags.end(), f) != flags.end())
+        diff.push_back(fmt::format("flags: expected no {}, got {}", f, join(flags)));
+    if (x["ignored_events"] && std::to_string(e.ignored_events) != x["ignored_events"].Scalar())
+      diff.push_back(fmt::format("ignored_events: expected {}, got {}", x["ignored_events"].Scalar(), e.ignored_events));
+    for (const std::string& code : strings(x["warnings_include"]))
+      if (std::none_of(e.warnings.begin(), e.warnings.end(), [&](const EvaluationWarning& w) { return w.code == code; }))
+        diff.push_back(fmt::format("warnings: expected one with code {}", code));
+    if (const YAML::Node facts = x["facts"]) {
+      for (auto it = facts.begin(); it != facts.end(); ++it) {
+        const std::string name = it->first.Scalar(), want = it->second.IsNull() ? "unknown" : it->second.Scalar();
+        auto f = std::find_if(e.facts.begin(), e.facts.end(), [&](const auto& p) { return plan_.facts[p.first].name == name; });
+        if (f == e.facts.end()) diff.push_back(fmt::format("facts: the protocol has no fact {}", name));
+        else if (format_value(f->second, e) != want)
+          diff.push_back(fmt::format("facts: {} expected {}, got {}", name, want, format_value(f->second, e)));
+      }
+    }
+    if (const YAML::Node recs = x["recommendations"]) {
+      for (const auto& want : recs) compare_recommendation(want, e, diff);
+    }
+  }
+
+  void compare_recommendation(const YAML::Node& want, const Evaluation& e, std::vector<std::string>& diff) {
+    // Matched by rule when given, else by the first recommendation with the action.
+    const Recommendation* got = nullptr;
+    for (const Recommendation& r : e.recommendations) {
+      if (want["rule"] && plan_.rules[r.rule].id != want["rule"].Scalar()) continue;
+      if (want["action"] && std::string(to_string(r.action)) != want["action"].Scalar()) continue;
+      got = &r;
+      break;
+    }
+    const std::string label = want["rule"] ? want["rule"].Scalar() : (want["action"] ? want["action"].Scalar() : "?");
+    if (!got) {
+      diff.push_back(fmt::format("recommendation {}: expected, but there is none", label));
+      return;
+    }
+    if (want["priority"] && want["priority"].Scalar() != to_string(got->priority))
+      diff.push_back(fmt::format("recommendation {}: priority expected {}, got {}", label, want["priority"].Scalar(), to_string(got->priority)));
+    if (const YAML::Node w = want["window"]) {
+      const std::string expected = fmt::format("[{}, {}]", w[0].Scalar(), w[1].Scalar());
+      const std::string actual = got->window ? fmt::format("[{}, {}]", got->window->earliest.to_string(), got->window->latest.to_string()) : "none";
+      if (expected != actual) diff.push_back(fmt::format("recommendation {}: window expected {}, got {}", label, expected, actual));
+    }
+    if (want["overdue"]) {
+      const bool overdue = got->window && got->window->overdue;
+      if ((want["overdue"].Scalar() == "true") != overdue)
+        diff.push_back(fmt::format("recommendation {}: overdue expected {}, got {}", label, want["overdue"].Scalar(), overdue));
+    }
+    if (want["instruments"] && strings(want["instruments"]) != got->instruments)
+      diff.push_back(fmt::format("recommendation {}: instruments expected {}, got {}", label, join(strings(want["instruments"])), join(got->instruments)));
+    if (want["checklist"] && strings(want["checklist"]) != got->checklist)
+      diff.push_back(fmt::format("recommendation {}: checklist expected {}, got {}", label, join(strings(want["checklist"])), join(got->checklist)));
+    for (const std::string& part : strings(want["summary_contains"]))
+      if (got->summary.find(part) == std::string::npos)
+        diff.push_back(fmt::format("recommendation {}: summary expected to contain \"{}\", got \"{}\"", label, part, got->summary));
+  }
+
+  const Plan& plan_;
+  const SourceFile& file_;
+  TestRun& run_;
+};
+
+std::vector<std::string> expand(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> in_dir;
+      for (const auto& entry : fs::directory_iterator(p, ec))
+        if (entry.path().extension() == ".yaml" || entry.path().extension() == ".yml") in_dir.push_back(entry.path().string());
+      std::sort(in_dir.begin(), in_dir.end());
+      files.insert(files.end(), in_dir.begin(), in_dir.end());
+    } else {
+      files.push_back(p);
+    }
+  }
+  return files;
+}
+
+}  // namespace
+
+TestRun run_protocol_tests(const std::vector<std::string>& paths) {
+  TestRun run;
+  PlanCache plans;
+  for (const std::string& path : expand(paths)) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      run.errors.add(Diagnostic{Severity::kError, "test.io", path, {}, 1, "", "cannot read the test file"});
+      ++run.failed;
+      continue;
+    }
+    const SourceFile file(path, std::string(std::istreambuf_iterator<char>(in), {}));
+    YAML::Node root;
+    try {
+      root = YAML::Load(file.text());
+    } catch (const YAML::Exception& e) {
+      run.errors.add(Diagnostic{Severity::kError, "test.yaml_syntax", path,
+                                SourcePos{static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)}, 1, "",
+                                fmt::format("invalid YAML: {}", e.msg)});
+      ++run.failed;
+      continue;
+    }
+    std::string protocol;
+    if (root["protocol"]) protocol = (fs::path(path).parent_path() / root["protocol"].Scalar()).lexically_normal().string();
+    const Result<Plan>& plan = plans.get(protocol);
+    if (!plan.ok()) {
+      for (const Diagnostic& d : plan.diagnostics) run.errors.add(d);
+      run.errors.add(Diagnostic{Severity::kError, "test.protocol", path, {}, 1, "", "its protocol does not compile"});
+      ++run.failed;
+      continue;
+    }
+    CaseRunner runner(*plan.value, file, run);
+    size_t number = 0;
+    for (const auto& c : root["cases"]) runner.run(c, ++number);
+  }
+  return run;
+}
+
+}  // namespace regimen
