@@ -360,9 +360,9 @@ class Checker {
       if (r.when) exprs_.expect(*r.when, Type::kBool, scope, "a rule's condition");
       const bool has_action = r.action && one_of(*r.action, kActions, "check.unknown_action", "action");
       one_of(r.priority, kPriorities, "check.unknown_priority", "priority");
-      if (!r.action && r.flags.empty())
+      if (!r.action && r.flags.empty() && !r.explain)
         error(r.id.pos.known() ? r.id.pos : r.pos, "check.rule_does_nothing",
-              fmt::format("rule '{}' has neither an action nor flags", r.id.value), count_code_points(r.id.value));
+              fmt::format("rule '{}' has no action, no flags and no explain note", r.id.value), count_code_points(r.id.value));
       if (r.window) {
         if (r.window->earliest) exprs_.expect(*r.window->earliest, Type::kDate, scope, "a window's earliest day");
         if (r.window->latest) exprs_.expect(*r.window->latest, Type::kDate, scope, "a window's latest day");

@@ -362,7 +362,9 @@ class Compiler {
     if (r.explain) out.explain = templ(*r.explain);
     out.cites = cites(r.cites);
     out.description = r.description;
-    out.pos = r.when && r.when->pos.known() ? r.when->pos : (r.id.pos.known() ? r.id.pos : r.pos);
+    // A rule's place is where its condition starts (else its id): what an auditor looks up.
+    out.pos = r.when_text && !r.when_text->positions.empty() ? r.when_text->positions.front()
+                                                             : (r.id.pos.known() ? r.id.pos : r.pos);
     return out;
   }
 

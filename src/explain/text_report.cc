@@ -10,25 +10,36 @@ namespace {
 
 constexpr size_t kWidth = 78;
 
-// Wraps `text` to kWidth columns, every line starting with `indent`.
-std::string wrap(std::string_view text, std::string_view indent) {
+// Wraps `text` to kWidth columns: the first line starts with `indent`, the others with
+// `indent` plus `hang` more spaces (so a "- " bullet's text lines up).
+std::string wrap(std::string_view text, std::string_view indent, size_t hang = 0) {
   std::string out, line(indent);
+  const std::string rest = std::string(indent) + std::string(hang, ' ');
+  size_t start = indent.size();
   size_t i = 0;
   while (i < text.size()) {
     const size_t space = text.find(' ', i);
     const std::string_view word = text.substr(i, space == std::string_view::npos ? std::string_view::npos : space - i);
-    if (line.size() > indent.size() && count_code_points(line) + 1 + count_code_points(word) > kWidth) {
-      out += line + "\n";
-      line = std::string(indent);
+    if (line.size() > start && count_code_points(line) + 1 + count_code_points(word) > kWidth) {
+      out += line;
+      out += '\n';
+      line = rest;
+      start = rest.size();
     }
-    if (line.size() > indent.size()) line += ' ';
+    if (line.size() > start) line += ' ';
     line += word;
     if (space == std::string_view::npos) break;
     i = space + 1;
   }
-  if (line.size() > indent.size()) out += line + "\n";
+  if (line.size() > start) {
+    out += line;
+    out += '\n';
+  }
   return out;
 }
+
+// A "- " bullet: continuation lines line up with the text after the dash.
+std::string bullet(std::string_view text, std::string_view indent) { return wrap(fmt::format("- {}", text), indent, 2); }
 
 struct Style {
   bool on;
@@ -103,8 +114,8 @@ std::string answer(const Plan& plan, const Evaluation& e, const ReportInfo& info
   const size_t warnings = info.input_warnings.size() + e.warnings.size();
   if (warnings > 0) {
     out += "Warnings:\n";
-    for (const Diagnostic& d : info.input_warnings) out += wrap("- " + d.message, "  ");
-    for (const EvaluationWarning& w : e.warnings) out += wrap("- " + w.message, "  ");
+    for (const Diagnostic& d : info.input_warnings) out += bullet(d.message, "  ");
+    for (const EvaluationWarning& w : e.warnings) out += bullet(w.message, "  ");
   }
   if (e.ignored_events > 0)
     out += fmt::format("{} event{} dated after {} {} ignored.\n", e.ignored_events, e.ignored_events == 1 ? "" : "s",
@@ -152,7 +163,7 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
                                          format_value(Value::event(Type::kSession, h.event), e),
                                          plan.phases[h.from_phase].name, plan.phases[h.to_phase].name);
     if (h.from_phase != h.to_phase && !h.explanation.empty()) line += " " + h.explanation;
-    out += wrap("- " + line, "  ");
+    out += bullet(line, "  ");
     std::string because = fmt::format("({}, {}", t.id, plan.where(t.pos));
     if (t.when) because += fmt::format(": {} with {}", t.when->text, values_text(h.values, e));
     out += st.dim(wrap(because + ")", "    "));
@@ -165,7 +176,7 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
   if (fired.empty()) out += "  No rule fired.\n";
   for (const TraceEntry* t : fired) {
     const Plan::Rule& r = plan.rules[t->rule];
-    out += wrap(fmt::format("- {} ({}) fired: {}", r.id, plan.where(r.pos), r.when ? r.when->text : std::string("always")), "  ");
+    out += bullet(fmt::format("{} ({}) fired: {}", r.id, plan.where(r.pos), r.when ? r.when->text : std::string("it has no condition")), "  ");
     if (!t->values.empty()) out += wrap("with " + values_text(t->values, e), "    ");
     if (!t->explanation.empty()) out += wrap(t->explanation, "    ");
   }
@@ -176,7 +187,7 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
       if (std::find(missing.begin(), missing.end(), m) == missing.end()) missing.push_back(m);
   if (!missing.empty()) {
     heading(out, st, "Missing or unknown");
-    for (const std::string& m : missing) out += wrap("- " + m, "  ");
+    for (const std::string& m : missing) out += bullet(m, "  ");
   }
 
   if (!not_fired.empty()) {
@@ -184,7 +195,7 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
     for (const TraceEntry* t : not_fired) {
       const Plan::Rule& r = plan.rules[t->rule];
       const std::string verdict = t->result == Outcome::kFalse ? "false" : "not evaluated (data missing)";
-      out += wrap(fmt::format("- {} ({}): {} is {}", r.id, plan.where(r.pos), r.when ? r.when->text : std::string("its window"), verdict), "  ");
+      out += bullet(fmt::format("{} ({}): {} is {}", r.id, plan.where(r.pos), r.when ? r.when->text : std::string("its window"), verdict), "  ");
       if (!t->values.empty()) out += st.dim(wrap("with " + values_text(t->values, e), "    "));
     }
   }
@@ -196,7 +207,7 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
   if (!sources.empty()) {
     heading(out, st, "Sources");
     for (uint32_t c : sources) {
-      out += wrap("- " + cite(plan, c), "  ");
+      out += bullet(cite(plan, c), "  ");
       if (!plan.sources[c].url.empty()) out += st.dim("    " + plan.sources[c].url) + "\n";
     }
   }
