@@ -134,6 +134,11 @@ class Compiler {
     plan_.start_phase = c_.start_phase;
     collect_flags();
     for (const ast::Transition& t : p_.transitions) plan_.transitions.push_back(transition(t));
+    plan_.transitions_by_phase_and_event.assign(p_.phases.size() * Plan::kEventKinds, {});
+    for (uint32_t ti = 0; ti < plan_.transitions.size(); ++ti)
+      for (uint32_t ph = 0; ph < p_.phases.size(); ++ph)
+        if (plan_.transitions[ti].from[ph])
+          plan_.transitions_by_phase_and_event[ph * Plan::kEventKinds + static_cast<size_t>(plan_.transitions[ti].on)].push_back(ti);
     for (const ast::Rule& r : p_.rules) plan_.rules.push_back(rule(r));
     return std::move(plan_);
   }

@@ -64,9 +64,9 @@ void Machine::replay() {
     const EventRef& e = out_.events[seq];
     move_to(seq + 1, e.date, seq);
     bool taken = false;
-    for (uint32_t ti = 0; ti < plan_.transitions.size(); ++ti) {
+    for (const uint32_t ti : plan_.transitions_by_phase_and_event[phase * Plan::kEventKinds + static_cast<size_t>(e.kind)]) {
       const Plan::Transition& t = plan_.transitions[ti];
-      if (!t.from[phase] || !on_matches(t, e, plan_)) continue;
+      if (!on_matches(t, e, plan_)) continue;
       if (t.when && !eval(t.when->root).is_true()) continue;
       HistoryEntry h{seq, ti, phase, t.to >= 0 ? static_cast<uint32_t>(t.to) : phase, {}, {}};
       if (options_.trace && t.when) h.values = values_read(t.when->root);
@@ -182,7 +182,7 @@ void Machine::evaluate_rules() {
 
   if (options_.trace)
     for (uint32_t f = 0; f < plan_.facts.size(); ++f) out_.facts.emplace_back(f, fact(f));
-  out_.parameters = params_;
+  if (options_.trace || !options_.overrides.empty()) out_.parameters = params_;
 }
 
 }  // namespace engine

@@ -97,20 +97,19 @@ Value Machine::eval(uint32_t index) {
       case Builtin::kMin:
       case Builtin::kMax:
       case Builtin::kClamp: {
-        std::vector<Value> xs;
-        for (uint16_t i = 0; i < n.arg_count; ++i) {
-          xs.push_back(arg(n, i));
-          if (!xs.back().known) return Value::unknown(n.type);
-        }
-        Value r;
+        Value r = arg(n, 0);
+        if (!r.known) return Value::unknown(n.type);
         if (n.fn == Builtin::kClamp) {
-          r = xs[0];
-          if (compare(r, xs[1]) < 0) r = xs[1];
-          if (compare(r, xs[2]) > 0) r = xs[2];
+          const Value lo = arg(n, 1), hi = arg(n, 2);
+          if (!lo.known || !hi.known) return Value::unknown(n.type);
+          if (compare(r, lo) < 0) r = lo;
+          if (compare(r, hi) > 0) r = hi;
         } else {
-          r = xs[0];
-          for (const Value& x : xs)
+          for (uint16_t i = 1; i < n.arg_count; ++i) {
+            const Value x = arg(n, i);
+            if (!x.known) return Value::unknown(n.type);
             if ((n.fn == Builtin::kMin) ? compare(x, r) < 0 : compare(x, r) > 0) r = x;
+          }
         }
         if (n.type == Type::kNumber && r.type == Type::kInt) return Value::number(static_cast<double>(r.i));
         return r;

@@ -2,9 +2,8 @@
 // functions that query the events read so far.
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
-#include <map>
-#include <tuple>
 
 #include "machine.h"
 
@@ -60,6 +59,8 @@ Machine::Machine(const Plan& plan, const Timeline& timeline, const EvaluateOptio
 void Machine::build_events() {
   const Date as_of = options_.as_of;
   std::vector<EventRef>& ev = out_.events;
+  ev.reserve(timeline_.sessions.size() + timeline_.assessments.size() + timeline_.observations.size() +
+             timeline_.decisions.size());
   uint32_t ignored = 0;
 
   const Session* kept = nullptr;  // the completed session kept for its day
@@ -72,27 +73,40 @@ void Machine::build_events() {
     if (s.status == SessionStatus::kCompleted) {
       if (kept && kept->at.date == s.at.date) continue;  // one a day counts (the reader warned)
       kept = &s;
-      ev.push_back(EventRef{EventKind::kSession, s.at.date, s.at.seconds, i, &s});
+      ev.push_back(EventRef{EventKind::kSession, s.at.date, s.at.seconds, i, &s, 0});
     } else {
-      ev.push_back(EventRef{EventKind::kMissedSession, s.at.date, s.at.seconds, i, &s});
+      ev.push_back(EventRef{EventKind::kMissedSession, s.at.date, s.at.seconds, i, &s, 0});
     }
   }
 
   // Several assessments of one instrument on one day that no time orders count as one: the
-  // highest score, and for each item the highest answer.
-  std::map<std::tuple<int32_t, std::string, int32_t>, size_t> same_day;
-  std::vector<Assessment> merged;
-  for (const Assessment& a : timeline_.assessments) {
+  // highest score, and for each item the highest answer. The timeline is sorted by date and
+  // time, so such duplicates sit in one run; a merged copy is made only when there is one.
+  const size_t first_assessment = ev.size();
+  for (uint32_t i = 0; i < timeline_.assessments.size(); ++i) {
+    const Assessment& a = timeline_.assessments[i];
     if (a.at.date > as_of) {
       ++ignored;
       continue;
     }
-    auto [it, fresh] = same_day.emplace(std::make_tuple(a.at.date.days, a.instrument, a.at.seconds), merged.size());
-    if (fresh) {
-      merged.push_back(a);
+    EventRef* twin = nullptr;
+    for (size_t k = ev.size(); k-- > first_assessment;) {
+      if (ev[k].date != a.at.date || ev[k].seconds != a.at.seconds) break;
+      if (static_cast<const Assessment*>(ev[k].item)->instrument == a.instrument) twin = &ev[k];
+    }
+    if (!twin) {
+      ev.push_back(EventRef{EventKind::kAssessment, a.at.date, a.at.seconds, a.index, &a, 0});
       continue;
     }
-    Assessment& m = merged[it->second];
+    // The twin is either the timeline's own assessment (copy it once) or a merged copy already.
+    auto merged = std::find_if(out_.merged_assessments.begin(), out_.merged_assessments.end(),
+                               [&](const Assessment& x) { return &x == twin->item; });
+    if (merged == out_.merged_assessments.end()) {
+      out_.merged_assessments.push_back(*static_cast<const Assessment*>(twin->item));
+      merged = std::prev(out_.merged_assessments.end());
+      twin->item = &*merged;
+    }
+    Assessment& m = *merged;
     m.score = std::max(m.score, a.score);
     for (const ItemAnswer& item : a.items) {
       auto existing = std::find_if(m.items.begin(), m.items.end(), [&](const ItemAnswer& x) { return x.item == item.item; });
@@ -101,29 +115,27 @@ void Machine::build_events() {
     }
     std::sort(m.items.begin(), m.items.end(), [](const ItemAnswer& x, const ItemAnswer& y) { return x.item < y.item; });
   }
-  for (Assessment& a : merged) {
-    out_.merged_assessments.push_back(std::move(a));
-    const Assessment& stored = out_.merged_assessments.back();
-    ev.push_back(EventRef{EventKind::kAssessment, stored.at.date, stored.at.seconds, stored.index, &stored});
-  }
   for (uint32_t i = 0; i < timeline_.observations.size(); ++i) {
     const Observation& o = timeline_.observations[i];
     if (o.at.date > as_of) ++ignored;
-    else ev.push_back(EventRef{EventKind::kObservation, o.at.date, o.at.seconds, i, &o});
+    else ev.push_back(EventRef{EventKind::kObservation, o.at.date, o.at.seconds, i, &o, 0});
   }
   for (uint32_t i = 0; i < timeline_.decisions.size(); ++i) {
     const Decision& d = timeline_.decisions[i];
     if (d.at.date > as_of) ++ignored;
-    else ev.push_back(EventRef{EventKind::kDecision, d.at.date, d.at.seconds, i, &d});
+    else ev.push_back(EventRef{EventKind::kDecision, d.at.date, d.at.seconds, i, &d, 0});
   }
   for (const Condition& c : timeline_.conditions) {
     if (c.onset && c.onset->date > as_of) ++ignored;
     else conditions_.push_back(&c);
   }
-  std::stable_sort(ev.begin(), ev.end(), [](const EventRef& a, const EventRef& b) {
-    return std::make_tuple(a.date, slot(a.kind, a.seconds), rank(a.kind), a.index) <
-           std::make_tuple(b.date, slot(b.kind, b.seconds), rank(b.kind), b.index);
-  });
+  // One 64-bit key per event (day, slot in the day, kind, input index) makes the order total
+  // and the sort cheap: no comparator tuples, no merge buffer.
+  for (EventRef& e : ev)
+    e.order = (static_cast<uint64_t>(static_cast<int64_t>(e.date.days) + (int64_t{1} << 23)) << 40) |
+              (static_cast<uint64_t>(slot(e.kind, e.seconds) + 1) << 20) | (static_cast<uint64_t>(rank(e.kind)) << 18) |
+              (e.index & 0x3FFFF);
+  std::sort(ev.begin(), ev.end(), [](const EventRef& a, const EventRef& b) { return a.order < b.order; });
   out_.ignored_events = ignored;
 }
 

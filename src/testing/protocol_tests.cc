@@ -126,7 +126,7 @@ class CaseRunner {
     }
 
     const Evaluation e = evaluate(plan_, *timeline.value, options);
-    if (const YAML::Node expect = c["expect"]) compare(expect, e, *timeline.value, result.differences);
+    if (const YAML::Node expect = c["expect"]) compare(expect, e, result.differences);
     else return fail_setup(result.pos, "the case has no 'expect'");
     result.passed = result.differences.empty();
     finish(std::move(result));
@@ -138,8 +138,7 @@ class CaseRunner {
     run_.cases.push_back(std::move(r));
   }
 
-  void compare(const YAML::Node& x, const Evaluation& e, const Timeline& t, std::vector<std::string>& diff) {
-    (void)t;
+  void compare(const YAML::Node& x, const Evaluation& e, std::vector<std::string>& diff) {
     std::vector<std::string> actions, flags = e.flags;
     for (const Recommendation& r : e.recommendations) actions.emplace_back(to_string(r.action));
     const std::string phase = plan_.phases[e.phase].name;
@@ -175,6 +174,16 @@ class CaseRunner {
           diff.push_back(fmt::format("facts: {} expected {}, got {}", name, want, format_value(f->second, e)));
       }
     }
+    // Rules that fired (notes and flags included), by id.
+    std::vector<std::string> fired;
+    for (const TraceEntry& t : e.trace)
+      if (t.result == Outcome::kTrue) fired.push_back(plan_.rules[t.rule].id);
+    for (const std::string& id : strings(x["fired_include"]))
+      if (std::find(fired.begin(), fired.end(), id) == fired.end())
+        diff.push_back(fmt::format("rules fired: expected {} among {}", id, join(fired)));
+    for (const std::string& id : strings(x["fired_exclude"]))
+      if (std::find(fired.begin(), fired.end(), id) != fired.end())
+        diff.push_back(fmt::format("rules fired: expected {} not to fire", id));
     if (const YAML::Node recs = x["recommendations"]) {
       for (const auto& want : recs) compare_recommendation(want, e, diff);
     }
@@ -239,9 +248,11 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
 
 }  // namespace
 
-TestRun run_protocol_tests(const std::vector<std::string>& paths) {
+TestRun run_protocol_tests(const std::vector<std::string>& paths, const SourceFile* protocol_override) {
   TestRun run;
   PlanCache plans;
+  std::optional<Result<Plan>> override_plan;
+  if (protocol_override) override_plan = build_plan(*protocol_override);
   for (const std::string& path : expand(paths)) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -262,7 +273,7 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths) {
     }
     std::string protocol;
     if (root["protocol"]) protocol = (fs::path(path).parent_path() / root["protocol"].Scalar()).lexically_normal().string();
-    const Result<Plan>& plan = plans.get(protocol);
+    const Result<Plan>& plan = override_plan ? *override_plan : plans.get(protocol);
     if (!plan.ok()) {
       for (const Diagnostic& d : plan.diagnostics) run.errors.add(d);
       run.errors.add(Diagnostic{Severity::kError, "test.protocol", path, {}, 1, "", "its protocol does not compile"});

@@ -163,6 +163,10 @@ struct Plan {
   std::vector<Phase> phases;
   uint32_t start_phase = 0;
   std::vector<Transition> transitions;
+  /// For each phase and event kind, the transitions that may take such an event, in file order
+  /// (index: phase * kEventKinds + kind): the replay looks at no other.
+  static constexpr size_t kEventKinds = 5;
+  std::vector<std::vector<uint32_t>> transitions_by_phase_and_event;
   std::vector<Rule> rules;
   std::vector<std::string> flag_names;  ///< sorted, so flag indices order flags by name
 

@@ -7,7 +7,7 @@
 // alive while it is used.
 
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +36,7 @@ struct EventRef {
   int32_t seconds = -1;  ///< time of day, -1 when none
   uint32_t index = 0;    ///< into the timeline's (or the evaluation's merged) array of that kind
   const void* item = nullptr;  ///< the Session / Assessment / Observation / Decision
+  uint64_t order = 0;          ///< the sort key of the reading order
 };
 
 struct RecommendedWindow {
@@ -99,10 +100,11 @@ struct Evaluation {
   std::vector<bool> overridden;   ///< per parameter
   std::vector<EventRef> events;   ///< the replayed sequence, for event values and history
 
-  // Storage for values made during evaluation (joined texts, lists, merged assessments).
-  std::deque<std::string> texts;
-  std::deque<std::vector<std::string>> lists;
-  std::deque<Assessment> merged_assessments;
+  // Storage for values made during evaluation (joined texts, lists, merged assessments): lists,
+  // so that values can point into them and nothing is allocated until something is stored.
+  std::list<std::string> texts;
+  std::list<std::vector<std::string>> lists;
+  std::list<Assessment> merged_assessments;
 };
 
 Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options);

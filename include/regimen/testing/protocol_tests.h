@@ -24,6 +24,8 @@ struct TestRun {
 };
 
 /// Runs every case of the given files; a directory stands for the *.yaml files in it (sorted).
-TestRun run_protocol_tests(const std::vector<std::string>& paths);
+/// With `protocol`, every file is run against that text instead of the protocol it names (used
+/// to check that the tests notice a changed protocol).
+TestRun run_protocol_tests(const std::vector<std::string>& paths, const SourceFile* protocol = nullptr);
 
 }  // namespace regimen
