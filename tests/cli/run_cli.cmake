@@ -1,6 +1,6 @@
 # Runs the regimen binary once and checks its exit code and output.
 # -DREGIMEN=path -DARGS=a|b|c -DEXIT=N [-DSTDOUT=regex] [-DSTDERR=regex] [-DNO_STDOUT=1]
-# [-DABSENT=path: a file that must not exist afterwards] [-DSTDIN=file]
+# [-DABSENT=path: a file that must not exist afterwards] [-DSTDIN=file] [-DTWICE=1: run twice, same stdout]
 string(REPLACE "|" ";" args "${ARGS}")
 set(input_args)
 if(STDIN)
@@ -10,6 +10,12 @@ if(ABSENT)
   file(REMOVE "${ABSENT}")
 endif()
 execute_process(COMMAND ${REGIMEN} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err ${input_args})
+if(TWICE)  # the same command again must print the same bytes
+  execute_process(COMMAND ${REGIMEN} ${args} OUTPUT_VARIABLE out2 ERROR_VARIABLE err2 ${input_args})
+  if(NOT out STREQUAL out2)
+    message(FATAL_ERROR "two runs printed different output:\n${out}\n---\n${out2}")
+  endif()
+endif()
 set(report "command: regimen ${args}\nexit: ${rc}\n--- stdout ---\n${out}\n--- stderr ---\n${err}")
 if(NOT rc STREQUAL "${EXIT}")
   message(FATAL_ERROR "expected exit code ${EXIT}\n${report}")
