@@ -19,12 +19,11 @@ void Machine::move_to(size_t cursor, Date today, std::optional<uint32_t> event) 
 
 namespace {
 
-bool on_matches(const Plan::Transition& t, const EventRef& e, const Plan& plan) {
+bool on_matches(const Plan::Transition& t, const EventRef& e) {
   if (t.on != e.kind) return false;
   if (t.detail < 0 && t.observation_code.empty()) return true;
   switch (e.kind) {
-    case EventKind::kAssessment:
-      return static_cast<const Assessment*>(e.item)->instrument == plan.instruments.specs()[t.detail].name;
+    case EventKind::kAssessment: return e.instrument == t.detail;
     case EventKind::kDecision: return static_cast<int32_t>(static_cast<const Decision*>(e.item)->kind) == t.detail;
     case EventKind::kObservation: return static_cast<const Observation*>(e.item)->code == t.observation_code;
     default: return true;
@@ -66,7 +65,7 @@ void Machine::replay() {
     bool taken = false;
     for (const uint32_t ti : plan_.transitions_by_phase_and_event[phase * Plan::kEventKinds + static_cast<size_t>(e.kind)]) {
       const Plan::Transition& t = plan_.transitions[ti];
-      if (!on_matches(t, e, plan_)) continue;
+      if (!on_matches(t, e)) continue;
       if (t.when && !eval(t.when->root).is_true()) continue;
       HistoryEntry h{seq, ti, phase, t.to >= 0 ? static_cast<uint32_t>(t.to) : phase, {}, {}};
       if (options_.trace && t.when) h.values = values_read(t.when->root);

@@ -73,9 +73,9 @@ void Machine::build_events() {
     if (s.status == SessionStatus::kCompleted) {
       if (kept && kept->at.date == s.at.date) continue;  // one a day counts (the reader warned)
       kept = &s;
-      ev.push_back(EventRef{EventKind::kSession, s.at.date, s.at.seconds, i, &s, 0});
+      ev.push_back(EventRef{EventKind::kSession, s.at.date, s.at.seconds, i, &s, 0, -1});
     } else {
-      ev.push_back(EventRef{EventKind::kMissedSession, s.at.date, s.at.seconds, i, &s, 0});
+      ev.push_back(EventRef{EventKind::kMissedSession, s.at.date, s.at.seconds, i, &s, 0, -1});
     }
   }
 
@@ -95,7 +95,7 @@ void Machine::build_events() {
       if (static_cast<const Assessment*>(ev[k].item)->instrument == a.instrument) twin = &ev[k];
     }
     if (!twin) {
-      ev.push_back(EventRef{EventKind::kAssessment, a.at.date, a.at.seconds, a.index, &a, 0});
+      ev.push_back(EventRef{EventKind::kAssessment, a.at.date, a.at.seconds, a.index, &a, 0, -1});
       continue;
     }
     // The twin is either the timeline's own assessment (copy it once) or a merged copy already.
@@ -118,12 +118,12 @@ void Machine::build_events() {
   for (uint32_t i = 0; i < timeline_.observations.size(); ++i) {
     const Observation& o = timeline_.observations[i];
     if (o.at.date > as_of) ++ignored;
-    else ev.push_back(EventRef{EventKind::kObservation, o.at.date, o.at.seconds, i, &o, 0});
+    else ev.push_back(EventRef{EventKind::kObservation, o.at.date, o.at.seconds, i, &o, 0, -1});
   }
   for (uint32_t i = 0; i < timeline_.decisions.size(); ++i) {
     const Decision& d = timeline_.decisions[i];
     if (d.at.date > as_of) ++ignored;
-    else ev.push_back(EventRef{EventKind::kDecision, d.at.date, d.at.seconds, i, &d, 0});
+    else ev.push_back(EventRef{EventKind::kDecision, d.at.date, d.at.seconds, i, &d, 0, -1});
   }
   for (const Condition& c : timeline_.conditions) {
     if (c.onset && c.onset->date > as_of) ++ignored;
@@ -131,10 +131,17 @@ void Machine::build_events() {
   }
   // One 64-bit key per event (day, slot in the day, kind, input index) makes the order total
   // and the sort cheap: no comparator tuples, no merge buffer.
-  for (EventRef& e : ev)
+  for (EventRef& e : ev) {
+    if (e.kind == EventKind::kAssessment) {
+      const std::string& name = static_cast<const Assessment*>(e.item)->instrument;
+      const auto& specs = plan_.instruments.specs();
+      for (size_t k = 0; k < specs.size(); ++k)
+        if (specs[k].name == name) e.instrument = static_cast<int32_t>(k);
+    }
     e.order = (static_cast<uint64_t>(static_cast<int64_t>(e.date.days) + (int64_t{1} << 23)) << 40) |
               (static_cast<uint64_t>(slot(e.kind, e.seconds) + 1) << 20) | (static_cast<uint64_t>(rank(e.kind)) << 18) |
               (e.index & 0x3FFFF);
+  }
   std::sort(ev.begin(), ev.end(), [](const EventRef& a, const EventRef& b) { return a.order < b.order; });
   out_.ignored_events = ignored;
 }
@@ -159,8 +166,7 @@ bool Machine::after_value(uint32_t seq, const Value& x) const {
 Value Machine::call(const PlanNode& n) {
   const auto& ev = out_.events;
   auto instrument_matches = [&](uint32_t seq, int64_t instrument) {
-    return ev[seq].kind == EventKind::kAssessment &&
-           static_cast<const Assessment*>(ev[seq].item)->instrument == plan_.instruments.specs()[instrument].name;
+    return ev[seq].kind == EventKind::kAssessment && ev[seq].instrument == instrument;
   };
   auto completed = [&](uint32_t seq) { return ev[seq].kind == EventKind::kSession; };
   const uint32_t end = static_cast<uint32_t>(cursor_);
@@ -201,11 +207,19 @@ Value Machine::call(const PlanNode& n) {
       const int64_t instrument = plan_.constants[plan_.nodes[plan_.args[n.first_arg]].index].int_value;
       const Value item = arg(n, 1);
       if (!item.known) return Value::unknown(Type::kInt);
-      for (uint32_t seq = end; seq-- > 0;)
-        if (instrument_matches(seq, instrument))
-          if (auto answer = static_cast<const Assessment*>(ev[seq].item)->item(static_cast<int>(item.i)))
-            return Value::integer(*answer);
-      return Value::unknown(Type::kInt);
+      // The latest answer; of several on that day (timed or not), the highest: for a safety
+      // item, the worst answer of the day is the one that counts.
+      std::optional<int> best;
+      Date day;
+      for (uint32_t seq = end; seq-- > 0;) {
+        if (!instrument_matches(seq, instrument)) continue;
+        if (best && ev[seq].date != day) break;
+        if (auto answer = static_cast<const Assessment*>(ev[seq].item)->item(static_cast<int>(item.i))) {
+          day = ev[seq].date;
+          best = std::max(best.value_or(*answer), *answer);
+        }
+      }
+      return best ? Value::integer(*best) : Value::unknown(Type::kInt);
     }
     case Builtin::kSessionCount: {
       Value x;
