@@ -59,6 +59,7 @@ void Machine::replay() {
   for (const Plan::StateVar& s : plan_.state) state_.push_back(s.initial ? eval(s.initial->root) : Value::unknown(s.type));
 
   std::vector<Value> assigned;
+  assigned.reserve(8);
   for (uint32_t seq = 0; seq < out_.events.size(); ++seq) {
     const EventRef& e = out_.events[seq];
     move_to(seq + 1, e.date, seq);
@@ -81,7 +82,7 @@ void Machine::replay() {
       }
       if (t.warn) out_.warnings.push_back({"replay.warning", render(*t.warn)});
       if (t.to >= 0) phase = static_cast<uint32_t>(t.to);
-      if (options_.trace || h.from_phase != h.to_phase) out_.history.push_back(std::move(h));
+      if (options_.trace) out_.history.push_back(std::move(h));
       taken = true;
       break;
     }
@@ -181,7 +182,11 @@ void Machine::evaluate_rules() {
 
   if (options_.trace)
     for (uint32_t f = 0; f < plan_.facts.size(); ++f) out_.facts.emplace_back(f, fact(f));
-  if (options_.trace || !options_.overrides.empty()) out_.parameters = params_;
+  if (options_.trace || !options_.overrides.empty()) {
+    out_.parameters.clear();
+    for (uint32_t i = 0; i < plan_.parameters.size(); ++i) out_.parameters.push_back(param(i));
+    out_.overridden.resize(plan_.parameters.size(), false);
+  }
 }
 
 }  // namespace engine

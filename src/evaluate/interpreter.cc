@@ -43,7 +43,7 @@ Value Machine::eval(uint32_t index) {
     case Op::kConst: {
       return from_constant(plan_.constants[n.index], n.type);
     }
-    case Op::kParam: return params_[n.index];
+    case Op::kParam: return param(static_cast<uint32_t>(n.index));
     case Op::kFact: return fact(static_cast<uint32_t>(n.index));
     case Op::kState: return state_[n.index];
     case Op::kToday: return Value::date(today_.days);

@@ -53,6 +53,7 @@ class Machine {
   bool before(const Value& x, uint32_t seq) const;  ///< event seq is before x (event or date)
   bool after_value(uint32_t seq, const Value& x) const;
   Value event_value(uint32_t seq) const;
+  Value param(uint32_t index) const;
 
   Value arg(const PlanNode& n, uint16_t i) { return eval(plan_.args[n.first_arg + i]); }
   void collect_names(uint32_t node, std::vector<uint32_t>& out) const;
@@ -62,7 +63,7 @@ class Machine {
   const EvaluateOptions& options_;
   Evaluation& out_;
 
-  std::vector<Value> params_;
+  std::vector<Value> params_;  ///< only when there are overrides; else the plan's defaults
   std::vector<Value> state_;
   std::vector<Value> facts_;
   std::vector<uint8_t> fact_status_;  ///< 0 not computed, 1 computing, 2 done

@@ -44,13 +44,15 @@ Type type_of(EventKind k) {
 
 Machine::Machine(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options, Evaluation& out)
     : plan_(plan), timeline_(timeline), options_(options), out_(out) {
-  params_.reserve(plan.parameters.size());
-  for (const Plan::Parameter& p : plan.parameters)
-    params_.push_back(p.default_value ? from_constant(*p.default_value, p.type) : Value::unknown(p.type));
-  out_.overridden.assign(plan.parameters.size(), false);
-  for (const auto& [index, c] : options.overrides) {
-    params_[index] = from_constant(c, plan.parameters[index].type);
-    out_.overridden[index] = true;
+  // Parameters are read from the plan's defaults; a table of values is made only for overrides.
+  if (!options.overrides.empty()) {
+    for (const Plan::Parameter& p : plan.parameters)
+      params_.push_back(p.default_value ? from_constant(*p.default_value, p.type) : Value::unknown(p.type));
+    out_.overridden.assign(plan.parameters.size(), false);
+    for (const auto& [index, c] : options.overrides) {
+      params_[index] = from_constant(c, plan.parameters[index].type);
+      out_.overridden[index] = true;
+    }
   }
   facts_.assign(plan.facts.size(), Value{});
   fact_status_.assign(plan.facts.size(), 0);
@@ -144,6 +146,12 @@ void Machine::build_events() {
   }
   std::sort(ev.begin(), ev.end(), [](const EventRef& a, const EventRef& b) { return a.order < b.order; });
   out_.ignored_events = ignored;
+}
+
+Value Machine::param(uint32_t index) const {
+  if (!params_.empty()) return params_[index];
+  const Plan::Parameter& p = plan_.parameters[index];
+  return p.default_value ? from_constant(*p.default_value, p.type) : Value::unknown(p.type);
 }
 
 Value Machine::event_value(uint32_t seq) const { return Value::event(type_of(out_.events[seq].kind), seq); }

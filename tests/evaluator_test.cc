@@ -1,0 +1,110 @@
+// The evaluator as a library: determinism, as_of, overrides, and the trace's content.
+
+#include <catch2/catch.hpp>
+
+#include "regimen/compile/compiler.h"
+#include "regimen/compile/overrides.h"
+#include "regimen/evaluate/evaluator.h"
+#include "regimen/explain/report.h"
+#include "regimen/load/timeline_reader.h"
+
+using namespace regimen;
+
+namespace {
+
+const Plan& default_plan() {
+  static const Plan plan = *build_plan(default_protocol_source()).value;
+  return plan;
+}
+
+Timeline timeline(const std::string& json) { return *read_timeline(SourceFile("t.json", json)).value; }
+
+const std::string kSeries = R"({"patient": {"id": "e-1"},
+  "sessions": [{"date": "2026-01-05"}, {"date": "2026-01-07"}, {"date": "2026-01-09"}, {"date": "2026-02-01"}],
+  "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 22, "items": {"9": 0}},
+                  {"date": "2026-01-09", "instrument": "phq9", "score": 15}]})";
+
+Evaluation at(const Timeline& t, int y, int m, int d, bool trace = true) {
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(y, m, d);
+  o.trace = trace;
+  return evaluate(default_plan(), t, o);
+}
+
+}  // namespace
+
+TEST_CASE("the same input gives byte-identical JSON", "[evaluate]") {
+  const Timeline t = timeline(kSeries);
+  ReportInfo info;
+  info.protocol_sha256 = "x";
+  CHECK(to_json(default_plan(), at(t, 2026, 1, 12), info) == to_json(default_plan(), at(t, 2026, 1, 12), info));
+}
+
+TEST_CASE("events after as_of are ignored and counted", "[evaluate]") {
+  const Timeline t = timeline(kSeries);
+  const Evaluation e = at(t, 2026, 1, 10);
+  CHECK(e.ignored_events == 1);  // the session of 2026-02-01
+  CHECK(default_plan().phases[e.phase].name == "initial_series");
+  REQUIRE(e.recommendations.size() == 1);
+  CHECK(e.recommendations[0].window->earliest.to_string() == "2026-01-11");
+  CHECK(e.recommendations[0].window->latest.to_string() == "2026-01-13");
+}
+
+TEST_CASE("a past decision is re-made exactly as it was", "[evaluate]") {
+  // The same timeline with later events added gives the same answer for an earlier as_of.
+  const Timeline early = timeline(kSeries);
+  Timeline later = early;
+  later.sessions.push_back(Session{*parse_date_or_datetime("2026-03-01").value, SessionStatus::kCompleted, "", {}, 9});
+  ReportInfo info;
+  const std::string a = to_json(default_plan(), at(early, 2026, 1, 12), info);
+  const std::string b = to_json(default_plan(), at(later, 2026, 1, 12), info);
+  // Only the count of ignored events differs.
+  CHECK(a.substr(0, a.find("\"ignored_events\"")) == b.substr(0, b.find("\"ignored_events\"")));
+}
+
+TEST_CASE("without the trace the answer is the same", "[evaluate]") {
+  const Timeline t = timeline(kSeries);
+  const Evaluation full = at(t, 2026, 1, 12, true), bare = at(t, 2026, 1, 12, false);
+  CHECK(full.phase == bare.phase);
+  CHECK(full.flags == bare.flags);
+  REQUIRE(full.recommendations.size() == bare.recommendations.size());
+  for (size_t i = 0; i < full.recommendations.size(); ++i) CHECK(full.recommendations[i].summary == bare.recommendations[i].summary);
+  CHECK(bare.trace.empty());
+  CHECK(bare.facts.empty());
+}
+
+TEST_CASE("a trace entry names the rule, its place, its condition and the values it saw", "[evaluate]") {
+  const Evaluation e = at(timeline(kSeries), 2026, 1, 12);
+  const Plan& plan = default_plan();
+  const TraceEntry* entry = nullptr;
+  for (const TraceEntry& t : e.trace)
+    if (plan.rules[t.rule].id == "series.next_session") entry = &t;
+  REQUIRE(entry);
+  CHECK(entry->result == Outcome::kTrue);
+  CHECK(plan.rules[entry->rule].when->text == "not series.interrupted");
+  CHECK(plan.where(plan.rules[entry->rule].pos).starts_with("rules/ketamine-depression.yaml:"));
+  REQUIRE(entry->values.size() == 1);
+  CHECK(entry->values[0].name == "series.interrupted");
+  CHECK(e.recommendations[0].because == std::vector<uint32_t>{entry->id});
+}
+
+TEST_CASE("parameter overrides are checked against their declaration", "[evaluate][overrides]") {
+  const Plan& plan = default_plan();
+  CHECK(parse_override(plan, "series.target_sessions", "8").value);
+  CHECK(parse_override(plan, "maintenance.max_interval_days", "8w").value->value.int_value == 56);
+  CHECK(parse_override(plan, "series.target_session", "8").error ==
+        "unknown parameter 'series.target_session' (did you mean 'series.target_sessions'?)");
+  CHECK(parse_override(plan, "series.target_sessions", "40").error ==
+        "series.target_sessions = 40 is outside the allowed range: 2 to 12 sessions");
+  CHECK(parse_override(plan, "series.min_gap_days", "two").error ==
+        "'two' is not a valid value for series.min_gap_days: expected a number of days, like 28 or 28d or 4w (1 to 7 days)");
+  CHECK(parse_override(plan, "cost.per_session", "450").value->value.number_value == 450);
+
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(2026, 1, 12);
+  auto eight = parse_override(plan, "series.target_sessions", "8");
+  o.overrides.emplace_back(eight.value->index, eight.value->value);
+  const Evaluation e = evaluate(plan, timeline(kSeries), o);
+  CHECK(e.recommendations[0].summary.find("of 8") != std::string::npos);
+  CHECK(e.overridden[eight.value->index]);
+}
