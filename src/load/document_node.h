@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "regimen/common/source.h"
+#include "yaml_parse.h"
 
 namespace regimen::load {
 
@@ -90,11 +91,7 @@ class YamlNode {
     return std::from_chars(s.data(), s.data() + s.size(), out).ec == std::errc{};
   }
   double number() const { return std::strtod(n_.Scalar().c_str(), nullptr); }
-  SourcePos pos() const {
-    const YAML::Mark m = n_.Mark();
-    if (m.line < 0) return {};
-    return SourcePos{static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
-  }
+  SourcePos pos() const { return position_of(n_.Mark()); }
 
   template <class F>
   void for_each_member(F&& f) const {

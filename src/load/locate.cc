@@ -1,4 +1,5 @@
 #include "locate.h"
+#include "yaml_parse.h"
 
 #include <cctype>
 #include <charconv>
@@ -91,9 +92,9 @@ std::optional<SourcePos> locate_yaml_pointer(const YAML::Node& root, std::string
       return std::nullopt;
     }
   }
-  const YAML::Mark m = target == Target::kKey && key_mark.line >= 0 ? key_mark : node.Mark();
-  if (m.line < 0) return std::nullopt;
-  return SourcePos{static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
+  const SourcePos pos = position_of(target == Target::kKey && key_mark.line >= 0 ? key_mark : node.Mark());
+  if (!pos.known()) return std::nullopt;
+  return pos;
 }
 
 }  // namespace regimen::load

@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include "regimen/load/expr_parser.h"
+#include "yaml_parse.h"
 #include "yaml_reader.h"
 
 namespace regimen {
@@ -418,20 +419,26 @@ Result<ast::Protocol> load_protocol(const SourceFile& source) {
     r.diagnostics.add(Diagnostic{Severity::kError, "load.empty", source.name(), {}, 1, "", "the protocol file is empty"});
     return r;
   }
-  YAML::Node root;
-  try {
-    root = YAML::Load(source.text());
-  } catch (const YAML::Exception& e) {
-    SourcePos pos;
-    if (e.mark.line >= 0) pos = SourcePos{static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)};
-    r.diagnostics.add(Diagnostic{Severity::kError, "load.yaml_syntax", source.name(), pos, 1, "",
-                                 fmt::format("invalid YAML: {}{}", e.msg, yaml_hint(e.msg))});
-    return r;
-  }
+  const std::optional<YAML::Node> root = load::parse_yaml(source, "load.yaml_syntax", r.diagnostics);
+  if (!root) return r;
   Loader loader(source, r.diagnostics);
-  r.value = loader.load(root);
+  r.value = loader.load(*root);
   return r;
 }
+
+namespace load {
+
+std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view code, Diagnostics& diagnostics) {
+  try {
+    return YAML::Load(source.text());
+  } catch (const YAML::Exception& e) {
+    diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), position_of(e.mark), 1, "",
+                               fmt::format("invalid YAML: {}{}", e.msg, yaml_hint(e.msg))});
+    return std::nullopt;
+  }
+}
+
+}  // namespace load
 
 LoadedProtocolFile load_protocol_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -12,6 +12,7 @@
 #include "regimen/load/protocol_loader.h"
 #include "regimen/load/timeline_reader.h"
 #include "timeline_node.h"
+#include "yaml_parse.h"
 #include "timeline_walker.h"
 
 namespace regimen {
@@ -103,16 +104,9 @@ Result<Timeline> read_json(simdjson::dom::parser& parser, const SourceFile& sour
 Result<Timeline> read_yaml(const SourceFile& source, const InstrumentCatalog& instruments) {
   Result<Timeline> r;
   if (is_blank(source.text())) return r.diagnostics.add(empty_input(source.name())), r;
-  YAML::Node root;
-  try {
-    root = YAML::Load(source.text());
-  } catch (const YAML::Exception& e) {
-    SourcePos pos;
-    if (e.mark.line >= 0) pos = SourcePos{static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)};
-    r.diagnostics.add(Diagnostic{Severity::kError, "timeline.syntax", source.name(), pos, 1, "",
-                                 fmt::format("invalid YAML: {}{}", e.msg, yaml_hint(e.msg))});
-    return r;
-  }
+  const std::optional<YAML::Node> parsed = load::parse_yaml(source, "timeline.syntax", r.diagnostics);
+  if (!parsed) return r;
+  const YAML::Node& root = *parsed;
   if (!root || root.IsNull()) return r.diagnostics.add(empty_input(source.name())), r;
   load::TimelineWalker<load::YamlNode> walker(source.name(), instruments, r.diagnostics);
   r.value = walker.walk(load::YamlNode(root));

@@ -1,5 +1,7 @@
 #include "scalar_locator.h"
 
+#include "yaml_parse.h"
+
 #include <cctype>
 
 namespace regimen::load {
@@ -23,8 +25,7 @@ EmbeddedText locate_scalar(const SourceFile& source, const YAML::Node& scalar) {
   EmbeddedText out;
   out.text = scalar.Scalar();
   const YAML::Mark mark = scalar.Mark();
-  out.pos = mark.line >= 0 ? SourcePos{static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1)}
-                           : SourcePos{};
+  out.pos = position_of(mark);
   const std::string& src = source.text();
   size_t s = offset_of(source, mark);
   // A block scalar (| or >) keeps indentation beyond its base indentation in the value, so

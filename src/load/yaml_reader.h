@@ -15,6 +15,7 @@
 #include "regimen/common/suggest.h"
 #include "regimen/protocol/ast.h"
 #include "scalar_locator.h"
+#include "yaml_parse.h"
 
 namespace regimen::load {
 
@@ -26,11 +27,7 @@ class YamlReader {
   const std::string& file() const { return source_.name(); }
   Diagnostics& diagnostics() { return diagnostics_; }
 
-  static SourcePos pos(const YAML::Node& n) {
-    const YAML::Mark m = n.Mark();
-    if (m.line < 0) return {};
-    return SourcePos{static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
-  }
+  static SourcePos pos(const YAML::Node& n) { return position_of(n.Mark()); }
 
   void error(SourcePos at, std::string code, std::string message, uint32_t width = 1) {
     diagnostics_.add(Diagnostic{Severity::kError, std::move(code), file(), at, width, "", std::move(message)});

@@ -19,6 +19,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "load/timeline_node.h"
+#include "load/yaml_parse.h"
 #include "regimen/compile/compiler.h"
 #include "regimen/compile/overrides.h"
 #include "regimen/evaluate/evaluator.h"
@@ -29,10 +30,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-SourcePos pos_of(const YAML::Node& n) {
-  const YAML::Mark m = n.Mark();
-  return m.line < 0 ? SourcePos{} : SourcePos{static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
-}
+SourcePos pos_of(const YAML::Node& n) { return load::position_of(n.Mark()); }
 
 std::string join(const std::vector<std::string>& xs) {
   std::string out = "[";
@@ -265,16 +263,12 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const SourceFi
       continue;
     }
     const SourceFile file(path, std::string(std::istreambuf_iterator<char>(in), {}));
-    YAML::Node root;
-    try {
-      root = YAML::Load(file.text());
-    } catch (const YAML::Exception& e) {
-      run.errors.add(Diagnostic{Severity::kError, "test.yaml_syntax", path,
-                                SourcePos{static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)}, 1, "",
-                                fmt::format("invalid YAML: {}", e.msg)});
+    const std::optional<YAML::Node> parsed = load::parse_yaml(file, "test.yaml_syntax", run.errors);
+    if (!parsed) {
       ++run.failed;
       continue;
     }
+    const YAML::Node& root = *parsed;
     std::string protocol;
     if (root["protocol"]) protocol = (fs::path(path).parent_path() / root["protocol"].Scalar()).lexically_normal().string();
     const Result<Plan>& plan = override_plan ? *override_plan : plans.get(protocol);
