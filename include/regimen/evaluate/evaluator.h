@@ -37,6 +37,7 @@ struct EventRef {
   uint32_t index = 0;    ///< into the timeline's (or the evaluation's merged) array of that kind
   const void* item = nullptr;  ///< the Session / Assessment / Observation / Decision
   uint64_t order = 0;          ///< the sort key of the reading order
+  int32_t instrument = -1;     ///< for assessments: the protocol's instrument index (-1: undeclared)
 };
 
 struct RecommendedWindow {
