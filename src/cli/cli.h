@@ -10,6 +10,7 @@
 
 #include "regimen/common/diagnostic.h"
 #include "regimen/compile/plan.h"
+#include "regimen/load/timeline_reader.h"
 
 namespace regimen::cli {
 
@@ -45,7 +46,26 @@ struct LoadedProtocol {
 };
 LoadedProtocol load_protocol_option(const std::string& path);
 
+/// What evaluate, explain, whatif and plan all start from: the compiled protocol, the timeline
+/// read against its instruments, and the evaluation day (CONTRACT §4: --as-of, else the
+/// timeline's as_of, else today). On failure, `exit_code` says why and the diagnostics are printed
+/// (as JSON on stdout when `json`).
+struct Inputs {
+  LoadedProtocol protocol;
+  LoadedTimeline timeline;
+  Date as_of;
+  int exit_code = kSuccess;
+};
+Inputs load_inputs(const std::string& protocol, const std::string& timeline, const std::string& as_of, bool json,
+                   std::string_view command);
+
+/// The command line as given, for options whose order matters (whatif's --item after --add-score).
+void set_raw_arguments(int argc, char** argv);
+const std::vector<std::string>& raw_arguments();
+
 Runner add_summarize_command(CLI::App& app);
+Runner add_whatif_command(CLI::App& app);
+Runner add_plan_command(CLI::App& app);
 Runner add_evaluate_command(CLI::App& app);
 Runner add_explain_command(CLI::App& app);
 Runner add_test_command(CLI::App& app);

@@ -20,6 +20,7 @@ void set_up_logging(const std::string& level) {
 }
 
 int run(int argc, char** argv) {
+  set_raw_arguments(argc, argv);
   CLI::App app{
       "regimen: an explainable, rule-based treatment-plan engine.\n"
       "It checks clinical protocols written in YAML and evaluates patient timelines against them.",
@@ -36,6 +37,8 @@ int run(int argc, char** argv) {
       "Run 'regimen COMMAND --help' for a command's options.");
 
   const Runner evaluate = add_evaluate_command(app);
+  const Runner whatif = add_whatif_command(app);
+  const Runner plan = add_plan_command(app);
   const Runner explain = add_explain_command(app);
   const Runner test = add_test_command(app);
   const Runner check = add_check_command(app);
@@ -58,6 +61,8 @@ int run(int argc, char** argv) {
 
   if (app.got_subcommand("evaluate")) return evaluate();
   if (app.got_subcommand("explain")) return explain();
+  if (app.got_subcommand("whatif")) return whatif();
+  if (app.got_subcommand("plan")) return plan();
   if (app.got_subcommand("test")) return test();
   if (app.got_subcommand("check")) return check();
   if (app.got_subcommand("graph")) return graph();

@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -72,6 +73,61 @@ LoadedProtocol load_protocol_option(const std::string& path) {
   }
   out.plan = build_plan(out.source);
   return out;
+}
+
+namespace {
+std::vector<std::string>& raw() {
+  static std::vector<std::string> args;
+  return args;
+}
+}  // namespace
+
+void set_raw_arguments(int argc, char** argv) { raw().assign(argv, argv + argc); }
+const std::vector<std::string>& raw_arguments() { return raw(); }
+
+Inputs load_inputs(const std::string& protocol, const std::string& timeline, const std::string& as_of, bool json,
+                   std::string_view command) {
+  const Terminal terminal = detect_terminal();
+  Inputs in;
+  std::optional<Date> day;
+  if (!as_of.empty()) {
+    DateParse p = parse_date(as_of);
+    if (!p.value) {
+      std::cerr << "regimen: --as-of '" << as_of << "' is not a date: " << p.problem << "\nRun 'regimen " << command
+                << " --help' for usage.\n";
+      in.exit_code = kBadUsage;
+      return in;
+    }
+    day = p.value->date;
+  }
+  in.protocol = load_protocol_option(protocol);
+  if (!in.protocol.plan.ok()) {
+    if (json) std::cout << render_json(in.protocol.plan.diagnostics);
+    else print_diagnostics(in.protocol.plan.diagnostics, &in.protocol.source, terminal);
+    in.exit_code = kBadProtocol;
+    return in;
+  }
+  TimelineReadOptions read_options;
+  read_options.instruments = &in.protocol.plan.value->instruments;
+  in.timeline = read_timeline_file(timeline, read_options);
+  if (!in.timeline.result.ok()) {
+    if (json) std::cout << render_json(in.timeline.result.diagnostics);
+    else print_diagnostics(in.timeline.result.diagnostics, &in.timeline.source, terminal);
+    in.exit_code = kBadInput;
+    return in;
+  }
+  if (!json) print_diagnostics(in.timeline.result.diagnostics, &in.timeline.source, terminal);  // warnings
+  if (day) {
+    in.as_of = *day;
+  } else if (in.timeline.result.value->as_of) {
+    in.as_of = in.timeline.result.value->as_of->date;
+  } else {  // the only clock read
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    in.as_of = *Date::from_ymd(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
+  }
+  return in;
 }
 
 void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source, const Terminal& terminal) {

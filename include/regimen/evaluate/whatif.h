@@ -1,0 +1,64 @@
+#pragma once
+// What-if: the same patient evaluated as the timeline is and as changed (a missed session, an
+// added score, a different parameter), and exactly what differs.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "regimen/compile/overrides.h"
+#include "regimen/evaluate/evaluator.h"
+
+namespace regimen {
+
+struct TimelineChange {
+  enum class Kind { kAddSession, kMissSession, kAddScore };
+  Kind kind = Kind::kAddSession;
+  Date date;
+  std::string instrument;         ///< kAddScore
+  int score = 0;                  ///< kAddScore
+  std::vector<ItemAnswer> items;  ///< kAddScore
+};
+
+/// One alternative: changes to the timeline and to parameters.
+struct Alternative {
+  std::string name;
+  std::vector<TimelineChange> changes;
+  std::vector<ParameterOverride> overrides;
+};
+
+/// One thing that differs between two evaluations, for a person and for JSON.
+struct Difference {
+  std::string what;    ///< "phase", "action", "window", "priority", "flag", "rule"
+  std::string subject; ///< the action, flag or rule it is about ("" for the phase)
+  std::string before, after;
+  std::string reason;  ///< for a rule: its condition and the values on each side
+};
+
+struct Comparison {
+  std::string name;
+  Timeline timeline;  ///< the changed timeline (the evaluation refers into it)
+  Evaluation evaluation;
+  std::vector<Difference> differences;  ///< against the baseline
+};
+
+struct WhatIf {
+  Timeline timeline;  ///< the timeline as it is (with planned sessions that an alternative misses)
+  Evaluation evaluation;
+  std::vector<Comparison> alternatives;
+};
+
+/// Applies the changes. Missing a session that the timeline does not have means: the baseline
+/// assumes it happens as planned (a completed session that day) and the alternative records it
+/// as missed. Returns the baseline and the changed timeline.
+std::pair<Timeline, Timeline> apply_changes(const Timeline& timeline, const std::vector<TimelineChange>& changes);
+
+/// Evaluates the timeline as it is and under each alternative, all on `as_of`.
+/// `error` is set (and nothing evaluated) when an alternative cannot be applied.
+WhatIf what_if(const Plan& plan, const Timeline& timeline, Date as_of, const std::vector<Alternative>& alternatives);
+
+/// What differs between two evaluations: phase, actions, windows, priorities, flags, and the
+/// rules whose outcome changed.
+std::vector<Difference> differences(const Plan& plan, const Evaluation& before, const Evaluation& after);
+
+}  // namespace regimen

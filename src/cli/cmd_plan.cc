@@ -1,0 +1,99 @@
+// `regimen plan`: the course projected forward under an assumed response, with its cost.
+
+#include <fmt/format.h>
+#include <iostream>
+#include <memory>
+
+#include "cli.h"
+#include "regimen/common/sha256.h"
+#include "regimen/explain/scenario_report.h"
+#include "regimen/explain/svg.h"
+
+namespace regimen::cli {
+namespace {
+
+struct Options {
+  std::string timeline, protocol, as_of, scenario = "all", format = "text", output = "-", svg;
+  int horizon = 120;
+  std::vector<std::string> set;
+};
+
+int run(const Options& o) {
+  const bool json = o.format == "json";
+  Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json, "plan");
+  if (in.exit_code != kSuccess) return in.exit_code;
+  const Plan& plan = *in.protocol.plan.value;
+
+  ProjectionOptions options;
+  options.as_of = in.as_of;
+  options.horizon_days = o.horizon;
+  for (const std::string& s : o.set) {
+    const size_t eq = s.find('=');
+    OverrideResult r = eq == std::string::npos ? OverrideResult{std::nullopt, fmt::format("--set '{}' must be PARAM=VALUE", s)}
+                                               : parse_override(plan, s.substr(0, eq), s.substr(eq + 1));
+    if (!r.value) {
+      std::cerr << "regimen: " << r.error << "\nRun 'regimen plan --help' for usage.\n";
+      return kBadUsage;
+    }
+    options.overrides.push_back(*r.value);
+  }
+  std::vector<Scenario> scenarios;
+  if (o.scenario == "all" || o.scenario == "responder") scenarios.push_back(Scenario::kResponder);
+  if (o.scenario == "all" || o.scenario == "partial") scenarios.push_back(Scenario::kPartial);
+  if (o.scenario == "all" || o.scenario == "nonresponder") scenarios.push_back(Scenario::kNonresponder);
+
+  std::vector<Projection> projections;
+  for (Scenario s : scenarios) {
+    options.scenario = s;
+    projections.push_back(project(plan, *in.timeline.result.value, options));
+  }
+  ReportInfo info;
+  info.protocol_sha256 = sha256_hex(in.protocol.source.text());
+  if (!o.svg.empty()) {
+    std::vector<Evaluation> ends;
+    ends.reserve(projections.size());
+    std::vector<CourseChart> panels;
+    for (const Projection& p : projections) {
+      EvaluateOptions e;
+      e.as_of = std::max(p.until, p.steps.empty() ? p.as_of : p.steps.back().date);
+      for (const ParameterOverride& ov : options.overrides) e.overrides.emplace_back(ov.index, ov.value);
+      ends.push_back(evaluate(plan, p.timeline, e));
+      panels.push_back({fmt::format("scenario {}: {} sessions in {} days{}", to_string(p.scenario), p.sessions_in_horizon, o.horizon,
+                                    p.cost_per_session ? fmt::format(", cost {:g}", p.sessions_in_horizon * *p.cost_per_session) : ""),
+                        in.as_of, &p.timeline, &ends.back()});
+    }
+    if (std::string problem = write_output(o.svg, render_svg(plan, panels)); !problem.empty()) {
+      std::cerr << "regimen: " << problem << "\n";
+      return kBadInput;
+    }
+  }
+  if (std::string problem = write_output(o.output, json ? plan_json(plan, projections, info) : plan_text(plan, projections));
+      !problem.empty()) {
+    std::cerr << "regimen: " << problem << "\n";
+    return kBadInput;
+  }
+  return kSuccess;
+}
+
+}  // namespace
+
+Runner add_plan_command(CLI::App& app) {
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("plan", "Project the schedule forward under an assumed course, with its cost");
+  cmd->add_option("-t,--timeline", o->timeline, "The patient's timeline, JSON or YAML")->required();
+  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)");
+  cmd->add_option("--as-of", o->as_of, "The day the plan starts from (default: the timeline's as_of, else today)");
+  cmd->add_option("--scenario", o->scenario,
+                  "responder (PHQ-9 falls to 40 % of baseline by the end of the series), partial (70 %), nonresponder (90 %), "
+                  "or all (default: the three side by side)")
+      ->check(CLI::IsMember({"responder", "partial", "nonresponder", "all"}));
+  cmd->add_option("--horizon", o->horizon, "How many days ahead to plan (default 120)")->check(CLI::Range(1, 3650));
+  cmd->add_option("--set", o->set, "PARAM=VALUE, e.g. --set cost.per_session=450 to price the plan")->take_all();
+  cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("-o,--output", o->output, "Write to this file (written only when the run succeeds)");
+  cmd->add_option("--svg", o->svg, "Also draw each scenario's projected course to this SVG file");
+  cmd->footer("Example: regimen plan -t patient.json --scenario all --horizon 90 --set cost.per_session=450");
+  return [o] { return run(*o); };
+}
+
+}  // namespace regimen::cli

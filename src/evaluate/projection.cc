@@ -1,0 +1,183 @@
+// The projection: evaluate, do what is recommended, evaluate again — day by day.
+
+#include "regimen/evaluate/projection.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace regimen {
+
+std::string_view to_string(Scenario s) {
+  switch (s) {
+    case Scenario::kResponder: return "responder";
+    case Scenario::kPartial: return "partial";
+    case Scenario::kNonresponder: return "nonresponder";
+  }
+  return "responder";
+}
+
+double target_fraction(Scenario s) {
+  switch (s) {
+    case Scenario::kResponder: return 0.40;
+    case Scenario::kPartial: return 0.70;
+    case Scenario::kNonresponder: return 0.90;
+  }
+  return 1.0;
+}
+
+namespace {
+
+constexpr int kMaxSteps = 400;  // a safety stop: a horizon of a year takes far fewer
+
+EvaluateOptions evaluate_options(const ProjectionOptions& o, Date day) {
+  EvaluateOptions e;
+  e.as_of = day;
+  for (const ParameterOverride& p : o.overrides) e.overrides.emplace_back(p.index, p.value);
+  return e;
+}
+
+const Value* fact(const Plan& plan, const Evaluation& e, std::string_view name) {
+  for (const auto& [index, value] : e.facts)
+    if (plan.facts[index].name == name) return &value;
+  return nullptr;
+}
+
+std::optional<double> parameter_number(const Plan& plan, const Evaluation& e, std::string_view name) {
+  for (uint32_t i = 0; i < plan.parameters.size(); ++i)
+    if (plan.parameters[i].name == name && i < e.parameters.size() && e.parameters[i].known)
+      return e.parameters[i].as_number();
+  return std::nullopt;
+}
+
+// The score the scenario gives an assessment of `instrument` on the way from the baseline to the
+// target: linear over the series' sessions, then the target.
+int scenario_score(const Plan& plan, const Evaluation& e, const std::string& instrument, double fraction,
+                   int baseline_fallback) {
+  int baseline = baseline_fallback;
+  if (const Value* b = fact(plan, e, instrument + ".baseline"); b && b->known) baseline = static_cast<int>(b->as_number());
+  const double target = std::round(fraction * baseline);
+  const std::string phase = plan.phases[e.phase].name;
+  if (phase == "intake" || phase == "initial_series") {
+    const double total = parameter_number(plan, e, "series.target_sessions").value_or(6);
+    double done = 0;
+    if (const Value* d = fact(plan, e, "series.sessions_done"); d && d->known) done = d->as_number();
+    const double progress = std::clamp(done / total, 0.0, 1.0);
+    return static_cast<int>(std::lround(baseline + (target - baseline) * progress));
+  }
+  return static_cast<int>(target);
+}
+
+}  // namespace
+
+Projection project(const Plan& plan, const Timeline& timeline, const ProjectionOptions& o) {
+  Projection p;
+  p.scenario = o.scenario;
+  p.as_of = o.as_of;
+  p.until = o.as_of + o.horizon_days;
+  p.timeline = timeline;
+  // Events after as_of are not part of the plan's starting point.
+  std::erase_if(p.timeline.sessions, [&](const Session& s) { return s.at.date > o.as_of; });
+  std::erase_if(p.timeline.assessments, [&](const Assessment& a) { return a.at.date > o.as_of; });
+
+  int baseline_fallback = 0;  // the latest score of the instrument before the projection
+  Date day = o.as_of;
+  std::string phase;
+  Date last_assessment_day{-1};
+  uint32_t history_seen = 0;
+  for (int step = 0; step < kMaxSteps; ++step) {
+    const Evaluation e = evaluate(plan, p.timeline, evaluate_options(o, day));
+    phase = plan.phases[e.phase].name;
+    if (step == 0) {
+      p.cost_per_session = parameter_number(plan, e, "cost.per_session");
+      history_seen = static_cast<uint32_t>(e.history.size());
+    }
+    // Decision points: phase changes the projection's own events caused, by a judgement
+    // (an assessment or a decision) rather than by a session.
+    for (uint32_t h = history_seen; h < e.history.size(); ++h) {
+      const HistoryEntry& he = e.history[h];
+      if (he.from_phase == he.to_phase) continue;
+      const EventRef& ev = e.events[he.event];
+      if (ev.date <= o.as_of) continue;
+      if (ev.kind == EventKind::kSession) continue;
+      p.decisions.push_back({ev.date, plan.phases[he.from_phase].name, plan.phases[he.to_phase].name,
+                             plan.transitions[he.transition].id});
+    }
+    history_seen = static_cast<uint32_t>(e.history.size());
+
+    const Recommendation* collect = nullptr;
+    const Recommendation* schedule = nullptr;
+    for (const Recommendation& r : e.recommendations) {
+      if (r.action == Action::kCollectAssessment && !collect) collect = &r;
+      if (r.action == Action::kScheduleSession && r.window && !schedule) schedule = &r;
+    }
+    // 1. An assessment asked for is taken today — or, when a session was given today, the next
+    // day, so that it is read after that session (a post-series score must be).
+    if (collect && last_assessment_day != day) {
+      const bool session_today = std::any_of(p.timeline.sessions.begin(), p.timeline.sessions.end(), [&](const Session& s) {
+        return s.at.date == day && s.status == SessionStatus::kCompleted;
+      });
+      if (session_today) {
+        day = day + 1;
+        if (day > p.until) break;
+        continue;  // evaluate the next day: the request may have changed
+      }
+      for (const std::string& instrument : collect->instruments) {
+        for (const Assessment& a : p.timeline.assessments)
+          if (a.instrument == instrument) baseline_fallback = baseline_fallback ? baseline_fallback : a.score;
+        Assessment a;
+        a.at.date = day;
+        a.instrument = instrument;
+        a.score = scenario_score(plan, e, instrument, target_fraction(o.scenario), baseline_fallback);
+        const InstrumentSpec* spec = plan.instruments.find(instrument);
+        if (spec) a.score = std::clamp(a.score, spec->min_score, spec->max_score);
+        a.index = static_cast<uint32_t>(p.timeline.assessments.size());
+        p.timeline.assessments.push_back(a);
+        p.steps.push_back({day, ProjectedStep::Kind::kAssessment, instrument, a.score, ""});
+      }
+      last_assessment_day = day;
+      continue;  // evaluate the same day again, with the new score
+    }
+    // 2. The next session on the earliest day of its window.
+    if (schedule) {
+      const Date next = std::max(schedule->window->earliest, day);
+      if (next > p.until) break;
+      Session s;
+      s.at.date = next;
+      s.index = static_cast<uint32_t>(p.timeline.sessions.size());
+      p.timeline.sessions.push_back(s);
+      p.steps.push_back({next, ProjectedStep::Kind::kSession, "", 0, ""});
+      ++p.sessions_in_horizon;
+      day = next;
+      continue;
+    }
+    // 3. Nothing to schedule: the course waits for a clinician (a reassessment, a review, the
+    // end). A review or reassessment asked for here is a decision point of its own.
+    p.stopped_because = "nothing more is scheduled in phase " + phase;
+    const bool asks_clinician = std::any_of(e.recommendations.begin(), e.recommendations.end(), [](const Recommendation& r) {
+      return r.action == Action::kReview || r.action == Action::kReassess;
+    });
+    if (asks_clinician && (p.decisions.empty() || p.decisions.back().date != day)) {
+      for (const Recommendation& r : e.recommendations)
+        if (r.action == Action::kReview || r.action == Action::kReassess) {
+          p.decisions.push_back({day, phase, "a clinician's decision", plan.rules[r.rule].id});
+          break;
+        }
+    }
+    break;
+  }
+  p.end_phase = phase;
+
+  // Each step's phase: evaluate on its day (the same evaluator, so plan and evaluate agree).
+  for (ProjectedStep& s : p.steps) {
+    const Evaluation e = evaluate(plan, p.timeline, evaluate_options(o, s.date));
+    s.phase = plan.phases[e.phase].name;
+  }
+  if (!p.decisions.empty()) {
+    p.sessions_until_decision = 0;
+    for (const ProjectedStep& s : p.steps)
+      if (s.kind == ProjectedStep::Kind::kSession && s.date < p.decisions.front().date) ++p.sessions_until_decision;
+  }
+  return p;
+}
+
+}  // namespace regimen

@@ -1,0 +1,157 @@
+// What-if and plans: a changed score, a missed session and a changed parameter each change the
+// answer as the spec says; the plan and evaluate agree about every day; the picture renders.
+
+#include <catch2/catch.hpp>
+
+#include "regimen/compile/compiler.h"
+#include "regimen/evaluate/projection.h"
+#include "regimen/evaluate/whatif.h"
+#include "regimen/explain/svg.h"
+#include "regimen/load/timeline_reader.h"
+
+using namespace regimen;
+
+namespace {
+
+const Plan& default_plan() {
+  static const Plan plan = *build_plan(default_protocol_source()).value;
+  return plan;
+}
+
+Timeline example(const std::string& name) {
+  auto loaded = read_timeline_file(std::string(REGIMEN_SOURCE_DIR) + "/examples/timelines/" + name);
+  return *loaded.result.value;
+}
+
+Date day(const char* s) { return parse_date(s).value->date; }
+
+std::string phase(const Evaluation& e) { return default_plan().phases[e.phase].name; }
+
+const Recommendation* find(const Evaluation& e, Action a) {
+  for (const Recommendation& r : e.recommendations)
+    if (r.action == a) return &r;
+  return nullptr;
+}
+
+ParameterOverride set(const char* name, const char* value) { return *parse_override(default_plan(), name, value).value; }
+
+}  // namespace
+
+TEST_CASE("what if the post-series PHQ-9 is a response, or not", "[whatif]") {
+  // series-evaluation.yaml: six sessions, last on 2026-05-18, baseline PHQ-9 19.
+  const Timeline t = example("series-evaluation.yaml");
+  TimelineChange good{TimelineChange::Kind::kAddScore, day("2026-05-19"), "phq9", 8, {}};    // -58 %: response
+  TimelineChange poor{TimelineChange::Kind::kAddScore, day("2026-05-19"), "phq9", 17, {}};   // -11 %: non-response
+  TimelineChange some{TimelineChange::Kind::kAddScore, day("2026-05-19"), "phq9", 12, {}};   // -37 %: partial
+  const WhatIf w = what_if(default_plan(), t, day("2026-05-20"), {{"8", {good}, {}}, {"17", {poor}, {}}, {"12", {some}, {}}});
+  CHECK(phase(w.evaluation) == "series_evaluation");
+  CHECK(phase(w.alternatives[0].evaluation) == "maintenance");
+  CHECK(phase(w.alternatives[1].evaluation) == "reassessment");
+  CHECK(phase(w.alternatives[2].evaluation) == "series_evaluation");
+  CHECK(find(w.alternatives[2].evaluation, Action::kScheduleSession));  // an extension session
+  REQUIRE_FALSE(w.alternatives[0].differences.empty());
+  CHECK(w.alternatives[0].differences[0].what == "phase");
+  CHECK(w.alternatives[0].differences[0].before == "series_evaluation");
+  CHECK(w.alternatives[0].differences[0].after == "maintenance");
+}
+
+TEST_CASE("what if she misses the next session", "[whatif]") {
+  // mid-series.json: sessions 04-06, 04-08, 04-10; the next is due 04-12 to 04-14. Missing the
+  // session planned for 04-12: on 04-16 the window (from 04-10) is overdue.
+  const Timeline t = example("mid-series.json");
+  const WhatIf w = what_if(default_plan(), t, day("2026-04-16"),
+                           {{"misses 04-12", {{TimelineChange::Kind::kMissSession, day("2026-04-12"), "", 0, {}}}, {}}});
+  const Recommendation* as_planned = find(w.evaluation, Action::kScheduleSession);
+  const Recommendation* missed = find(w.alternatives[0].evaluation, Action::kScheduleSession);
+  REQUIRE(as_planned);
+  REQUIRE(missed);
+  CHECK(as_planned->window->earliest.to_string() == "2026-04-16");  // from the planned 04-12 session: 04-14..04-16
+  CHECK(as_planned->window->latest.to_string() == "2026-04-16");
+  CHECK(missed->window->overdue);
+  CHECK(missed->priority == Priority::kSoon);
+  const auto& flags = w.alternatives[0].evaluation.flags;
+  CHECK(std::find(flags.begin(), flags.end(), "series_gap_exceeded") != flags.end());
+}
+
+TEST_CASE("what if maintenance starts at four weeks", "[whatif]") {
+  // A responder whose series ended on 2026-02-13: the first maintenance gap is 21 days, or 28.
+  const Timeline t = example("maintenance.yaml");
+  const WhatIf w = what_if(default_plan(), t, day("2026-02-20"), {{"28 days", {}, {set("maintenance.initial_interval_days", "28")}}});
+  const Recommendation* a = find(w.evaluation, Action::kScheduleSession);
+  const Recommendation* b = find(w.alternatives[0].evaluation, Action::kScheduleSession);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(a->window->earliest.to_string() == "2026-03-03");  // 02-13 + 21 - 3
+  CHECK(b->window->earliest.to_string() == "2026-03-10");  // 02-13 + 28 - 3
+  CHECK(w.alternatives[0].evaluation.overridden[set("maintenance.initial_interval_days", "28").index]);
+}
+
+TEST_CASE("plan and evaluate agree about every projected day", "[plan]") {
+  const Timeline t = example("mid-series.json");
+  for (Scenario s : {Scenario::kResponder, Scenario::kPartial, Scenario::kNonresponder}) {
+    ProjectionOptions o;
+    o.as_of = day("2026-04-12");
+    o.scenario = s;
+    o.horizon_days = 90;
+    const Projection p = project(default_plan(), t, o);
+    REQUIRE_FALSE(p.steps.empty());
+    // Every projected session is on the earliest day of the window evaluate gives on the day
+    // before it happens, from the events before it.
+    Date previous = o.as_of;
+    for (size_t k = 0; k < p.steps.size(); ++k) {
+      const ProjectedStep& step = p.steps[k];
+      if (step.kind == ProjectedStep::Kind::kSession) {
+        Timeline before = p.timeline;
+        std::erase_if(before.sessions, [&](const Session& x) { return x.at.date >= step.date; });
+        std::erase_if(before.assessments, [&](const Assessment& x) { return x.at.date > previous; });
+        EvaluateOptions eo;
+        eo.as_of = previous;
+        const Evaluation e = evaluate(default_plan(), before, eo);
+        const Recommendation* r = find(e, Action::kScheduleSession);
+        INFO("scenario " << to_string(s) << ", step " << k << " on " << step.date.to_string());
+        REQUIRE(r);
+        CHECK(std::max(r->window->earliest, previous) == step.date);
+      }
+      EvaluateOptions eo;
+      eo.as_of = step.date;
+      CHECK(phase(evaluate(default_plan(), p.timeline, eo)) == step.phase);
+      previous = step.date;
+    }
+  }
+}
+
+TEST_CASE("the plan reaches the end-of-series decision after the remaining sessions", "[plan]") {
+  const Timeline t = example("mid-series.json");  // 3 of 6 sessions done
+  ProjectionOptions o;
+  o.as_of = day("2026-04-12");
+  o.scenario = Scenario::kResponder;
+  Projection p = project(default_plan(), t, o);
+  REQUIRE_FALSE(p.decisions.empty());
+  CHECK(p.decisions.front().to_phase == "maintenance");
+  CHECK(p.sessions_until_decision == 3);
+  o.scenario = Scenario::kNonresponder;
+  p = project(default_plan(), t, o);
+  CHECK(p.decisions.front().to_phase == "reassessment");
+  CHECK(p.end_phase == "reassessment");
+  CHECK(p.sessions_in_horizon == 3);  // no more sessions are pushed after a non-response
+}
+
+TEST_CASE("the course renders as SVG with its parts", "[svg]") {
+  const Timeline t = example("maintenance.yaml");
+  EvaluateOptions o;
+  o.as_of = day("2026-04-17");
+  const Evaluation e = evaluate(default_plan(), t, o);
+  const std::string svg = render_svg(default_plan(), {CourseChart{"p-maint", o.as_of, &t, &e}});
+  CHECK(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+  CHECK(svg.ends_with("</svg>\n"));
+  CHECK(svg.find("class=\"phase\"") != std::string::npos);
+  CHECK(svg.find(">maintenance</text>") != std::string::npos);
+  CHECK(svg.find("class=\"window\"") != std::string::npos);
+  CHECK(svg.find("class=\"scores phq9\"") != std::string::npos);
+  CHECK(svg.find("class=\"session\"") != std::string::npos);
+  // Balanced: as many opening <g as closing </g>.
+  size_t open = 0, close = 0;
+  for (size_t i = svg.find("<g"); i != std::string::npos; i = svg.find("<g", i + 1)) ++open;
+  for (size_t i = svg.find("</g>"); i != std::string::npos; i = svg.find("</g>", i + 1)) ++close;
+  CHECK(open == close);
+}
