@@ -8,7 +8,7 @@
 namespace regimen {
 namespace {
 
-constexpr int kWidth = 900, kPanelHeight = 300, kLeft = 56, kRight = 24, kTop = 48, kBottom = 56;
+constexpr int kWidth = 900, kPanelHeight = 300, kLeft = 64, kRight = 24, kTop = 48, kBottom = 56;
 constexpr const char* kPhaseColors[] = {"#e8f1fb", "#fdf3e1", "#eef7ea", "#f4ecf8", "#fbe9e9", "#eeeeee", "#e9f6f6"};
 
 std::string escape(std::string_view s) {
@@ -33,21 +33,27 @@ struct Scale {
   double y(double score, double max) const { return top + kTop + (height - kTop - kBottom) * (1.0 - score / max); }
 };
 
-void panel(std::string& out, const Plan& plan, const CourseChart& c, int top) {
-  const Timeline& t = *c.timeline;
-  const Evaluation& e = *c.evaluation;
-  // The time axis: from the first event to the last one, the as_of day or the window's end.
-  int32_t first = c.as_of.days, last = c.as_of.days;
+// The time axis all panels share (so scenarios compare at a glance): from the first event to the
+// last one, the as_of day or the recommended window's end.
+std::pair<int32_t, int32_t> time_axis(const std::vector<CourseChart>& panels) {
+  int32_t first = panels.front().as_of.days, last = first;
   auto see = [&](Date d) {
     first = std::min(first, d.days);
     last = std::max(last, d.days);
   };
-  for (const Session& s : t.sessions) see(s.at.date);
-  for (const Assessment& a : t.assessments) see(a.at.date);
-  for (const Recommendation& r : e.recommendations)
-    if (r.window) see(r.window->latest);
-  first -= 2;
-  last += 4;
+  for (const CourseChart& c : panels) {
+    see(c.as_of);
+    for (const Session& s : c.timeline->sessions) see(s.at.date);
+    for (const Assessment& a : c.timeline->assessments) see(a.at.date);
+    for (const Recommendation& r : c.evaluation->recommendations)
+      if (r.window) see(r.window->latest);
+  }
+  return {first - 2, last + 4};
+}
+
+void panel(std::string& out, const Plan& plan, const CourseChart& c, int top, int32_t first, int32_t last) {
+  const Timeline& t = *c.timeline;
+  const Evaluation& e = *c.evaluation;
   const Scale sc{first, last, top, kPanelHeight};
   const double plot_top = top + kTop, plot_bottom = top + kPanelHeight - kBottom;
 
@@ -67,8 +73,9 @@ void panel(std::string& out, const Plan& plan, const CourseChart& c, int top) {
     if (x1 <= x0) continue;
     out += fmt::format("<rect class=\"phase\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>\n", x0,
                        plot_top, x1 - x0, plot_bottom - plot_top, kPhaseColors[bands[i].phase % 7]);
-    out += fmt::format("<text class=\"phase-label\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x0 + 4, plot_top + 14,
-                       escape(plan.phases[bands[i].phase].name));
+    const std::string& name = plan.phases[bands[i].phase].name;
+    if (x1 - x0 > 6.5 * static_cast<double>(name.size()) + 8)  // a label only where it fits
+      out += fmt::format("<text class=\"phase-label\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x0 + 4, plot_top + 14, escape(name));
   }
 
   // The recommended session window.
@@ -92,7 +99,7 @@ void panel(std::string& out, const Plan& plan, const CourseChart& c, int top) {
   for (int32_t d = first + 2; d <= last; d += step)
     out += fmt::format("<text class=\"axis date\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", sc.x(d), plot_bottom + 34,
                        Date{d}.to_string());
-  out += fmt::format("<line class=\"today\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/><text class=\"axis\" x=\"{0:.1f}\" y=\"{3:.1f}\">as of {4}</text>\n",
+  out += fmt::format("<line class=\"today\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/><text class=\"today-label\" x=\"{0:.1f}\" y=\"{3:.1f}\">as of {4}</text>\n",
                      sc.x(c.as_of.days), plot_top, plot_bottom, plot_top - 4, c.as_of.to_string());
 
   // Scores: one line per instrument, solid up to as_of, dashed after.
@@ -131,7 +138,7 @@ void panel(std::string& out, const Plan& plan, const CourseChart& c, int top) {
     const char* cls = s.status != SessionStatus::kCompleted ? "session missed" : (projected ? "session projected" : "session");
     out += fmt::format("<path class=\"{}\" d=\"M {:.1f} {:.1f} l 5 9 l -10 0 z\"/>\n", cls, x, y - 4);
   }
-  out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{:.1f}\">sessions</text>\n", 4, plot_bottom + 16);
+  out += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{:.1f}\">sessions</text>\n", kLeft - 6, plot_bottom + 16);
   out += "</g>\n";
 }
 
@@ -145,12 +152,15 @@ std::string render_svg(const Plan& plan, const std::vector<CourseChart>& panels)
   out +=
       "<style>\n"
       ".title{font-size:15px;font-weight:bold}.axis{font-size:11px;fill:#555;text-anchor:end}.date{text-anchor:middle}\n"
-      ".phase-label{font-size:11px;fill:#666}.grid{stroke:#ddd;stroke-width:1}.today{stroke:#333;stroke-dasharray:2,3}\n"
+      ".phase-label{font-size:11px;fill:#666}.today-label{font-size:11px;fill:#333;text-anchor:middle}.grid{stroke:#ddd;stroke-width:1}.today{stroke:#333;stroke-dasharray:2,3}\n"
       ".window{fill:#ffd54f;fill-opacity:0.35;stroke:#e0a800}.window-label{font-size:10px;fill:#8a6d00}\n"
       ".scores{fill:none;stroke-width:2}.legend{font-size:12px;font-weight:bold}\n"
       ".session{fill:#333}.session.projected{fill:none;stroke:#333;stroke-dasharray:2,2}.session.missed{fill:none;stroke:#b00}\n"
       "</style>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  for (size_t i = 0; i < panels.size(); ++i) panel(out, plan, panels[i], static_cast<int>(i) * kPanelHeight);
+  if (!panels.empty()) {
+    const auto [first, last] = time_axis(panels);
+    for (size_t i = 0; i < panels.size(); ++i) panel(out, plan, panels[i], static_cast<int>(i) * kPanelHeight, first, last);
+  }
   out += "</svg>\n";
   return out;
 }
