@@ -66,6 +66,7 @@ const std::vector<std::string>& raw_arguments();
 Runner add_summarize_command(CLI::App& app);
 Runner add_whatif_command(CLI::App& app);
 Runner add_plan_command(CLI::App& app);
+Runner add_batch_command(CLI::App& app);
 Runner add_evaluate_command(CLI::App& app);
 Runner add_explain_command(CLI::App& app);
 Runner add_test_command(CLI::App& app);
