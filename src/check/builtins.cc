@@ -19,6 +19,7 @@ constexpr std::array kBuiltins = {
     BuiltinInfo{"latest_observation", Builtin::kLatestObservation, true, "latest_observation('code'): the latest observation with that code"},
     BuiltinInfo{"active", Builtin::kActive, true, "active('code'): whether that condition is active"},
     BuiltinInfo{"active_among", Builtin::kActiveAmong, true, "active_among(list): the codes of the list that are active conditions"},
+    BuiltinInfo{"recorded_among", Builtin::kRecordedAmong, true, "recorded_among(list): the codes of the list recorded as conditions, active or resolved (a history of)"},
     BuiltinInfo{"days_since", Builtin::kDaysSince, true, "days_since(x): the days from a date or an event to today"},
     BuiltinInfo{"after", Builtin::kAfter, false, "after(x, y): x comes later in the timeline than y (events or dates)"},
     BuiltinInfo{"min", Builtin::kMin, false, "min(a, b, …): the smallest"},

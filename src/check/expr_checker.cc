@@ -343,6 +343,7 @@ Type ExprChecker::call(Expr& e, const Scope& scope) {
       if (!arity(1, 1) || !arg(0, Type::kString, "the condition's code")) return Type::kError;
       return Type::kBool;
     case Builtin::kActiveAmong:
+    case Builtin::kRecordedAmong:
       if (!arity(1, 1) || !arg(0, Type::kStringList, "the list of condition codes")) return Type::kError;
       return Type::kStringList;
     case Builtin::kDaysSince:

@@ -266,12 +266,15 @@ Value Machine::call(const PlanNode& n) {
       return Value::unknown(Type::kObservation);
     }
     case Builtin::kActive:
-    case Builtin::kActiveAmong: {
+    case Builtin::kActiveAmong:
+    case Builtin::kRecordedAmong: {
       const Value x = arg(n, 0);
       if (!x.known) return Value::unknown(n.type);
+      const bool any_status = n.fn == Builtin::kRecordedAmong;
       auto active = [&](std::string_view code) {
         return std::any_of(conditions_.begin(), conditions_.end(), [&](const Condition* c) {
-          return c->code == code && c->status == ConditionStatus::kActive && (!c->onset || c->onset->date <= today_);
+          return c->code == code && (any_status || c->status == ConditionStatus::kActive) &&
+                 (!c->onset || c->onset->date <= today_);
         });
       };
       if (n.fn == Builtin::kActive) return Value::boolean(active(x.s));

@@ -26,6 +26,7 @@ enum class Builtin : uint8_t {
   kLatestObservation,  ///< latest_observation('code')
   kActive,             ///< active('code'): the condition is active
   kActiveAmong,        ///< active_among(list): the codes in list that are active conditions
+  kRecordedAmong,      ///< recorded_among(list): the codes in list recorded at all, active or resolved (a history of)
   kDaysSince,          ///< days_since(x): today - x, for a date or an event
   kAfter,              ///< after(x, y): x comes later in the timeline than y (events or dates)
   // pure
