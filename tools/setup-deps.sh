@@ -12,6 +12,7 @@ packages=(
   libsimdjson-dev             # fast JSON parsing (timelines, cohorts)
   nlohmann-json3-dev          # locating JSON syntax errors (slow path only)
   libssl-dev                  # SHA-256 of protocols and inputs (OpenSSL libcrypto)
+  libsqlite3-dev              # the audit log (decision records, WAL)
   catch2                      # unit tests (v2)
 )
 

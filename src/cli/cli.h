@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "regimen/common/diagnostic.h"
+#include "regimen/audit/audit_log.h"
 #include "regimen/compile/plan.h"
 #include "regimen/load/timeline_reader.h"
 
@@ -63,7 +64,26 @@ Inputs load_inputs(const std::string& protocol, const std::string& timeline, con
 void set_raw_arguments(int argc, char** argv);
 const std::vector<std::string>& raw_arguments();
 
+/// The audit log options shared by the commands that make decisions.
+struct AuditOptions {
+  std::string db;  ///< --audit, else $REGIMEN_AUDIT_DB; empty: no recording
+  std::string requested_by;
+};
+void add_audit_options(CLI::App* cmd, AuditOptions& o);
+std::string audit_path(const AuditOptions& o);
+/// A record of one decision made from `in` (its protocol and timeline as given).
+AuditEntry audit_entry(std::string_view command, const Inputs& in, Date as_of, const std::string& overrides,
+                       std::string output, std::string explanation, const AuditOptions& o);
+AuditEntry audit_entry(std::string_view command, const SourceFile& protocol, const Plan& plan, const Timeline& t,
+                       std::string_view input_text, std::string_view input_name, Date as_of, const std::string& overrides,
+                       std::string output, std::string explanation, const AuditOptions& o);
+/// Appends it; the decision id, or nothing with `error` set.
+std::optional<std::string> record_decision(const AuditOptions& o, AuditEntry entry, std::string& error);
+/// The JSON object with "decision_id" added as its last key.
+std::string with_decision_id(const std::string& json, const std::string& id);
+
 Runner add_summarize_command(CLI::App& app);
+Runner add_audit_command(CLI::App& app);
 Runner add_whatif_command(CLI::App& app);
 Runner add_plan_command(CLI::App& app);
 Runner add_batch_command(CLI::App& app);

@@ -22,6 +22,7 @@ struct Options {
   std::string protocol, input = "-", output = "-", as_of, trace = "none";
   unsigned threads = 0;
   bool summary = false;
+  AuditOptions audit;
 };
 
 constexpr size_t kChunk = 4096;  // lines in flight: bounds memory whatever the cohort's size
@@ -31,6 +32,7 @@ struct LineResult {
   Diagnostics diagnostics;
   std::string phase;
   std::vector<std::string> actions, flags;
+  std::optional<AuditEntry> audit;
 };
 
 struct Summary {
@@ -55,6 +57,16 @@ int run(const Options& o) {
     return kBadProtocol;
   }
   const Plan& plan = *protocol.plan.value;
+  const bool audited = !audit_path(o.audit).empty();
+  std::unique_ptr<AuditLog> audit_log;
+  if (audited) {
+    std::string error;
+    audit_log = AuditLog::open(audit_path(o.audit), error);
+    if (!audit_log) {
+      std::cerr << "regimen: " << error << "\n";
+      return kBadInput;
+    }
+  }
   ReportInfo info;
   info.protocol_sha256 = sha256_hex(protocol.source.text());
   const std::time_t now = std::time(nullptr);  // the default day, read once for the whole run
@@ -120,11 +132,15 @@ int run(const Options& o) {
         if (!t.ok()) continue;
         EvaluateOptions options;
         options.as_of = fixed_day ? *fixed_day : (t.value->as_of ? t.value->as_of->date : today);
-        options.trace = o.trace == "full";
+        options.trace = o.trace == "full" || audited;  // a recorded decision keeps its trace
         const Evaluation e = evaluate(plan, *t.value, options);
         ReportInfo line_info = info;
         line_info.input_warnings = r.diagnostics;
         r.json = to_json(plan, e, line_info, JsonWriter::Style::kCompact);
+        if (audited)
+          // A batch record keeps no explanation text: `audit show` renders it by replaying the record.
+          r.audit = audit_entry("batch", protocol.source, plan, *t.value, lines[i], input_name, options.as_of, "{}", r.json, "",
+                                o.audit);
         r.phase = plan.phases[e.phase].name;
         for (const Recommendation& rec : e.recommendations) r.actions.emplace_back(to_string(rec.action));
         r.flags = e.flags;
@@ -135,6 +151,19 @@ int run(const Options& o) {
     work(0);
     for (std::thread& t : pool) t.join();
 
+    if (audited) {  // one transaction a chunk: a killed run loses only the chunk in flight
+      std::vector<AuditEntry> entries;
+      for (LineResult& r : results)
+        if (r.audit) entries.push_back(std::move(*r.audit));
+      std::string error;
+      if (!audit_log->append(entries, error)) {
+        std::cerr << "regimen: the decisions could not be recorded, so the run stops: " << error << "\n";
+        return kBadInput;
+      }
+      size_t k = 0;
+      for (LineResult& r : results)
+        if (!r.json.empty()) r.json = with_decision_id(r.json, entries[k++].decision_id);
+    }
     for (size_t i = 0; i < results.size(); ++i) {
       LineResult& r = results[i];
       if (r.json.empty()) {
@@ -186,6 +215,7 @@ Runner add_batch_command(CLI::App& app) {
   cmd->add_option("--as-of", o->as_of, "The day for every patient (default: each line's as_of, else today)");
   cmd->add_option("--threads", o->threads, "Worker threads (default: one per core)")->check(CLI::Range(1u, 256u));
   cmd->add_option("--trace", o->trace, "none (default: no facts or trace, fastest) or full")->check(CLI::IsMember({"none", "full"}));
+  add_audit_options(cmd, o->audit);
   cmd->add_flag("--summary", o->summary, "At the end, print patients per phase, per action and per flag, and errors, on stderr");
   cmd->footer("A bad line is reported with its line number and skipped; the other lines are still evaluated and written,\n"
               "and the run exits 1 at the end.");

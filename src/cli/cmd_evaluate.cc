@@ -1,5 +1,6 @@
 // `regimen evaluate` and `regimen explain`: one patient, one day, the recommendation and why.
 
+#include <fmt/format.h>
 #include <iostream>
 #include <memory>
 
@@ -19,6 +20,7 @@ struct Options {
   std::string output = "-";
   std::string svg;
   bool explain = false;
+  AuditOptions audit;
 };
 
 int run(const Options& o) {
@@ -37,7 +39,21 @@ int run(const Options& o) {
   info.protocol_sha256 = sha256_hex(in.protocol.source.text());
   info.input_warnings = in.timeline.result.diagnostics;
   info.color = terminal.stdout_color && !to_file;
-  const std::string out = json ? to_json(plan, e, info) : (o.explain ? explain_text(plan, e, info) : to_text(plan, e, info));
+  std::string out = json ? to_json(plan, e, info) : (o.explain ? explain_text(plan, e, info) : to_text(plan, e, info));
+  if (!audit_path(o.audit).empty()) {
+    ReportInfo plain = info;
+    plain.color = false;
+    std::string error;
+    const auto id = record_decision(o.audit,
+                                    audit_entry(o.explain ? "explain" : "evaluate", in, in.as_of, "{}", to_json(plan, e, plain),
+                                                explain_text(plan, e, plain), o.audit),
+                                    error);
+    if (!id) {
+      std::cerr << "regimen: the decision could not be recorded, so nothing is output: " << error << "\n";
+      return kBadInput;
+    }
+    out = json ? with_decision_id(out, *id) : out + fmt::format("\nDecision {} recorded in {}\n", *id, audit_path(o.audit));
+  }
   if (!o.svg.empty()) {
     const std::string svg = render_svg(plan, {CourseChart{e.patient_id, in.as_of, &*in.timeline.result.value, &e}});
     if (std::string problem = write_output(o.svg, svg); !problem.empty()) {
@@ -66,6 +82,7 @@ Runner add(CLI::App& app, bool explain) {
         ->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("-o,--output", o->output, "Write to this file (written only when the run succeeds)");
   cmd->add_option("--svg", o->svg, "Also draw the course (scores, sessions, phases, the next window) to this SVG file");
+  add_audit_options(cmd, o->audit);
   cmd->footer("Exit codes: 0 success, 1 bad timeline, 2 bad command line, 3 protocol does not compile.");
   return [o] { return run(*o); };
 }

@@ -1,0 +1,14 @@
+#pragma once
+// A timeline in canonical JSON: the contract's keys in the contract's order, every array in the
+// order it was given, no unknown fields, no insignificant white space. Two timelines with the same
+// content have the same canonical text (and so the same hash).
+
+#include <string>
+
+#include "regimen/timeline/timeline.h"
+
+namespace regimen {
+
+std::string to_canonical_json(const Timeline& t);
+
+}  // namespace regimen

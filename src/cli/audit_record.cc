@@ -1,0 +1,72 @@
+// Recording decisions from the command line: --audit DB (or $REGIMEN_AUDIT_DB) and
+// --requested-by on evaluate, explain, whatif, plan and batch.
+
+#include <cstdlib>
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "regimen/audit/replay.h"
+#include "regimen/common/sha256.h"
+#include "regimen/timeline/timeline_json.h"
+
+namespace regimen::cli {
+
+void add_audit_options(CLI::App* cmd, AuditOptions& o) {
+  cmd->add_option("--audit", o.db, "Record the decision in this audit database (SQLite; default: $REGIMEN_AUDIT_DB)");
+  cmd->add_option("--requested-by", o.requested_by, "Who asked, recorded with the decision (e.g. dr-lee)");
+}
+
+std::string audit_path(const AuditOptions& o) {
+  if (!o.db.empty()) return o.db;
+  const char* env = std::getenv("REGIMEN_AUDIT_DB");
+  return env ? env : "";
+}
+
+AuditEntry audit_entry(std::string_view command, const Inputs& in, Date as_of, const std::string& overrides,
+                       std::string output, std::string explanation, const AuditOptions& o) {
+  return audit_entry(command, in.protocol.source, *in.protocol.plan.value, *in.timeline.result.value, in.timeline.source.text(),
+                     in.timeline.source.name(), as_of, overrides, std::move(output), std::move(explanation), o);
+}
+
+AuditEntry audit_entry(std::string_view command, const SourceFile& protocol, const Plan& plan, const Timeline& t,
+                       std::string_view input_text, std::string_view input_name, Date as_of, const std::string& overrides,
+                       std::string output, std::string explanation, const AuditOptions& o) {
+  AuditEntry e;
+  e.command = std::string(command);
+  e.as_of = as_of.to_string();
+  e.patient_id = t.patient_id;
+  e.protocol_id = plan.id;
+  e.protocol_version = plan.version;
+  e.protocol_text = protocol.text();
+  e.protocol_sha256 = sha256_hex(e.protocol_text);
+  e.protocol_file = protocol.name();
+  e.engine_version = REGIMEN_VERSION;
+  e.overrides = overrides;
+  e.input = to_canonical_json(t);
+  e.input_sha256 = sha256_hex(e.input);
+  e.input_text = std::string(input_text);
+  e.input_name = std::string(input_name);
+  e.output = std::move(output);
+  e.explanation = std::move(explanation);
+  e.requested_by = o.requested_by;
+  return e;
+}
+
+std::optional<std::string> record_decision(const AuditOptions& o, AuditEntry entry, std::string& error) {
+  auto log = AuditLog::open(audit_path(o), error);
+  if (!log) return std::nullopt;
+  std::vector<AuditEntry> entries{std::move(entry)};
+  if (!log->append(entries, error)) return std::nullopt;
+  return entries.front().decision_id;
+}
+
+std::string with_decision_id(const std::string& json, const std::string& id) {
+  const size_t close = json.rfind('}');
+  if (close == std::string::npos) return json;
+  std::string head = json.substr(0, close);
+  const bool pretty = head.find('\n') != std::string::npos;
+  while (!head.empty() && (head.back() == '\n' || head.back() == ' ')) head.pop_back();
+  return head + (pretty ? fmt::format(",\n  \"decision_id\": \"{}\"\n}}\n", id) : fmt::format(",\"decision_id\":\"{}\"}}\n", id));
+}
+
+}  // namespace regimen::cli

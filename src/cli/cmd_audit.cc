@@ -1,0 +1,171 @@
+// `regimen audit verify|list|show|replay|export`: the decision log, for auditors.
+
+#include <fmt/format.h>
+#include <iostream>
+#include <memory>
+
+#include "cli.h"
+#include "regimen/audit/replay.h"
+#include "regimen/common/json_writer.h"
+
+namespace regimen::cli {
+namespace {
+
+struct Options {
+  std::string db, patient, since, protocol, id, format = "jsonl";
+};
+
+std::unique_ptr<AuditLog> open_log(const Options& o) {
+  const std::string path = audit_path(AuditOptions{o.db, ""});
+  if (path.empty()) {
+    std::cerr << "regimen: no audit database: give --audit DB or set REGIMEN_AUDIT_DB\n";
+    return nullptr;
+  }
+  std::string error;
+  auto log = AuditLog::open(path, error);
+  if (!log) std::cerr << "regimen: " << error << "\n";
+  return log;
+}
+
+void entry_json(JsonWriter& w, const AuditEntry& e) {
+  w.begin_object();
+  w.key("seq").value(e.seq).key("decision_id").value(e.decision_id).key("recorded_at").value(e.recorded_at);
+  w.key("command").value(e.command).key("as_of").value(e.as_of).key("patient_id").value(e.patient_id);
+  w.key("protocol").begin_object().key("id").value(e.protocol_id).key("version").value(e.protocol_version)
+      .key("sha256").value(e.protocol_sha256).key("file").value(e.protocol_file).end_object();
+  w.key("engine_version").value(e.engine_version).key("requested_by").value(e.requested_by);
+  w.key("overrides").value(e.overrides).key("input").value(e.input).key("input_sha256").value(e.input_sha256);
+  w.key("output").value(e.output).key("prev_hash").value(e.prev_hash).key("record_hash").value(e.record_hash);
+  w.end_object();
+}
+
+}  // namespace
+
+Runner add_audit_command(CLI::App& app) {
+  auto o = std::make_shared<Options>();
+  auto run = std::make_shared<std::function<int()>>();
+  CLI::App* audit = app.add_subcommand("audit", "The decision log: verify, list, show, replay, export");
+  audit->require_subcommand(1);
+  audit->add_option("--audit", o->db, "The audit database (default: $REGIMEN_AUDIT_DB)");
+
+  CLI::App* verify = audit->add_subcommand("verify", "Re-check the whole hash chain; name the first broken record");
+  verify->callback([o, run] {
+    *run = [o] {
+      auto log = open_log(*o);
+      if (!log) return int(kBadInput);
+      std::string error;
+      const VerifyReport r = log->verify(error);
+      if (!error.empty()) {
+        std::cerr << "regimen: " << error << "\n";
+        return int(kBadInput);
+      }
+      if (r.ok) {
+        std::cout << fmt::format("ok: {} records, the chain is whole\n", r.records);
+        return int(kSuccess);
+      }
+      std::cout << fmt::format("BROKEN: {}\n", r.first_broken);
+      return int(kBadInput);
+    };
+  });
+
+  CLI::App* list = audit->add_subcommand("list", "List decisions, oldest first");
+  list->add_option("--patient", o->patient, "Only this patient");
+  list->add_option("--since", o->since, "Only decisions recorded on or after this day (YYYY-MM-DD)");
+  list->add_option("--protocol", o->protocol, "Only this protocol id");
+  list->callback([o, run] {
+    *run = [o] {
+      auto log = open_log(*o);
+      if (!log) return int(kBadInput);
+      std::string error;
+      const auto entries = log->list(AuditFilter{o->patient, o->protocol, o->since}, error);
+      std::cout << fmt::format("{:<37}{:<25}{:<12}{:<16}{:<30}{:<9}{}\n", "decision", "recorded (UTC)", "as of", "patient",
+                               "protocol", "command", "requested by");
+      for (const AuditEntry& e : entries)
+        std::cout << fmt::format("{:<37}{:<25}{:<12}{:<16}{:<30}{:<9}{}\n", e.decision_id, e.recorded_at, e.as_of, e.patient_id,
+                                 e.protocol_id + " " + e.protocol_version, e.command, e.requested_by);
+      return int(error.empty() ? kSuccess : kBadInput);
+    };
+  });
+
+  CLI::App* show = audit->add_subcommand("show", "The explanation of a decision, as it was recorded");
+  show->add_option("id", o->id, "The decision id")->required();
+  show->callback([o, run] {
+    *run = [o] {
+      auto log = open_log(*o);
+      if (!log) return int(kBadInput);
+      std::string error;
+      const auto e = log->get(o->id, error);
+      if (!e) {
+        std::cerr << "regimen: " << error << "\n";
+        return int(kBadInput);
+      }
+      std::cout << fmt::format("Decision {} ({}), recorded {} by {} for {}, protocol {} {} (sha256 {})\n\n", e->decision_id,
+                               e->command, e->recorded_at, e->requested_by.empty() ? "(not given)" : e->requested_by,
+                               e->patient_id, e->protocol_id, e->protocol_version, e->protocol_sha256.substr(0, 12));
+      if (!e->explanation.empty()) {
+        std::cout << e->explanation;
+        return int(kSuccess);
+      }
+      // Batch records keep no explanation text: it is rendered by replaying the record, and shown
+      // only when the replay gives the recorded output byte for byte.
+      const ReplayResult r = replay(*e);
+      if (!r.error.empty() || !r.identical) {
+        std::cerr << "regimen: this record keeps no explanation text and does not replay identically; see 'regimen audit replay "
+                  << e->decision_id << "'\n";
+        return int(kBadInput);
+      }
+      std::cout << "(rendered by replaying the record, which gives the recorded output byte for byte)\n\n" << r.explanation;
+      return int(kSuccess);
+    };
+  });
+
+  CLI::App* replay_cmd = audit->add_subcommand("replay", "Re-run a decision from the stored protocol, parameters and input");
+  replay_cmd->add_option("id", o->id, "The decision id")->required();
+  replay_cmd->callback([o, run] {
+    *run = [o] {
+      auto log = open_log(*o);
+      if (!log) return int(kBadInput);
+      std::string error;
+      const auto e = log->get(o->id, error);
+      if (!e) {
+        std::cerr << "regimen: " << error << "\n";
+        return int(kBadInput);
+      }
+      const ReplayResult r = replay(*e);
+      if (!r.error.empty()) {
+        std::cerr << "regimen: " << r.error << "\n";
+        return int(kBadInput);
+      }
+      if (r.identical) {
+        std::cout << fmt::format("identical: decision {} replays to the same output, byte for byte\n", e->decision_id);
+        return int(kSuccess);
+      }
+      std::cout << fmt::format("DIFFERENT: decision {} replays to another output:\n", e->decision_id);
+      for (const std::string& d : r.differences) std::cout << "  " << d << "\n";
+      return int(kBadInput);
+    };
+  });
+
+  CLI::App* export_cmd = audit->add_subcommand("export", "Every record, oldest first");
+  export_cmd->add_option("--format", o->format, "jsonl (the only one)")->check(CLI::IsMember({"jsonl"}));
+  export_cmd->callback([o, run] {
+    *run = [o] {
+      auto log = open_log(*o);
+      if (!log) return int(kBadInput);
+      std::string error;
+      JsonWriter w;
+      const bool ok = log->for_each(
+          [&](const AuditEntry& e) {
+            w.clear();
+            entry_json(w, e);
+            std::cout << w.str() << "\n";
+          },
+          error);
+      return int(ok ? kSuccess : kBadInput);
+    };
+  });
+  audit->footer("The database holds patient data: it is created with permissions 0600. See the README on keeping and backing it up.");
+  return [run] { return *run ? (*run)() : int(kBadUsage); };
+}
+
+}  // namespace regimen::cli
