@@ -33,6 +33,9 @@ Terminal detect_terminal();
 /// Returns an empty string on success, else what went wrong.
 std::string write_output(const std::string& path, std::string_view content);
 
+/// write_output(), reporting a failure on stderr: kSuccess, or kBadInput when it could not write.
+int emit(const std::string& path, std::string_view content);
+
 /// Prints diagnostics to stderr for a person (with the source line when `source` is given).
 void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source, const Terminal& terminal);
 

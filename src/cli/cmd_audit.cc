@@ -27,6 +27,16 @@ std::unique_ptr<AuditLog> open_log(const Options& o) {
   return log;
 }
 
+// The record named on the command line, or nothing (the reason printed).
+std::optional<AuditEntry> find_entry(const Options& o) {
+  auto log = open_log(o);
+  if (!log) return std::nullopt;
+  std::string error;
+  auto e = log->get(o.id, error);
+  if (!e) std::cerr << "regimen: " << error << "\n";
+  return e;
+}
+
 void entry_json(JsonWriter& w, const AuditEntry& e) {
   w.begin_object();
   w.key("seq").value(e.seq).key("decision_id").value(e.decision_id).key("recorded_at").value(e.recorded_at);
@@ -91,14 +101,8 @@ Runner add_audit_command(CLI::App& app) {
   show->add_option("id", o->id, "The decision id")->required();
   show->callback([o, run] {
     *run = [o] {
-      auto log = open_log(*o);
-      if (!log) return int(kBadInput);
-      std::string error;
-      const auto e = log->get(o->id, error);
-      if (!e) {
-        std::cerr << "regimen: " << error << "\n";
-        return int(kBadInput);
-      }
+      const auto e = find_entry(*o);
+      if (!e) return int(kBadInput);
       std::cout << fmt::format("Decision {} ({}), recorded {} by {} for {}, protocol {} {} (sha256 {})\n\n", e->decision_id,
                                e->command, e->recorded_at, e->requested_by.empty() ? "(not given)" : e->requested_by,
                                e->patient_id, e->protocol_id, e->protocol_version, e->protocol_sha256.substr(0, 12));
@@ -123,14 +127,8 @@ Runner add_audit_command(CLI::App& app) {
   replay_cmd->add_option("id", o->id, "The decision id")->required();
   replay_cmd->callback([o, run] {
     *run = [o] {
-      auto log = open_log(*o);
-      if (!log) return int(kBadInput);
-      std::string error;
-      const auto e = log->get(o->id, error);
-      if (!e) {
-        std::cerr << "regimen: " << error << "\n";
-        return int(kBadInput);
-      }
+      const auto e = find_entry(*o);
+      if (!e) return int(kBadInput);
       const ReplayResult r = replay(*e);
       if (!r.error.empty()) {
         std::cerr << "regimen: " << r.error << "\n";

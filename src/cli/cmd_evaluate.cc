@@ -56,15 +56,9 @@ int run(const Options& o) {
   }
   if (!o.svg.empty()) {
     const std::string svg = render_svg(plan, {CourseChart{e.patient_id, in.as_of, &*in.timeline.result.value, &e}});
-    if (std::string problem = write_output(o.svg, svg); !problem.empty()) {
-      std::cerr << "regimen: " << problem << "\n";
-      return kBadInput;
-    }
+    if (const int rc = emit(o.svg, svg); rc != kSuccess) return rc;
   }
-  if (const std::string problem = write_output(o.output, out); !problem.empty()) {
-    std::cerr << "regimen: " << problem << "\n";
-    return kBadInput;
-  }
+  if (const int rc = emit(o.output, out); rc != kSuccess) return rc;
   return kSuccess;
 }
 

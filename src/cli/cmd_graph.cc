@@ -74,10 +74,7 @@ int run(const Options& o) {
     }
     out = std::move(*svg);
   }
-  if (std::string problem = write_output(o.output, out); !problem.empty()) {
-    std::cerr << "regimen: " << problem << "\n";
-    return kBadInput;
-  }
+  if (const int rc = emit(o.output, out); rc != kSuccess) return rc;
   return kSuccess;
 }
 

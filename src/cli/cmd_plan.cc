@@ -62,16 +62,9 @@ int run(const Options& o) {
                                     p.cost_per_session ? fmt::format(", cost {:g}", p.sessions_in_horizon * *p.cost_per_session) : ""),
                         in.as_of, &p.timeline, &ends.back()});
     }
-    if (std::string problem = write_output(o.svg, render_svg(plan, panels)); !problem.empty()) {
-      std::cerr << "regimen: " << problem << "\n";
-      return kBadInput;
-    }
+    if (const int rc = emit(o.svg, render_svg(plan, panels)); rc != kSuccess) return rc;
   }
-  if (std::string problem = write_output(o.output, json ? plan_json(plan, projections, info) : plan_text(plan, projections));
-      !problem.empty()) {
-    std::cerr << "regimen: " << problem << "\n";
-    return kBadInput;
-  }
+  if (const int rc = emit(o.output, json ? plan_json(plan, projections, info) : plan_text(plan, projections)); rc != kSuccess) return rc;
   return kSuccess;
 }
 

@@ -147,10 +147,7 @@ int run(const Options& o) {
   if (json) out = w.end_array().take() + "\n";
   const bool to_file = !o.output.empty() && o.output != "-";
   if (bad && to_file) return kBadInput;  // CONTRACT §6: no output file unless the run succeeded
-  if (const std::string problem = write_output(o.output, out); !problem.empty()) {
-    std::cerr << "regimen: " << problem << "\n";
-    return kBadInput;
-  }
+  if (const int rc = emit(o.output, out); rc != kSuccess) return rc;
   return bad ? kBadInput : kSuccess;
 }
 

@@ -160,15 +160,9 @@ int run(const Options& o) {
   if (!o.svg.empty()) {
     std::vector<CourseChart> panels{{"as it is", in.as_of, &w.timeline, &w.evaluation}};
     for (const Comparison& c : w.alternatives) panels.push_back({c.name, in.as_of, &c.timeline, &c.evaluation});
-    if (std::string problem = write_output(o.svg, render_svg(plan, panels)); !problem.empty()) {
-      std::cerr << "regimen: " << problem << "\n";
-      return kBadInput;
-    }
+    if (const int rc = emit(o.svg, render_svg(plan, panels)); rc != kSuccess) return rc;
   }
-  if (std::string problem = write_output(o.output, json ? whatif_json(plan, w, info) : whatif_text(plan, w, info)); !problem.empty()) {
-    std::cerr << "regimen: " << problem << "\n";
-    return kBadInput;
-  }
+  if (const int rc = emit(o.output, json ? whatif_json(plan, w, info) : whatif_text(plan, w, info)); rc != kSuccess) return rc;
   return kSuccess;
 }
 

@@ -75,6 +75,13 @@ LoadedProtocol load_protocol_option(const std::string& path) {
   return out;
 }
 
+int emit(const std::string& path, std::string_view content) {
+  const std::string problem = write_output(path, content);
+  if (problem.empty()) return kSuccess;
+  std::cerr << "regimen: " << problem << "\n";
+  return kBadInput;
+}
+
 namespace {
 std::vector<std::string>& raw() {
   static std::vector<std::string> args;

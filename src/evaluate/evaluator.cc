@@ -202,6 +202,15 @@ Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOp
   return out;
 }
 
+std::string format_values(const std::vector<NamedValue>& values, const Evaluation& e) {
+  std::string out;
+  for (const NamedValue& v : values) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} = {}", v.name, format_value(v.value, e));
+  }
+  return out;
+}
+
 std::string format_value(const Value& v, const Evaluation& e) {
   if (!v.known) return "unknown";
   switch (v.type) {

@@ -29,15 +29,6 @@ std::string window_text(const Recommendation& r) {
                      r.window->overdue ? " (overdue)" : "");
 }
 
-std::string values_text(const std::vector<NamedValue>& values, const Evaluation& e) {
-  std::string out;
-  for (const NamedValue& v : values) {
-    if (!out.empty()) out += ", ";
-    out += fmt::format("{} = {}", v.name, format_value(v.value, e));
-  }
-  return out;
-}
-
 std::string outcome_text(Outcome o) {
   return o == Outcome::kTrue ? "fires" : (o == Outcome::kFalse ? "does not fire" : "not evaluated");
 }
@@ -128,8 +119,8 @@ std::vector<Difference> differences(const Plan& plan, const Evaluation& a, const
     const std::string after = y ? outcome_text(y->result) : "not considered (other phase)";
     if (before == after) continue;
     std::string reason = plan.rules[ri].when ? plan.rules[ri].when->text : "no condition";
-    if (x && !x->values.empty()) reason += "; before: " + values_text(x->values, a);
-    if (y && !y->values.empty()) reason += "; after: " + values_text(y->values, b);
+    if (x && !x->values.empty()) reason += "; before: " + format_values(x->values, a);
+    if (y && !y->values.empty()) reason += "; after: " + format_values(y->values, b);
     out.push_back({"rule", plan.rules[ri].id, before, after, reason});
   }
   return out;

@@ -131,15 +131,6 @@ void heading(std::string& out, const Style& st, std::string_view title) {
   out += '\n';
 }
 
-std::string values_text(const std::vector<NamedValue>& values, const Evaluation& e) {
-  std::string out;
-  for (const NamedValue& v : values) {
-    if (!out.empty()) out += ", ";
-    out += fmt::format("{} = {}", v.name, format_value(v.value, e));
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string to_text(const Plan& plan, const Evaluation& e, const ReportInfo& info) {
@@ -165,7 +156,7 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
     if (h.from_phase != h.to_phase && !h.explanation.empty()) line += " " + h.explanation;
     out += bullet(line, "  ");
     std::string because = fmt::format("({}, {}", t.id, plan.where(t.pos));
-    if (t.when) because += fmt::format(": {} with {}", t.when->text, values_text(h.values, e));
+    if (t.when) because += fmt::format(": {} with {}", t.when->text, format_values(h.values, e));
     out += st.dim(wrap(because + ")", "    "));
   }
   if (!any) out += fmt::format("  The course is still in its first phase, {}.\n", plan.phases[e.phase].name);
@@ -177,7 +168,7 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
   for (const TraceEntry* t : fired) {
     const Plan::Rule& r = plan.rules[t->rule];
     out += bullet(fmt::format("{} ({}) fired: {}", r.id, plan.where(r.pos), r.when ? r.when->text : std::string("it has no condition")), "  ");
-    if (!t->values.empty()) out += wrap("with " + values_text(t->values, e), "    ");
+    if (!t->values.empty()) out += wrap("with " + format_values(t->values, e), "    ");
     if (!t->explanation.empty()) out += wrap(t->explanation, "    ");
   }
 
@@ -196,7 +187,7 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
       const Plan::Rule& r = plan.rules[t->rule];
       const std::string verdict = t->result == Outcome::kFalse ? "false" : "not evaluated (data missing)";
       out += bullet(fmt::format("{} ({}): {} is {}", r.id, plan.where(r.pos), r.when ? r.when->text : std::string("its window"), verdict), "  ");
-      if (!t->values.empty()) out += st.dim(wrap("with " + values_text(t->values, e), "    "));
+      if (!t->values.empty()) out += st.dim(wrap("with " + format_values(t->values, e), "    "));
     }
   }
 

@@ -113,4 +113,7 @@ Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOp
 /// A value as a person reads it: 2026-01-05, 14 days, 59, unknown.
 std::string format_value(const Value& v, const Evaluation& e);
 
+/// "name = value, name = value" for the values a condition read.
+std::string format_values(const std::vector<NamedValue>& values, const Evaluation& e);
+
 }  // namespace regimen
