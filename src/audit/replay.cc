@@ -49,7 +49,8 @@ ReplayResult replay(const AuditEntry& e) {
   }
   options.as_of = day.value->date;
   try {
-    for (const auto& [name, value] : nlohmann::json::parse(e.overrides).items()) {
+    const nlohmann::json overrides = nlohmann::json::parse(e.overrides);  // alive for the loop
+    for (const auto& [name, value] : overrides.items()) {
       OverrideResult o = parse_override(*plan.value, name, value.get<std::string>());
       if (!o.value) {
         r.error = fmt::format("a stored parameter override is no longer valid: {}", o.error);
