@@ -225,7 +225,7 @@ bool AuditLog::append(std::vector<AuditEntry>& entries, std::string& error) {
   if (!protocol.ok() || !insert.ok()) return fail(sqlite3_errmsg(db));
   std::string last_protocol;
   for (AuditEntry& e : entries) {
-    if (e.protocol_sha256 != last_protocol) {  // the protocol text, once per hash
+    if (e.protocol_sha256 != last_protocol && !e.protocol_text.empty()) {  // the protocol text, once per hash
       protocol.bind(1, e.protocol_sha256);
       protocol.bind(2, e.protocol_id);
       protocol.bind(3, e.protocol_version);

@@ -24,8 +24,11 @@ std::string audit_path(const AuditOptions& o) {
 
 AuditEntry audit_entry(std::string_view command, const Inputs& in, Date as_of, const std::string& overrides,
                        std::string output, std::string explanation, const AuditOptions& o) {
-  return audit_entry(command, in.protocol.source, *in.protocol.plan.value, *in.timeline.result.value, in.timeline.source.text(),
-                     in.timeline.source.name(), as_of, overrides, std::move(output), std::move(explanation), o);
+  AuditEntry e = audit_entry(command, in.protocol.source, *in.protocol.plan.value, *in.timeline.result.value,
+                             in.timeline.source.text(), in.timeline.source.name(), as_of, overrides, std::move(output),
+                             std::move(explanation), o);
+  e.protocol_text = in.protocol.source.text();
+  return e;
 }
 
 AuditEntry audit_entry(std::string_view command, const SourceFile& protocol, const Plan& plan, const Timeline& t,
@@ -37,8 +40,9 @@ AuditEntry audit_entry(std::string_view command, const SourceFile& protocol, con
   e.patient_id = t.patient_id;
   e.protocol_id = plan.id;
   e.protocol_version = plan.version;
-  e.protocol_text = protocol.text();
-  e.protocol_sha256 = sha256_hex(e.protocol_text);
+  // The protocol's text is attached by the caller once per append (it is stored once per hash);
+  // its hash is computed once per run.
+  e.protocol_sha256 = protocol_hash(protocol);
   e.protocol_file = protocol.name();
   e.engine_version = REGIMEN_VERSION;
   e.overrides = overrides;
@@ -50,6 +54,17 @@ AuditEntry audit_entry(std::string_view command, const SourceFile& protocol, con
   e.explanation = std::move(explanation);
   e.requested_by = o.requested_by;
   return e;
+}
+
+const std::string& protocol_hash(const SourceFile& protocol) {
+  // One run records under one protocol: remember its hash rather than hashing its text per record.
+  static thread_local const std::string* text = nullptr;
+  static thread_local std::string hash;
+  if (text != &protocol.text()) {
+    hash = sha256_hex(protocol.text());
+    text = &protocol.text();
+  }
+  return hash;
 }
 
 std::optional<std::string> record_decision(const AuditOptions& o, AuditEntry entry, std::string& error) {

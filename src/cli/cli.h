@@ -80,6 +80,8 @@ AuditEntry audit_entry(std::string_view command, const Inputs& in, Date as_of, c
 AuditEntry audit_entry(std::string_view command, const SourceFile& protocol, const Plan& plan, const Timeline& t,
                        std::string_view input_text, std::string_view input_name, Date as_of, const std::string& overrides,
                        std::string output, std::string explanation, const AuditOptions& o);
+/// The SHA-256 of a protocol's text, computed once per run.
+const std::string& protocol_hash(const SourceFile& protocol);
 /// Appends it; the decision id, or nothing with `error` set.
 std::optional<std::string> record_decision(const AuditOptions& o, AuditEntry entry, std::string& error);
 /// The JSON object with "decision_id" added as its last key.

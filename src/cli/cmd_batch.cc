@@ -155,6 +155,7 @@ int run(const Options& o) {
       std::vector<AuditEntry> entries;
       for (LineResult& r : results)
         if (r.audit) entries.push_back(std::move(*r.audit));
+      if (!entries.empty()) entries.front().protocol_text = protocol.source.text();  // stored once per hash
       std::string error;
       if (!audit_log->append(entries, error)) {
         std::cerr << "regimen: the decisions could not be recorded, so the run stops: " << error << "\n";

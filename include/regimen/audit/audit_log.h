@@ -20,7 +20,7 @@ struct AuditEntry {
   std::string as_of;
   std::string patient_id;
   std::string protocol_id, protocol_version, protocol_sha256, protocol_file;
-  std::string protocol_text;  ///< stored once per hash
+  std::string protocol_text;  ///< stored once per hash: needed on the first record of an append that uses a new protocol
   std::string engine_version;
   std::string overrides;      ///< JSON object of parameter overrides
   std::string input;          ///< the timeline in canonical JSON
