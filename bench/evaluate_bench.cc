@@ -5,6 +5,7 @@
 
 #include "regimen/compile/compiler.h"
 #include "regimen/evaluate/evaluator.h"
+#include "regimen/explain/report.h"
 #include "regimen/load/timeline_reader.h"
 
 namespace {
@@ -59,6 +60,39 @@ void BM_EvaluateWithTrace(benchmark::State& state) { evaluate(state, true); }
 void BM_EvaluateWithoutTrace(benchmark::State& state) { evaluate(state, false); }
 BENCHMARK(BM_EvaluateWithTrace);
 BENCHMARK(BM_EvaluateWithoutTrace);
+
+// The stages of one batch line, to see where a batch's time goes: parse, evaluate, write.
+void BM_ParseLine(benchmark::State& state) {
+  const std::string line = typical_timeline();
+  regimen::JsonTimelineReader reader;
+  for (auto _ : state) {
+    regimen::Result<regimen::Timeline> t = reader.read(line, "bench.jsonl");
+    benchmark::DoNotOptimize(t.value->sessions.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * line.size()));
+}
+BENCHMARK(BM_ParseLine);
+
+void write_line(benchmark::State& state, bool trace) {
+  const Fixture& f = fixture();
+  regimen::EvaluateOptions options;
+  options.as_of = *regimen::Date::from_ymd(2026, 6, 1);
+  options.trace = trace;
+  const regimen::Evaluation e = regimen::evaluate(f.plan, f.timeline, options);
+  regimen::ReportInfo info;
+  info.protocol_sha256 = std::string(64, 'a');
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string json = regimen::to_json(f.plan, e, info, regimen::JsonWriter::Style::kCompact);
+    bytes = json.size();
+    benchmark::DoNotOptimize(json.data());
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+void BM_WriteLineWithTrace(benchmark::State& state) { write_line(state, true); }
+void BM_WriteLineWithoutTrace(benchmark::State& state) { write_line(state, false); }
+BENCHMARK(BM_WriteLineWithTrace);
+BENCHMARK(BM_WriteLineWithoutTrace);
 
 }  // namespace
 

@@ -1,46 +1,197 @@
 // `regimen batch`: a cohort, one timeline per JSON line in, one result per line out, in input
-// order. Lines are read in chunks and evaluated by a pool of threads, so memory does not grow
-// with the cohort; a bad line is reported with its number and skipped, and the run exits 1.
+// order. The input is read in blocks of whole lines; each block is split into one contiguous
+// range per worker thread, and each worker writes its results into its own reused buffer, so
+// the output is the workers' buffers one after the other. While the workers evaluate block k,
+// the main thread writes block k-1's results and reads block k+1: memory is a few blocks
+// whatever the cohort's size. A bad line is reported with its number and skipped; the run
+// exits 1 at the end.
 
 #include <algorithm>
+#include <barrier>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fstream>
+#include <spdlog/spdlog.h>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
 #include "cli.h"
+#include "line_blocks.h"
+#include "progress.h"
 #include "regimen/common/sha256.h"
 #include "regimen/explain/report.h"
+#include "regimen/explain/worklist.h"
 
 namespace regimen::cli {
 namespace {
 
 struct Options {
-  std::string protocol, input = "-", output = "-", as_of, trace = "none";
+  std::string protocol, input = "-", output = "-", as_of, trace = "none", format;
   unsigned threads = 0;
-  bool summary = false;
+  bool summary = false, worklist = false, no_progress = false;
   AuditOptions audit;
 };
 
-constexpr size_t kChunk = 4096;  // lines in flight: bounds memory whatever the cohort's size
+// Input bytes per block. Two blocks of input and two of output are in memory at once. An output
+// line without the trace is about the size of its input line; with the full trace it can be ten
+// times larger, so traced runs read smaller blocks. Either way a run's memory stays near 20 MB
+// whatever the cohort's size.
+constexpr size_t kBlockBytes = size_t{2} << 20;
+constexpr size_t kTracedBlockBytes = size_t{256} << 10;
 
-struct LineResult {
-  std::string json;  // the result line, or empty when the line was bad
-  Diagnostics diagnostics;
-  std::string phase;
-  std::vector<std::string> actions, flags;
-  std::optional<AuditEntry> audit;
+/// What one worker made of its share of one block.
+struct Share {
+  std::string results;              ///< result lines, in input order (unaudited runs)
+  std::vector<AuditEntry> records;  ///< audited runs: one per good line, its output inside
+  std::string errors;               ///< the bad lines' diagnostics, rendered, in input order
+  void clear() {
+    results.clear();
+    records.clear();
+    errors.clear();
+  }
 };
 
-struct Summary {
-  size_t patients = 0, errors = 0;
-  std::map<std::string, size_t> phases, actions, flags;
+/// Counts by index (no strings on the hot path); named when the summary is printed.
+struct Tally {
+  uint64_t patients = 0, errors = 0;
+  std::vector<uint64_t> phases, actions, flags;
+  void add(const Tally& o) {
+    patients += o.patients;
+    errors += o.errors;
+    for (size_t i = 0; i < phases.size(); ++i) phases[i] += o.phases[i];
+    for (size_t i = 0; i < actions.size(); ++i) actions[i] += o.actions[i];
+    for (size_t i = 0; i < flags.size(); ++i) flags[i] += o.flags[i];
+  }
 };
+
+constexpr size_t kActions = 6;
+
+struct Run {
+  const Options& o;
+  const LoadedProtocol& protocol;
+  const Plan& plan;
+  std::optional<Date> fixed_day;
+  Date today;
+  bool audited = false, color = false;
+  std::string input_name;
+  std::string protocol_sha256;
+};
+
+/// One worker: its parser, its two shares (one per block in flight), its counts.
+struct Worker {
+  explicit Worker(const Run& run) : reader(run.plan.instruments) {
+    tally.phases.assign(run.plan.phases.size(), 0);
+    tally.actions.assign(kActions, 0);
+    tally.flags.assign(run.plan.flag_names.size(), 0);
+  }
+  JsonTimelineReader reader;
+  Share shares[2];
+  Tally tally;
+  std::vector<WorklistEntry> worklist;
+  ReportInfo info;
+};
+
+void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view line, uint64_t line_number) {
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank lines are skipped
+  Result<Timeline> t = w.reader.read(line, run.input_name, /*padded=*/true);
+  w.info.input_warnings.clear();
+  for (Diagnostic d : t.diagnostics) {  // positions within the line become positions in the cohort
+    d.pos.line = static_cast<uint32_t>(line_number + (d.pos.known() ? d.pos.line - 1 : 0));
+    if (d.pos.column == 0) d.pos.column = 1;
+    w.info.input_warnings.add(std::move(d));
+  }
+  if (!t.ok()) {
+    ++w.tally.errors;
+    for (const Diagnostic& d : w.info.input_warnings)
+      if (d.severity == Severity::kError) share.errors += render_text(d, nullptr, run.color ? Color::kYes : Color::kNo);
+    return;
+  }
+  EvaluateOptions options;
+  options.as_of = run.fixed_day ? *run.fixed_day : (t.value->as_of ? t.value->as_of->date : run.today);
+  options.trace = run.o.trace == "full" || run.audited;  // a recorded decision keeps its trace
+  const Evaluation e = evaluate(run.plan, *t.value, options);
+
+  ++w.tally.patients;
+  ++w.tally.phases[e.phase];
+  for (const Recommendation& r : e.recommendations) ++w.tally.actions[static_cast<size_t>(r.action)];
+  for (const std::string& f : e.flags) {
+    const auto it = std::lower_bound(run.plan.flag_names.begin(), run.plan.flag_names.end(), f);
+    ++w.tally.flags[static_cast<size_t>(it - run.plan.flag_names.begin())];
+  }
+  if (run.o.worklist) {
+    if (auto entry = worklist_entry(e, line_number)) w.worklist.push_back(std::move(*entry));
+    if (!run.audited) return;  // the worklist replaces the result lines
+  }
+  if (run.audited) {
+    // A batch record keeps no explanation text: `audit show` renders it by replaying the record.
+    share.records.push_back(audit_entry("batch", run.protocol.source, run.plan, *t.value, line, run.input_name,
+                                        options.as_of, "{}", to_json(run.plan, e, w.info, JsonWriter::Style::kCompact),
+                                        "", run.o.audit));
+    return;
+  }
+  JsonWriter writer(share.results, JsonWriter::Style::kCompact);
+  write_json(writer, run.plan, e, w.info);
+  share.results += '\n';
+}
+
+/// Evaluates worker `index`'s contiguous share of `block` into its share `parity`.
+void evaluate_share(const Run& run, Worker& w, const LineBlock& block, size_t index, size_t workers, int parity) {
+  Share& share = w.shares[parity];
+  share.clear();
+  const size_t n = block.lines.size();
+  const size_t begin = n * index / workers, end = n * (index + 1) / workers;
+  for (size_t i = begin; i < end; ++i) evaluate_line(run, w, share, block.lines[i], block.first_line + i);
+}
+
+/// The process's peak resident memory in KiB (Linux), for the end-of-run log line; 0 if unknown.
+uint64_t peak_rss_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.starts_with("VmHWM:")) return std::strtoull(line.c_str() + 6, nullptr, 10);
+  return 0;
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+void print_summary(const Plan& plan, const Tally& t) {
+  std::cerr << fmt::format("{} patients evaluated, {} bad lines\n", t.patients, t.errors);
+  auto section = [](std::string_view title, const std::map<std::string, uint64_t>& m) {
+    std::cerr << title << ":\n";
+    for (const auto& [k, v] : m) std::cerr << fmt::format("  {:<24}{:>8}\n", k, v);
+  };
+  std::map<std::string, uint64_t> phases, actions, flags;
+  for (size_t i = 0; i < t.phases.size(); ++i)
+    if (t.phases[i]) phases[plan.phases[i].name] = t.phases[i];
+  for (size_t i = 0; i < t.actions.size(); ++i)
+    if (t.actions[i]) actions[std::string(to_string(static_cast<Action>(i)))] = t.actions[i];
+  for (size_t i = 0; i < t.flags.size(); ++i)
+    if (t.flags[i]) flags[plan.flag_names[i]] = t.flags[i];
+  section("phases", phases);
+  section("actions", actions);
+  section("flags", flags);
+}
 
 int run(const Options& o) {
+  const auto started = std::chrono::steady_clock::now();
   const Terminal terminal = detect_terminal();
   std::optional<Date> fixed_day;
   if (!o.as_of.empty()) {
@@ -51,15 +202,19 @@ int run(const Options& o) {
     }
     fixed_day = p.value->date;
   }
+  if (!o.format.empty() && !o.worklist) {
+    std::cerr << "regimen: --format applies to --worklist only (results are always JSON Lines)\nRun 'regimen batch --help' for usage.\n";
+    return kBadUsage;
+  }
   LoadedProtocol protocol = load_protocol_option(o.protocol);
   if (!protocol.plan.ok()) {
     print_diagnostics(protocol.plan.diagnostics, &protocol.source, terminal);
     return kBadProtocol;
   }
   const Plan& plan = *protocol.plan.value;
-  const bool audited = !audit_path(o.audit).empty();
+  Run run{o, protocol, plan, fixed_day, {}, !audit_path(o.audit).empty(), terminal.stderr_color, {}, {}};
   std::unique_ptr<AuditLog> audit_log;
-  if (audited) {
+  if (run.audited) {
     std::string error;
     audit_log = AuditLog::open(audit_path(o.audit), error);
     if (!audit_log) {
@@ -67,142 +222,165 @@ int run(const Options& o) {
       return kBadInput;
     }
   }
-  ReportInfo info;
-  info.protocol_sha256 = sha256_hex(protocol.source.text());
+  run.protocol_sha256 = sha256_hex(protocol.source.text());
   const std::time_t now = std::time(nullptr);  // the default day, read once for the whole run
   std::tm local{};
   localtime_r(&now, &local);
-  const Date today = *Date::from_ymd(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
+  run.today = *Date::from_ymd(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
 
-  std::ifstream file;
+  int in_fd = 0;
+  uint64_t input_size = 0;
   if (o.input != "-") {
-    file.open(o.input, std::ios::binary);
-    if (!file) {
-      std::cerr << "regimen: cannot read " << o.input << "\n";
+    in_fd = ::open(o.input.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (in_fd < 0 || ::fstat(in_fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+      std::cerr << "regimen: cannot read " << o.input << ": " << (in_fd < 0 ? std::strerror(errno) : "it is a directory") << "\n";
+      if (in_fd >= 0) ::close(in_fd);
       return kBadInput;
     }
+    if (S_ISREG(st.st_mode)) input_size = static_cast<uint64_t>(st.st_size);
   }
-  std::istream& in = o.input == "-" ? std::cin : file;
-  const std::string input_name = o.input == "-" ? "<stdin>" : o.input;
+  run.input_name = o.input == "-" ? "<stdin>" : o.input;
 
   // Results go to a temporary file renamed at the end (or to stdout as they come).
   const bool to_file = o.output != "-";
   const std::string temp = o.output + ".tmp-" + std::to_string(::getpid());
-  std::ofstream out_file;
+  int out_fd = 1;
   if (to_file) {
-    out_file.open(temp, std::ios::binary | std::ios::trunc);
-    if (!out_file) {
-      std::cerr << "regimen: cannot write " << o.output << "\n";
+    out_fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out_fd < 0) {
+      std::cerr << "regimen: cannot write " << o.output << ": " << std::strerror(errno) << "\n";
       return kBadInput;
     }
   }
-  std::ostream& out = to_file ? static_cast<std::ostream&>(out_file) : std::cout;
+  auto fail_output = [&](const std::string& why) {
+    if (to_file) {
+      ::close(out_fd);
+      std::remove(temp.c_str());
+    }
+    std::cerr << "regimen: " << why << "\n";
+    return kBadInput;
+  };
 
   const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::unique_ptr<JsonTimelineReader>> readers;
-  for (unsigned i = 0; i < threads; ++i) readers.push_back(std::make_unique<JsonTimelineReader>(plan.instruments));
-
-  Summary summary;
-  std::vector<std::string> lines;
-  std::vector<LineResult> results;
-  size_t first_line_number = 1;
-  bool done = false;
-  while (!done) {
-    lines.clear();
-    std::string line;
-    while (lines.size() < kChunk && std::getline(in, line)) lines.push_back(std::move(line));
-    done = lines.size() < kChunk;
-    results.assign(lines.size(), LineResult{});
-
-    auto work = [&](unsigned worker) {
-      JsonTimelineReader& reader = *readers[worker];
-      for (size_t i = worker; i < lines.size(); i += threads) {
-        if (lines[i].find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines are skipped
-        Result<Timeline> t = reader.read(lines[i], input_name);
-        LineResult& r = results[i];
-        r.diagnostics = std::move(t.diagnostics);
-        // Positions within the line become positions in the cohort file.
-        Diagnostics placed;
-        for (Diagnostic d : r.diagnostics) {
-          d.pos.line = static_cast<uint32_t>(first_line_number + i) + (d.pos.known() ? d.pos.line - 1 : 0);
-          if (d.pos.column == 0) d.pos.column = 1;
-          placed.add(std::move(d));
-        }
-        r.diagnostics = std::move(placed);
-        if (!t.ok()) continue;
-        EvaluateOptions options;
-        options.as_of = fixed_day ? *fixed_day : (t.value->as_of ? t.value->as_of->date : today);
-        options.trace = o.trace == "full" || audited;  // a recorded decision keeps its trace
-        const Evaluation e = evaluate(plan, *t.value, options);
-        ReportInfo line_info = info;
-        line_info.input_warnings = r.diagnostics;
-        r.json = to_json(plan, e, line_info, JsonWriter::Style::kCompact);
-        if (audited)
-          // A batch record keeps no explanation text: `audit show` renders it by replaying the record.
-          r.audit = audit_entry("batch", protocol.source, plan, *t.value, lines[i], input_name, options.as_of, "{}", r.json, "",
-                                o.audit);
-        r.phase = plan.phases[e.phase].name;
-        for (const Recommendation& rec : e.recommendations) r.actions.emplace_back(to_string(rec.action));
-        r.flags = e.flags;
-      }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned w = 1; w < threads; ++w) pool.emplace_back(work, w);
-    work(0);
-    for (std::thread& t : pool) t.join();
-
-    if (audited) {  // one transaction a chunk: a killed run loses only the chunk in flight
-      std::vector<AuditEntry> entries;
-      for (LineResult& r : results)
-        if (r.audit) entries.push_back(std::move(*r.audit));
-      if (!entries.empty()) entries.front().protocol_text = protocol.source.text();  // stored once per hash
-      std::string error;
-      if (!audit_log->append(entries, error)) {
-        std::cerr << "regimen: the decisions could not be recorded, so the run stops: " << error << "\n";
-        return kBadInput;
-      }
-      size_t k = 0;
-      for (LineResult& r : results)
-        if (!r.json.empty()) r.json = with_decision_id(r.json, entries[k++].decision_id);
-    }
-    for (size_t i = 0; i < results.size(); ++i) {
-      LineResult& r = results[i];
-      if (r.json.empty()) {
-        if (r.diagnostics.has_errors()) {
-          ++summary.errors;
-          for (const Diagnostic& d : r.diagnostics)
-            if (d.severity == Severity::kError) std::cerr << render_text(d, nullptr, terminal.stderr_color ? Color::kYes : Color::kNo);
-        }
-        continue;
-      }
-      out << r.json;
-      ++summary.patients;
-      ++summary.phases[r.phase];
-      for (const std::string& a : r.actions) ++summary.actions[a];
-      for (const std::string& f : r.flags) ++summary.flags[f];
-    }
-    first_line_number += lines.size();
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned i = 0; i < threads; ++i) {
+    workers.push_back(std::make_unique<Worker>(run));
+    workers.back()->info.protocol_sha256 = run.protocol_sha256;
   }
-  out.flush();
+
+  // The block being evaluated, shared with the workers between the two barrier phases.
+  LineBlock blocks[2];
+  const LineBlock* job = nullptr;
+  int job_parity = 0;
+  bool stop = false;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work = [&](size_t index) {
+    try {
+      evaluate_share(run, *workers[index], *job, index, threads, job_parity);
+    } catch (...) {
+      const std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  // Workers 1..N-1 are threads; worker 0 is the main thread when there is one worker only.
+  std::barrier sync(static_cast<std::ptrdiff_t>(threads + 1));
+  std::vector<std::jthread> pool;
+  if (threads > 1)
+    for (size_t w = 0; w < threads; ++w)
+      pool.emplace_back([&, w] {
+        for (;;) {
+          sync.arrive_and_wait();  // a block is ready (or the run is over)
+          if (stop) return;
+          work(w);
+          sync.arrive_and_wait();  // this block is done
+        }
+      });
+  auto finish_pool = [&] {
+    if (pool.empty()) return;
+    stop = true;
+    sync.arrive_and_wait();
+    pool.clear();
+  };
+
+  Progress progress(!o.no_progress && isatty(2) == 1, input_size);
+  uint64_t bytes_done = 0;
+  // Records and writes one finished block's results, in input order.
+  auto emit_block = [&](int parity) -> std::string {
+    for (auto& w : workers) {
+      Share& share = w->shares[parity];
+      if (!share.errors.empty()) std::cerr << share.errors;
+      if (run.audited && !share.records.empty()) {
+        if (!share.records.empty()) share.records.front().protocol_text = protocol.source.text();  // stored once per hash
+        std::string error;
+        if (!audit_log->append(share.records, error))
+          return "the decisions could not be recorded, so the run stops: " + error;
+        if (!o.worklist)
+          for (const AuditEntry& r : share.records) share.results += with_decision_id(r.output, r.decision_id);
+      }
+      if (!write_all(out_fd, share.results)) return fmt::format("cannot write {}: {}", o.output, std::strerror(errno));
+    }
+    return {};
+  };
+
+  LineReader reader(in_fd, o.trace == "full" || run.audited ? kTracedBlockBytes : kBlockBytes);
+  int parity = 0;
+  bool have_block = reader.next(blocks[parity]);
+  bool pending = false;  // block parity^1 has results not yet written
+  std::string problem;
+  while (have_block && !failure) {
+    job = &blocks[parity];
+    job_parity = parity;
+    if (threads == 1) {
+      work(0);
+    } else {
+      sync.arrive_and_wait();  // start the workers on this block
+    }
+    // Meanwhile: write the previous block's results, then read the next block into its buffer.
+    if (pending) problem = emit_block(parity ^ 1);
+    bytes_done += blocks[parity].bytes;
+    const bool more = problem.empty() && reader.next(blocks[parity ^ 1]);
+    if (threads > 1) sync.arrive_and_wait();  // the workers are done with this block
+    if (!problem.empty()) break;
+    pending = true;
+    uint64_t patients = 0;
+    for (auto& w : workers) patients += w->tally.patients + w->tally.errors;
+    progress.update(patients, bytes_done);
+    parity ^= 1;
+    have_block = more;
+  }
+  finish_pool();
+  if (in_fd > 0) ::close(in_fd);
+  progress.finish();
+  if (failure) std::rethrow_exception(failure);
+  if (problem.empty() && pending) problem = emit_block(parity ^ 1);
+  if (problem.empty() && !reader.error().empty()) problem = fmt::format("cannot read {}: {}", run.input_name, reader.error());
+  if (!problem.empty()) return fail_output(problem);
+
+  Tally total = workers.front()->tally;
+  for (size_t i = 1; i < workers.size(); ++i) total.add(workers[i]->tally);
+  if (o.worklist) {
+    std::vector<WorklistEntry> list;
+    for (auto& w : workers) std::move(w->worklist.begin(), w->worklist.end(), std::back_inserter(list));
+    sort_worklist(list);
+    const WorklistFormat format = o.format == "csv" ? WorklistFormat::kCsv : o.format == "json" ? WorklistFormat::kJson : WorklistFormat::kTable;
+    if (!write_all(out_fd, render_worklist(plan, list, fixed_day, format)))
+      return fail_output(fmt::format("cannot write {}: {}", o.output, std::strerror(errno)));
+  }
   if (to_file) {
-    out_file.close();
-    if (!out_file || std::rename(temp.c_str(), o.output.c_str()) != 0) {
+    if (::close(out_fd) != 0 || std::rename(temp.c_str(), o.output.c_str()) != 0) {
       std::remove(temp.c_str());
       std::cerr << "regimen: cannot write " << o.output << "\n";
       return kBadInput;
     }
   }
-  if (o.summary) {
-    std::cerr << fmt::format("{} patients evaluated, {} bad lines\n", summary.patients, summary.errors);
-    auto section = [](std::string_view title, const std::map<std::string, size_t>& m) {
-      std::cerr << title << ":\n";
-      for (const auto& [k, v] : m) std::cerr << fmt::format("  {:<24}{:>8}\n", k, v);
-    };
-    section("phases", summary.phases);
-    section("actions", summary.actions);
-    section("flags", summary.flags);
-  }
-  return summary.errors > 0 ? kBadInput : kSuccess;
+  if (o.summary) print_summary(plan, total);
+  // Counts only: no patient data in the logs.
+  spdlog::info("batch: {} patients evaluated, {} bad lines, {} threads, {:.2f} s, peak memory {} MiB", total.patients,
+               total.errors, threads, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+               peak_rss_kib() / 1024);
+  return total.errors > 0 ? kBadInput : kSuccess;
 }
 
 }  // namespace
@@ -218,8 +396,15 @@ Runner add_batch_command(CLI::App& app) {
   cmd->add_option("--trace", o->trace, "none (default: no facts or trace, fastest) or full")->check(CLI::IsMember({"none", "full"}));
   add_audit_options(cmd, o->audit);
   cmd->add_flag("--summary", o->summary, "At the end, print patients per phase, per action and per flag, and errors, on stderr");
+  cmd->add_flag("--worklist", o->worklist,
+                "Instead of the results, list the patients who need something by as_of, most urgent first "
+                "(safety, overdue, reassess, review, due)");
+  cmd->add_option("--format", o->format, "The worklist's format: table (default), csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  cmd->add_flag("--no-progress", o->no_progress, "No progress line on stderr (it is shown only on a terminal anyway)");
   cmd->footer("A bad line is reported with its line number and skipped; the other lines are still evaluated and written,\n"
-              "and the run exits 1 at the end.");
+              "and the run exits 1 at the end. The output does not depend on --threads, nor on how the cohort is split:\n"
+              "with a fixed --as-of, the results of its parts put end to end are the results of the whole.");
   return [o] { return run(*o); };
 }
 

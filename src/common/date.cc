@@ -39,7 +39,13 @@ DateParse parse_calendar_part(std::string_view s) {
 
 std::string Date::to_string() const {
   const Ymd c = ymd();
-  return fmt::format("{:04d}-{:02d}-{:02d}", c.year, c.month, c.day);
+  if (c.year < 0 || c.year > 9999) return fmt::format("{:04d}-{:02d}-{:02d}", c.year, c.month, c.day);
+  // The common case by hand: this runs for every date of every output line.
+  char s[10] = {static_cast<char>('0' + c.year / 1000), static_cast<char>('0' + c.year / 100 % 10),
+                static_cast<char>('0' + c.year / 10 % 10), static_cast<char>('0' + c.year % 10), '-',
+                static_cast<char>('0' + c.month / 10), static_cast<char>('0' + c.month % 10), '-',
+                static_cast<char>('0' + c.day / 10), static_cast<char>('0' + c.day % 10)};
+  return std::string(s, sizeof s);
 }
 
 std::string Timestamp::to_string() const {

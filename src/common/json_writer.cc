@@ -7,8 +7,13 @@ namespace regimen {
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  // Runs of characters that need no escape are copied whole.
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -17,21 +22,17 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
-        } else {
-          out += ch;
-        }
+      default: fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 
 void JsonWriter::newline() {
   if (style_ != Style::kPretty) return;
-  out_ += '\n';
-  out_.append(has_items_.size() * 2, ' ');
+  (*out_) += '\n';
+  out_->append(has_items_.size() * 2, ' ');
 }
 
 void JsonWriter::before_value() {
@@ -40,14 +41,14 @@ void JsonWriter::before_value() {
     return;
   }
   if (has_items_.empty()) return;
-  if (has_items_.back()) out_ += ',';
+  if (has_items_.back()) (*out_) += ',';
   has_items_.back() = true;
   newline();
 }
 
 JsonWriter& JsonWriter::begin_object() {
   before_value();
-  out_ += '{';
+  (*out_) += '{';
   has_items_.push_back(false);
   return *this;
 }
@@ -56,7 +57,7 @@ JsonWriter& JsonWriter::close(char bracket) {
   const bool had_items = has_items_.back();
   has_items_.pop_back();
   if (had_items) newline();
-  out_ += bracket;
+  (*out_) += bracket;
   return *this;
 }
 
@@ -64,7 +65,7 @@ JsonWriter& JsonWriter::end_object() { return close('}'); }
 
 JsonWriter& JsonWriter::begin_array() {
   before_value();
-  out_ += '[';
+  (*out_) += '[';
   has_items_.push_back(false);
   return *this;
 }
@@ -73,27 +74,29 @@ JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view k) {
   before_value();
-  append_json_string(out_, k);
-  out_ += style_ == Style::kPretty ? ": " : ":";
+  append_json_string((*out_), k);
+  (*out_) += style_ == Style::kPretty ? ": " : ":";
   after_key_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::string_view s) {
   before_value();
-  append_json_string(out_, s);
+  append_json_string((*out_), s);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(int64_t n) {
   before_value();
-  fmt::format_to(std::back_inserter(out_), "{}", n);
+  const fmt::format_int text(n);
+  out_->append(text.data(), text.size());
   return *this;
 }
 
 JsonWriter& JsonWriter::value(uint64_t n) {
   before_value();
-  fmt::format_to(std::back_inserter(out_), "{}", n);
+  const fmt::format_int text(n);
+  out_->append(text.data(), text.size());
   return *this;
 }
 
@@ -102,27 +105,29 @@ JsonWriter& JsonWriter::value(double d) {
   before_value();
   // Integral values print without a fraction, others in the shortest round-trip form.
   if (d == std::floor(d) && std::fabs(d) < 1e15) {
-    fmt::format_to(std::back_inserter(out_), "{}", static_cast<int64_t>(d));
+    const fmt::format_int text(static_cast<int64_t>(d));
+    out_->append(text.data(), text.size());
   } else {
-    fmt::format_to(std::back_inserter(out_), "{}", d);
+    char text[64];
+    out_->append(text, fmt::format_to_n(text, sizeof text, "{}", d).out);
   }
   return *this;
 }
 
 JsonWriter& JsonWriter::value(bool b) {
   before_value();
-  out_ += b ? "true" : "false";
+  (*out_) += b ? "true" : "false";
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
   before_value();
-  out_ += "null";
+  (*out_) += "null";
   return *this;
 }
 
 void JsonWriter::clear() {
-  out_.clear();
+  out_->clear();
   has_items_.clear();
   after_key_ = false;
 }

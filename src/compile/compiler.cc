@@ -107,7 +107,11 @@ class Compiler {
     plan_.version = p_.version.value;
     plan_.title = p_.title;
     plan_.description = p_.description;
-    for (const ast::Source& s : p_.sources) plan_.sources.push_back({s.id.value, s.title, s.url, s.note, s.certainty});
+    for (const ast::Source& s : p_.sources) {
+      std::string citation = s.id.value + ": " + s.title;
+      if (s.certainty == "unchecked") citation += " (unchecked)";
+      plan_.sources.push_back({s.id.value, s.title, s.url, s.note, s.certainty, std::move(citation)});
+    }
     std::vector<InstrumentSpec> specs;
     for (const ast::Instrument& i : p_.instruments)
       specs.push_back(InstrumentSpec{i.name.value, i.label, i.min_score, i.max_score, i.items, i.item_min, i.item_max});
@@ -345,6 +349,7 @@ class Compiler {
     out.cites = cites(t.cites);
     out.description = t.description;
     out.pos = t.id.pos.known() ? t.id.pos : t.pos;
+    out.location = plan_.where(out.pos);
     return out;
   }
 
@@ -370,6 +375,7 @@ class Compiler {
     // A rule's place is where its condition starts (else its id): what an auditor looks up.
     out.pos = r.when_text && !r.when_text->positions.empty() ? r.when_text->positions.front()
                                                              : (r.id.pos.known() ? r.id.pos : r.pos);
+    out.location = plan_.where(out.pos);
     return out;
   }
 

@@ -133,7 +133,8 @@ void Machine::evaluate_rules() {
         result = Outcome::kNotEvaluated;
       } else {
         window = RecommendedWindow{Date{static_cast<int32_t>(std::max(lo.i, as_of))},
-                                   Date{static_cast<int32_t>(std::max(hi.i, as_of))}, hi.i < as_of};
+                                   Date{static_cast<int32_t>(std::max(hi.i, as_of))}, hi.i < as_of,
+                                   static_cast<int32_t>(std::max<int64_t>(0, as_of - hi.i))};
       }
     }
     uint32_t trace_id = 0;

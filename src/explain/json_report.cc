@@ -6,12 +6,7 @@
 
 namespace regimen {
 
-std::string cite(const Plan& plan, uint32_t source) {
-  const Plan::Source& s = plan.sources[source];
-  std::string out = fmt::format("{}: {}", s.id, s.title);
-  if (s.certainty == "unchecked") out += " (unchecked)";
-  return out;
-}
+std::string cite(const Plan& plan, uint32_t source) { return plan.sources[source].citation; }
 
 namespace {
 
@@ -122,8 +117,8 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     w.begin_object();
     w.key("id").value(t.id);
     w.key("rule").value(r.id);
-    w.key("source").value(plan.where(r.pos));
-    w.key("when").value(r.when ? r.when->text : std::string("true"));
+    w.key("source").value(r.location);
+    w.key("when").value(r.when ? std::string_view(r.when->text) : std::string_view("true"));
     w.key("values");
     write_values(w, t.values, e);
     w.key("result");
@@ -135,7 +130,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
       w.end_array();
     }
     w.key("cites").begin_array();
-    for (uint32_t c : r.cites) w.value(cite(plan, c));
+    for (uint32_t c : r.cites) w.value(plan.sources[c].citation);
     w.end_array();
     if (!t.explanation.empty()) w.key("explanation").value(t.explanation);
     w.end_object();
@@ -168,7 +163,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     w.key("date").value(ev.date.to_string());
     w.key("event").value(to_string(ev.kind));
     w.key("transition").value(t.id);
-    w.key("source").value(plan.where(t.pos));
+    w.key("source").value(t.location);
     w.key("from").value(plan.phases[h.from_phase].name);
     w.key("to").value(plan.phases[h.to_phase].name);
     if (t.when) {

@@ -184,12 +184,14 @@ JsonTimelineReader::JsonTimelineReader(const InstrumentCatalog& instruments)
     : impl_(std::make_unique<Impl>(instruments)) {}
 JsonTimelineReader::~JsonTimelineReader() = default;
 
-Result<Timeline> JsonTimelineReader::read(std::string_view text, std::string_view name) {
+static_assert(JsonTimelineReader::kPadding >= simdjson::SIMDJSON_PADDING);
+
+Result<Timeline> JsonTimelineReader::read(std::string_view text, std::string_view name, bool padded) {
   // Positions are only needed when something is wrong, so the source index is built lazily.
   Result<Timeline> r;
   if (is_blank(text)) return r.diagnostics.add(empty_input(std::string(name))), r;
   simdjson::dom::element root;
-  if (impl_->parser.parse(text.data(), text.size()).get(root) == simdjson::SUCCESS) {
+  if (impl_->parser.parse(text.data(), text.size(), !padded).get(root) == simdjson::SUCCESS) {
     load::TimelineWalker<load::JsonNode> walker(std::string(name), impl_->instruments, r.diagnostics);
     r.value = walker.walk(load::JsonNode(root));
     if (r.diagnostics.empty()) return r;

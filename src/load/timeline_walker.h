@@ -5,6 +5,7 @@
 // whole timeline.
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <optional>
 #include <string>
@@ -74,28 +75,44 @@ class TimelineWalker {
   static constexpr std::string_view kConditionFields[] = {"code", "onset", "status"};
   static constexpr std::string_view kDecisionFields[] = {"date", "kind", "by", "note"};
 
-  // ---- the pointer to the current place: segments are pushed and popped as we descend ----
+  // ---- the pointer to the current place: a stack of segments pushed and popped as we descend,
+  // turned into text only when a diagnostic needs it, so a clean timeline builds no strings ----
+  struct Segment {
+    std::string_view key;
+    uint32_t index = 0;
+    bool is_index = false;
+  };
   struct Scope {
-    Scope(std::string& path, std::string_view segment) : path_(path), size_(path.size()) {
-      path_ += '/';
-      for (char c : segment) {  // RFC 6901 escaping
-        if (c == '~') path_ += "~0";
-        else if (c == '/') path_ += "~1";
-        else path_ += c;
-      }
-    }
-    Scope(std::string& path, uint32_t index) : Scope(path, std::string_view(std::to_string(index))) {}
-    ~Scope() { path_.resize(size_); }
+    Scope(std::vector<Segment>& path, std::string_view key) : path_(path) { path_.push_back({key, 0, false}); }
+    Scope(std::vector<Segment>& path, uint32_t index) : path_(path) { path_.push_back({{}, index, true}); }
+    ~Scope() { path_.pop_back(); }
     Scope(const Scope&) = delete;
     Scope& operator=(const Scope&) = delete;
-    std::string& path_;
-    size_t size_;
+    std::vector<Segment>& path_;
   };
+  /// The JSON pointer (RFC 6901) of the current place.
+  std::string pointer() const {
+    if (path_.empty()) return "/";
+    std::string out;
+    for (const Segment& s : path_) {
+      out += '/';
+      if (s.is_index) {
+        out += std::to_string(s.index);
+        continue;
+      }
+      for (char c : s.key) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out += c;
+      }
+    }
+    return out;
+  }
 
   // ---- reporting ----
   void report(const Node& at, Severity severity, std::string code, std::string message) {
     if (severity == Severity::kError && ++errors_ > kMaxTimelineErrors) return;
-    diagnostics_.add(Diagnostic{severity, std::move(code), file_, at.pos(), 1, path_.empty() ? "/" : path_,
+    diagnostics_.add(Diagnostic{severity, std::move(code), file_, at.pos(), 1, pointer(),
                                 std::move(message)});
   }
   void error(const Node& at, std::string code, std::string message) {
@@ -116,14 +133,23 @@ class TimelineWalker {
   // ---- structure ----
   template <class F>
   void members(const Node& object, F&& f) {
-    std::vector<std::string_view> seen;
+    // Duplicate keys are found among the keys seen so far; objects here have a handful of keys,
+    // so a small array on the stack does, with a vector only for unusually wide objects.
+    std::array<std::string_view, 16> seen;
+    size_t count = 0;
+    std::vector<std::string_view> more;
     object.for_each_member([&](std::string_view key, const Node& v) {
       Scope scope(path_, key);
-      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      const bool duplicate = std::find(seen.begin(), seen.begin() + std::min(count, seen.size()), key) !=
+                                 seen.begin() + std::min(count, seen.size()) ||
+                             std::find(more.begin(), more.end(), key) != more.end();
+      if (duplicate) {
         error(v, "timeline.duplicate_field", fmt::format("field '{}' appears twice in the same object", key));
         return;
       }
-      seen.push_back(key);
+      if (count < seen.size()) seen[count] = key;
+      else more.push_back(key);
+      ++count;
       f(key, v);
     });
   }
@@ -271,9 +297,9 @@ class TimelineWalker {
       else if (key == "items") items_node = f;
       else unknown_field(f, key, kAssessmentFields);
     });
-    if (!has_member(v, "date")) missing(v, "date", "the assessment's date, \"YYYY-MM-DD\"");
-    if (!has_member(v, "instrument")) missing(v, "instrument", "the instrument's name, e.g. \"phq9\"");
-    if (!has_member(v, "score")) missing(v, "score", "the total score, an integer");
+    if (!at && !has_member(v, "date")) missing(v, "date", "the assessment's date, \"YYYY-MM-DD\"");
+    if (!instrument && !has_member(v, "instrument")) missing(v, "instrument", "the instrument's name, e.g. \"phq9\"");
+    if (!score && !has_member(v, "score")) missing(v, "score", "the total score, an integer");
     if (!instrument) return;
 
     const InstrumentSpec* spec = instruments_.find(*instrument);
@@ -327,7 +353,9 @@ class TimelineWalker {
                                         spec->label, spec->item_count)
                           : fmt::format("'{}' is not an item number: expected \"1\", \"2\", …", key));
       }
-      auto answer = integer(f, fmt::format("item {}", key));
+      // The field's name is only spelled out when the answer is not a plain integer.
+      int64_t plain = 0;
+      std::optional<int64_t> answer = f.integer(plain) ? std::optional<int64_t>(plain) : integer(f, fmt::format("item {}", key));
       if (!answer) return;
       const int lo = spec ? spec->item_min : 0, hi = spec ? spec->item_max : 99;
       if (*answer < lo || *answer > hi)
@@ -351,9 +379,9 @@ class TimelineWalker {
       else if (key == "unit") o.unit = optional_string(f, "unit");
       else unknown_field(f, key, kObservationFields);
     });
-    if (!has_member(v, "date")) missing(v, "date", "the observation's date, \"YYYY-MM-DD\"");
-    if (!has_member(v, "code")) missing(v, "code", "what was observed, e.g. \"bp_systolic\"");
-    if (!has_member(v, "value")) missing(v, "value", "the observed number");
+    if (!at && !has_member(v, "date")) missing(v, "date", "the observation's date, \"YYYY-MM-DD\"");
+    if (!code && !has_member(v, "code")) missing(v, "code", "what was observed, e.g. \"bp_systolic\"");
+    if (!value && !has_member(v, "value")) missing(v, "value", "the observed number");
     if (!at || !code || !value) return;
     o.at = *at;
     o.code = std::move(*code);
@@ -375,7 +403,7 @@ class TimelineWalker {
         if (auto st = choice(f, "status", kNames, kValues)) c.status = *st;
       } else unknown_field(f, key, kConditionFields);
     });
-    if (!has_member(v, "code")) missing(v, "code", "the condition's code, e.g. \"bipolar_disorder\"");
+    if (!code && !has_member(v, "code")) missing(v, "code", "the condition's code, e.g. \"bipolar_disorder\"");
     if (!code) return;
     c.code = std::move(*code);
     t.conditions.push_back(std::move(c));
@@ -396,8 +424,8 @@ class TimelineWalker {
       else if (key == "note") d.note = optional_string(f, "note");
       else unknown_field(f, key, kDecisionFields);
     });
-    if (!has_member(v, "date")) missing(v, "date", "the decision's date, \"YYYY-MM-DD\"");
-    if (!has_member(v, "kind")) missing(v, "kind", "start_series, start_maintenance or end_treatment");
+    if (!at && !has_member(v, "date")) missing(v, "date", "the decision's date, \"YYYY-MM-DD\"");
+    if (!kind && !has_member(v, "kind")) missing(v, "kind", "start_series, start_maintenance or end_treatment");
     if (!at || !kind) return;
     d.at = *at;
     d.kind = *kind;
@@ -415,10 +443,11 @@ class TimelineWalker {
   /// their input order, so the result does not depend on how the arrays were ordered otherwise.
   template <class T>
   static void sort_by_time(std::vector<T>& v) {
-    std::stable_sort(v.begin(), v.end(), [](const T& a, const T& b) {
+    const auto earlier = [](const T& a, const T& b) {
       if (a.at.date != b.at.date) return a.at.date < b.at.date;
       return a.at.seconds < b.at.seconds;  // untimed (-1) first, then by time
-    });
+    };
+    if (!std::is_sorted(v.begin(), v.end(), earlier)) std::stable_sort(v.begin(), v.end(), earlier);
   }
   static void sort_events(Timeline& t) {
     sort_by_time(t.sessions);
@@ -436,7 +465,7 @@ class TimelineWalker {
       if (previous && previous->at.date == s.at.date) {
         Scope scope(path_, "sessions");
         Scope item(path_, s.index);
-        diagnostics_.add(Diagnostic{Severity::kWarning, "timeline.same_day_sessions", file_, {}, 1, path_,
+        diagnostics_.add(Diagnostic{Severity::kWarning, "timeline.same_day_sessions", file_, {}, 1, pointer(),
                                     fmt::format("two completed sessions on {} (/sessions/{} and /sessions/{}); "
                                                 "they count as one",
                                                 s.at.date.to_string(), previous->index, s.index)});
@@ -448,7 +477,7 @@ class TimelineWalker {
   std::string file_;
   const InstrumentCatalog& instruments_;
   Diagnostics& diagnostics_;
-  std::string path_;
+  std::vector<Segment> path_;
   size_t errors_ = 0;
 };
 

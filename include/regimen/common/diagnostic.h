@@ -29,6 +29,7 @@ class Diagnostics {
  public:
   void add(Diagnostic d) { items_.push_back(std::move(d)); }
   void append(const Diagnostics& other);
+  void clear() { items_.clear(); }
 
   [[nodiscard]] bool has_errors() const;
   [[nodiscard]] size_t error_count() const;

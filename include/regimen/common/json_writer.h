@@ -14,6 +14,10 @@ class JsonWriter {
  public:
   enum class Style { kCompact, kPretty };
   explicit JsonWriter(Style style = Style::kCompact) : style_(style) {}
+  /// Appends to `target` instead of a buffer of its own (batch output: one buffer for many lines).
+  JsonWriter(std::string& target, Style style) : style_(style), out_(&target) {}
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
   JsonWriter& begin_object();
   JsonWriter& end_object();
@@ -33,8 +37,8 @@ class JsonWriter {
   JsonWriter& null();
 
   /// The text written so far; the writer can be reused after clear().
-  [[nodiscard]] const std::string& str() const { return out_; }
-  std::string take() { return std::move(out_); }
+  [[nodiscard]] const std::string& str() const { return *out_; }
+  std::string take() { return std::move(*out_); }
   void clear();
 
  private:
@@ -43,7 +47,8 @@ class JsonWriter {
   JsonWriter& close(char bracket);
 
   Style style_;
-  std::string out_;
+  std::string own_;
+  std::string* out_ = &own_;
   std::vector<bool> has_items_;  ///< per open container: has it an item yet
   bool after_key_ = false;
 };

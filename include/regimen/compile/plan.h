@@ -87,6 +87,7 @@ struct Plan {
 
   struct Source {
     std::string id, title, url, note, certainty;
+    std::string citation;  ///< "id: title", with " (unchecked)" when it is: how traces cite it
   };
   struct Parameter {
     std::string name;
@@ -132,6 +133,7 @@ struct Plan {
     std::vector<uint32_t> cites;
     std::string description;
     SourcePos pos;
+    std::string location;  ///< "file:line:col" of pos, made once for traces
   };
   struct Window {
     CompiledExpr earliest, latest;
@@ -152,6 +154,7 @@ struct Plan {
     std::vector<uint32_t> cites;
     std::string description;
     SourcePos pos;
+    std::string location;  ///< "file:line:col" of pos, made once for traces
   };
 
   std::vector<Source> sources;

@@ -43,6 +43,7 @@ struct EventRef {
 struct RecommendedWindow {
   Date earliest, latest;  ///< clamped so that neither is before as_of
   bool overdue = false;   ///< the latest day, before clamping, was before as_of
+  int32_t days_overdue = 0;  ///< as_of minus that latest day, when overdue
 };
 
 struct Recommendation {

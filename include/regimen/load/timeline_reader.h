@@ -49,7 +49,10 @@ class JsonTimelineReader {
   JsonTimelineReader& operator=(const JsonTimelineReader&) = delete;
 
   /// `name` labels diagnostics (e.g. "cohort.jsonl:17"); positions are resolved against `text`.
-  Result<Timeline> read(std::string_view text, std::string_view name);
+  /// With `padded`, the caller promises that at least kPadding readable bytes follow `text` (a
+  /// line inside a larger buffer), so the parser reads it in place instead of copying it.
+  Result<Timeline> read(std::string_view text, std::string_view name, bool padded = false);
+  static constexpr size_t kPadding = 64;
 
  private:
   struct Impl;

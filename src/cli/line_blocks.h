@@ -1,0 +1,39 @@
+#pragma once
+// Reads a stream in large blocks and hands out its lines as views into the block, with their
+// line numbers: no copy and no allocation per line. After the last line of a block there are
+// always JsonTimelineReader::kPadding readable bytes, so the JSON parser reads lines in place.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace regimen::cli {
+
+struct LineBlock {
+  std::string data;                     ///< the block's bytes (capacity grows for very long lines)
+  std::vector<std::string_view> lines;  ///< each without its line ending
+  uint64_t first_line = 1;              ///< the line number of lines[0]
+  uint64_t bytes = 0;                   ///< input bytes this block covers
+};
+
+class LineReader {
+ public:
+  /// Reads from the open file descriptor `fd` (not closed here), about `block_size` bytes a block.
+  LineReader(int fd, size_t block_size) : fd_(fd), block_size_(block_size) {}
+
+  /// Fills `block` with the next whole lines. False at the end of the input (block empty), or on
+  /// a read error (then error() says why).
+  bool next(LineBlock& block);
+  [[nodiscard]] const std::string& error() const { return error_; }
+
+ private:
+  int fd_;
+  size_t block_size_;
+  std::string carry_;  ///< a partial line left at the end of the previous block
+  uint64_t next_line_ = 1;
+  bool eof_ = false;
+  std::string error_;
+};
+
+}  // namespace regimen::cli
