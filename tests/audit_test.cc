@@ -11,6 +11,8 @@
 #include "regimen/common/sha256.h"
 #include "regimen/compile/compiler.h"
 #include "regimen/evaluate/evaluator.h"
+#include "regimen/evaluate/requests.h"
+#include "regimen/explain/scenario_report.h"
 #include "regimen/explain/report.h"
 #include "regimen/load/timeline_reader.h"
 #include "regimen/timeline/timeline_json.h"
@@ -168,4 +170,146 @@ TEST_CASE("replay uses the stored protocol text, whatever the file says now", "[
   const ReplayResult r2 = replay(other);
   CHECK_FALSE(r2.identical);
   CHECK_FALSE(r2.differences.empty());
+}
+
+TEST_CASE("large columns are stored compressed, and a flipped byte inside one is caught by verify", "[audit]") {
+  TempDb db;
+  std::string error;
+  {
+    auto log = AuditLog::open(db.path, error);
+    std::vector<AuditEntry> entries{recorded_evaluation(default_protocol_source()), recorded_evaluation(default_protocol_source())};
+    REQUIRE(log->append(entries, error));
+    // Read back whole: compression is invisible to readers.
+    CHECK(log->get(entries[1].decision_id, error)->output == entries[1].output);
+  }
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.path.c_str(), &h) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(h, "SELECT output, typeof(output) FROM decisions WHERE seq = 1", -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 1))) == "blob");
+  std::string blob(static_cast<const char*>(sqlite3_column_blob(s, 0)), static_cast<size_t>(sqlite3_column_bytes(s, 0)));
+  sqlite3_finalize(s);
+  blob[blob.size() / 2] = static_cast<char>(blob[blob.size() / 2] ^ 0x01);
+  REQUIRE(sqlite3_prepare_v2(h, "UPDATE decisions SET output = ? WHERE seq = 1", -1, &s, nullptr) == SQLITE_OK);
+  sqlite3_bind_blob(s, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+  REQUIRE(sqlite3_step(s) == SQLITE_DONE);
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  const VerifyReport r = AuditLog::open(db.path, error)->verify(error);
+  CHECK_FALSE(r.ok);
+  CHECK(r.first_broken.starts_with("record 1 "));
+}
+
+TEST_CASE("what-if and plan decisions are recorded with their request and replay to the same bytes", "[audit]") {
+  const SourceFile protocol = default_protocol_source();
+  const Plan plan = *build_plan(protocol).value;
+  const std::string text = R"({"patient": {"id": "w-1"}, "sessions": [{"date": "2026-04-06"}, {"date": "2026-04-08"}],
+    "assessments": [{"date": "2026-04-06", "instrument": "phq9", "score": 20, "items": {"9": 0}}]})";
+  const Result<Timeline> t = read_timeline(SourceFile("w.json", text));
+  REQUIRE(t.ok());
+  const Date as_of = parse_date("2026-04-09").value->date;
+  ReportInfo info;
+  info.protocol_sha256 = sha256_hex(protocol.text());
+
+  AuditEntry base = recorded_evaluation(protocol);
+  base.as_of = "2026-04-09";
+  base.patient_id = "w-1";
+  base.input = to_canonical_json(*t.value);
+  base.input_sha256 = sha256_hex(base.input);
+  base.input_text = text;
+  base.input_name = "w.json";
+
+  WhatIfRequest ask;
+  ask.flags = R"({"alternatives": [{"name": "misses the 10th", "miss_session": ["2026-04-10"],
+                  "add_score": [{"date": "2026-04-12", "instrument": "phq9", "score": "9", "items": {"9": "1"}}]}]})";
+  const AlternativesRead alternatives = alternatives_of(plan, ask);
+  REQUIRE(alternatives.error.empty());
+  AuditEntry whatif = base;
+  whatif.command = "whatif";
+  whatif.request = to_json(ask);
+  whatif.output = whatif_json(plan, what_if(plan, *t.value, as_of, alternatives.alternatives), info);
+
+  PlanRequest question{"partial", 60, {"cost.per_session=450"}};
+  AuditEntry planned = base;
+  planned.command = "plan";
+  planned.request = to_json(question);
+  planned.output = plan_json(plan, run_plan(plan, *t.value, as_of, question).projections, info);
+
+  TempDb db;
+  std::string error;
+  auto log = AuditLog::open(db.path, error);
+  std::vector<AuditEntry> entries{whatif, planned};
+  REQUIRE(log->append(entries, error));
+  for (const AuditEntry& e : entries) {
+    const auto back = log->get(e.decision_id, error);
+    REQUIRE(back);
+    CHECK(back->request == e.request);
+    const ReplayResult r = replay(*back);
+    INFO(e.command << ": " << r.error);
+    CHECK(r.identical);
+    CHECK_FALSE(r.explanation.empty());
+  }
+  CHECK(log->verify(error).ok);
+  // The request is part of the record's hash.
+  exec(db.path, "UPDATE decisions SET request = replace(request, '450', '451') WHERE seq = 2");
+  CHECK_FALSE(AuditLog::open(db.path, error)->verify(error).ok);
+}
+
+TEST_CASE("a schema 1 database is migrated to schema 2 and its records still verify and replay", "[audit]") {
+  TempDb db;
+  // The schema regimen 0.1 created (migration 1), with one record chained from the genesis hash.
+  exec(db.path, R"sql(
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE protocols (sha256 TEXT PRIMARY KEY, id TEXT NOT NULL, version TEXT NOT NULL, file TEXT NOT NULL, text TEXT NOT NULL);
+    CREATE TABLE decisions (seq INTEGER PRIMARY KEY AUTOINCREMENT, decision_id TEXT NOT NULL UNIQUE, recorded_at TEXT NOT NULL,
+      command TEXT NOT NULL, as_of TEXT NOT NULL, patient_id TEXT NOT NULL, protocol_sha256 TEXT NOT NULL REFERENCES protocols(sha256),
+      protocol_id TEXT NOT NULL, protocol_version TEXT NOT NULL, engine_version TEXT NOT NULL, overrides TEXT NOT NULL,
+      input TEXT NOT NULL, input_sha256 TEXT NOT NULL, input_text TEXT NOT NULL, input_name TEXT NOT NULL, output TEXT NOT NULL,
+      explanation TEXT NOT NULL, requested_by TEXT NOT NULL, prev_hash TEXT NOT NULL, record_hash TEXT NOT NULL);
+    CREATE INDEX decisions_patient ON decisions(patient_id);
+    CREATE INDEX decisions_recorded ON decisions(recorded_at);
+    INSERT INTO meta VALUES ('schema_version', '1');
+  )sql");
+  AuditEntry old = recorded_evaluation(default_protocol_source());
+  old.decision_id = "00000000-0000-4000-8000-000000000001";
+  old.recorded_at = "2026-01-01T00:00:00.000Z";
+  old.prev_hash = std::string(64, '0');
+  old.record_hash = audit_record_hash(old);
+  {
+    sqlite3* h = nullptr;
+    REQUIRE(sqlite3_open(db.path.c_str(), &h) == SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(h, "INSERT INTO protocols VALUES (?, ?, ?, ?, ?)", -1, &s, nullptr) == SQLITE_OK);
+    for (int i = 0; const std::string* v : {&old.protocol_sha256, &old.protocol_id, &old.protocol_version, &old.protocol_file, &old.protocol_text})
+      sqlite3_bind_text(s, ++i, v->c_str(), -1, SQLITE_TRANSIENT);
+    REQUIRE(sqlite3_step(s) == SQLITE_DONE);
+    sqlite3_finalize(s);
+    REQUIRE(sqlite3_prepare_v2(h, "INSERT INTO decisions(decision_id, recorded_at, command, as_of, patient_id, protocol_sha256,"
+                                  " protocol_id, protocol_version, engine_version, overrides, input, input_sha256, input_text,"
+                                  " input_name, output, explanation, requested_by, prev_hash, record_hash)"
+                                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &s, nullptr) == SQLITE_OK);
+    for (int i = 0; const std::string* v : {&old.decision_id, &old.recorded_at, &old.command, &old.as_of, &old.patient_id,
+                                            &old.protocol_sha256, &old.protocol_id, &old.protocol_version, &old.engine_version,
+                                            &old.overrides, &old.input, &old.input_sha256, &old.input_text, &old.input_name,
+                                            &old.output, &old.explanation, &old.requested_by, &old.prev_hash, &old.record_hash})
+      sqlite3_bind_text(s, ++i, v->c_str(), -1, SQLITE_TRANSIENT);
+    REQUIRE(sqlite3_step(s) == SQLITE_DONE);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+  }
+  std::string error;
+  auto log = AuditLog::open(db.path, error);
+  REQUIRE(log);
+  CHECK(log->verify(error).ok);
+  const auto back = log->get(old.decision_id, error);
+  REQUIRE(back);
+  CHECK(replay(*back).identical);
+  // New records chain on from the old one.
+  std::vector<AuditEntry> more{recorded_evaluation(default_protocol_source())};
+  REQUIRE(log->append(more, error));
+  CHECK(more[0].prev_hash == old.record_hash);
+  const VerifyReport r = log->verify(error);
+  CHECK(r.ok);
+  CHECK(r.records == 2);
 }

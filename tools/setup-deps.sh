@@ -13,6 +13,7 @@ packages=(
   nlohmann-json3-dev          # locating JSON syntax errors (slow path only)
   libssl-dev                  # SHA-256 of protocols and inputs (OpenSSL libcrypto)
   libsqlite3-dev              # the audit log (decision records, WAL)
+  libzstd-dev                 # compressing the audit log's large columns (fast, checksummed)
   catch2                      # unit tests (v2)
 )
 

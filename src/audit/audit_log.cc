@@ -13,11 +13,48 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "regimen/common/sha256.h"
 
 namespace regimen {
 namespace {
+
+// Large columns are stored zstd-compressed (level 1: fast; with its checksum, so that one altered
+// byte fails to expand). Small ones stay text: compression would not pay.
+constexpr size_t kCompressFrom = 256;
+
+std::string compress(std::string_view text) {
+  struct Context {
+    Context() : ctx(ZSTD_createCCtx()) {
+      ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, 1);
+      ZSTD_CCtx_setParameter(ctx, ZSTD_c_checksumFlag, 1);
+    }
+    ~Context() { ZSTD_freeCCtx(ctx); }
+    ZSTD_CCtx* ctx;
+  };
+  thread_local Context context;  // a reused compression context per thread: no state shared
+  std::string out(ZSTD_compressBound(text.size()), '\0');
+  const size_t n = ZSTD_compress2(context.ctx, out.data(), out.size(), text.data(), text.size());
+  if (ZSTD_isError(n)) return {};
+  out.resize(n);
+  return out;
+}
+
+std::optional<std::string> decompress(std::string_view blob) {
+  const unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (size_t{1} << 30)) return std::nullopt;
+  std::string out(static_cast<size_t>(size), '\0');
+  const size_t n = ZSTD_decompress(out.data(), out.size(), blob.data(), blob.size());
+  if (ZSTD_isError(n) || n != size) return std::nullopt;
+  return out;
+}
+
+std::string packed_or_empty(const std::string& text) {
+  if (text.size() < kCompressFrom) return {};
+  std::string blob = compress(text);
+  return blob.size() < text.size() ? blob : std::string();
+}
 
 constexpr const char* kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -50,7 +87,17 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX decisions_patient ON decisions(patient_id);
     CREATE INDEX decisions_recorded ON decisions(recorded_at);
     )sql",
+    // 1 -> 2: what-if and plan records keep their request; every record keeps the name its
+    // protocol was read under (one text can be read under several names, and traces quote the
+    // name: schema 1 kept only the first name per text). From this version on, the large
+    // columns (input, input_text, output, explanation) may hold zstd-compressed BLOBs; the hashes
+    // are over the text, so compression is invisible to the chain.
+    R"sql(
+    ALTER TABLE decisions ADD COLUMN request TEXT NOT NULL DEFAULT '';
+    ALTER TABLE decisions ADD COLUMN protocol_file TEXT NOT NULL DEFAULT '';
+    )sql",
 };
+static_assert(std::size(kMigrations) == AuditLog::kSchemaVersion);
 
 std::string uuid_v4() {
   thread_local std::mt19937_64 rng(std::random_device{}() ^ (static_cast<uint64_t>(::getpid()) << 32) ^
@@ -81,7 +128,22 @@ class Statement {
   bool ok() const { return stmt_ != nullptr; }
   void bind(int i, const std::string& s) { sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
   void bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void bind_blob(int i, const std::string& s) {
+    sqlite3_bind_blob(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+  }
   int step() { return sqlite3_step(stmt_); }
+  /// A large column: text as stored, or a compressed BLOB expanded. A BLOB that does not expand
+  /// (a damaged byte fails zstd's checksum) reads as empty and is named in `damaged`.
+  std::string unpacked(int i, std::string_view column, std::string& damaged) const {
+    if (sqlite3_column_type(stmt_, i) != SQLITE_BLOB) return text(i);
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, i));
+    std::optional<std::string> out = decompress(std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))));
+    if (!out) {
+      if (damaged.empty()) damaged = fmt::format("its stored {} cannot be decompressed", column);
+      return {};
+    }
+    return *out;
+  }
   std::string text(int i) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
@@ -98,8 +160,9 @@ class Statement {
 
 constexpr const char* kSelect =
     "SELECT d.seq, d.decision_id, d.recorded_at, d.command, d.as_of, d.patient_id, d.protocol_id, d.protocol_version,"
-    " d.protocol_sha256, p.file, p.text, d.engine_version, d.overrides, d.input, d.input_sha256, d.input_text,"
-    " d.input_name, d.output, d.explanation, d.requested_by, d.prev_hash, d.record_hash"
+    " d.protocol_sha256, CASE WHEN d.protocol_file <> '' THEN d.protocol_file ELSE p.file END, p.text, d.engine_version, d.overrides, d.input, d.input_sha256, d.input_text,"
+    " d.input_name, d.output, d.explanation, d.requested_by, d.prev_hash, d.record_hash, d.request,"
+    " d.protocol_file <> ''"
     " FROM decisions d LEFT JOIN protocols p ON p.sha256 = d.protocol_sha256";
 
 AuditEntry read_row(const Statement& s) {
@@ -117,15 +180,17 @@ AuditEntry read_row(const Statement& s) {
   e.protocol_text = s.text(10);
   e.engine_version = s.text(11);
   e.overrides = s.text(12);
-  e.input = s.text(13);
+  e.input = s.unpacked(13, "input", e.damaged);
   e.input_sha256 = s.text(14);
-  e.input_text = s.text(15);
+  e.input_text = s.unpacked(15, "input_text", e.damaged);
   e.input_name = s.text(16);
-  e.output = s.text(17);
-  e.explanation = s.text(18);
+  e.output = s.unpacked(17, "output", e.damaged);
+  e.explanation = s.unpacked(18, "explanation", e.damaged);
   e.requested_by = s.text(19);
   e.prev_hash = s.text(20);
   e.record_hash = s.text(21);
+  e.request = s.text(22);
+  e.file_per_record = s.integer(23) != 0;
   return e;
 }
 
@@ -142,6 +207,9 @@ std::string audit_record_hash(const AuditEntry& e) {
     data += ':';
     data += *f;
   }
+  // Added in schema 2: hashed only when present, so that records made before still verify.
+  if (!e.request.empty()) data.append(std::to_string(e.request.size())).append(":").append(e.request);
+  if (e.file_per_record) data.append("file:").append(std::to_string(e.protocol_file.size())).append(":").append(e.protocol_file);
   return sha256_hex(data);
 }
 
@@ -221,9 +289,11 @@ bool AuditLog::append(std::vector<AuditEntry>& entries, std::string& error) {
   Statement insert(db,
                    "INSERT INTO decisions(decision_id, recorded_at, command, as_of, patient_id, protocol_sha256, protocol_id,"
                    " protocol_version, engine_version, overrides, input, input_sha256, input_text, input_name, output,"
-                   " explanation, requested_by, prev_hash, record_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                   " explanation, requested_by, prev_hash, record_hash, request, protocol_file)"
+                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!protocol.ok() || !insert.ok()) return fail(sqlite3_errmsg(db));
   std::string last_protocol;
+  const std::string now = utc_now();  // one time for the records committed together
   for (AuditEntry& e : entries) {
     if (e.protocol_sha256 != last_protocol && !e.protocol_text.empty()) {  // the protocol text, once per hash
       protocol.bind(1, e.protocol_sha256);
@@ -235,15 +305,22 @@ bool AuditLog::append(std::vector<AuditEntry>& entries, std::string& error) {
       protocol.reset();
       last_protocol = e.protocol_sha256;
     }
+    if (!e.packed.ready) prepare(e);
     e.decision_id = uuid_v4();
-    e.recorded_at = utc_now();
+    e.recorded_at = now;
     e.prev_hash = prev;
+    e.file_per_record = true;
     e.record_hash = audit_record_hash(e);
     const std::string* fields[] = {&e.decision_id, &e.recorded_at, &e.command, &e.as_of, &e.patient_id, &e.protocol_sha256,
                                    &e.protocol_id, &e.protocol_version, &e.engine_version, &e.overrides, &e.input,
                                    &e.input_sha256, &e.input_text, &e.input_name, &e.output, &e.explanation,
-                                   &e.requested_by, &e.prev_hash, &e.record_hash};
-    for (int i = 0; i < 19; ++i) insert.bind(i + 1, *fields[i]);
+                                   &e.requested_by, &e.prev_hash, &e.record_hash, &e.request, &e.protocol_file};
+    for (int i = 0; i < 21; ++i) insert.bind(i + 1, *fields[i]);
+    // The large columns, compressed where that pays.
+    const std::pair<int, const std::string*> packed[] = {
+        {11, &e.packed.input}, {13, &e.packed.input_text}, {15, &e.packed.output}, {16, &e.packed.explanation}};
+    for (const auto& [column, blob] : packed)
+      if (!blob->empty()) insert.bind_blob(column, *blob);
     if (insert.step() != SQLITE_DONE) return fail(sqlite3_errmsg(db));
     insert.reset();
     e.seq = sqlite3_last_insert_rowid(db);
@@ -251,6 +328,14 @@ bool AuditLog::append(std::vector<AuditEntry>& entries, std::string& error) {
   }
   if (!impl_->exec("COMMIT", error)) return fail(error);
   return true;
+}
+
+void AuditLog::prepare(AuditEntry& e) {
+  e.packed.input = packed_or_empty(e.input);
+  e.packed.input_text = packed_or_empty(e.input_text);
+  e.packed.output = packed_or_empty(e.output);
+  e.packed.explanation = packed_or_empty(e.explanation);
+  e.packed.ready = true;
 }
 
 std::vector<AuditEntry> AuditLog::list(const AuditFilter& f, std::string& error) {
@@ -301,7 +386,8 @@ VerifyReport AuditLog::verify(std::string& error) {
         ++r.records;
         if (!r.ok) return;
         std::string problem;
-        if (e.prev_hash != prev) problem = "its link to the record before it is broken";
+        if (!e.damaged.empty()) problem = e.damaged + " (it was altered)";
+        else if (e.prev_hash != prev) problem = "its link to the record before it is broken";
         else if (audit_record_hash(e) != e.record_hash) problem = "its content does not match its hash (it was altered)";
         else if (sha256_hex(e.protocol_text) != e.protocol_sha256) problem = "the stored protocol text does not match its hash";
         else if (sha256_hex(e.input) != e.input_sha256) problem = "the stored input does not match its hash";

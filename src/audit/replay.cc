@@ -8,6 +8,8 @@
 #include "regimen/common/sha256.h"
 #include "regimen/compile/compiler.h"
 #include "regimen/evaluate/evaluator.h"
+#include "regimen/evaluate/requests.h"
+#include "regimen/explain/scenario_report.h"
 #include "regimen/explain/report.h"
 #include "regimen/load/timeline_reader.h"
 
@@ -22,10 +24,36 @@ std::string overrides_json(const Plan& plan, const std::vector<ParameterOverride
   return w.take();
 }
 
+namespace {
+
+// The first differing lines of two outputs.
+std::vector<std::string> line_differences(const std::string& stored, const std::string& now) {
+  std::vector<std::string> out;
+  std::istringstream a(stored), b(now);
+  std::string la, lb;
+  int line = 0;
+  while (out.size() < 10) {
+    const bool more_a = static_cast<bool>(std::getline(a, la)), more_b = static_cast<bool>(std::getline(b, lb));
+    if (!more_a && !more_b) break;
+    ++line;
+    if (la != lb || more_a != more_b)
+      out.push_back(fmt::format("line {}: stored: {} / now: {}", line, more_a ? la : "(end)", more_b ? lb : "(end)"));
+  }
+  return out;
+}
+
+void compare(ReplayResult& r, const std::string& stored, const std::string& now) {
+  r.identical = now == stored;
+  if (!r.identical) r.differences = line_differences(stored, now);
+}
+
+}  // namespace
+
 ReplayResult replay(const AuditEntry& e) {
   ReplayResult r;
-  if (e.command != "evaluate" && e.command != "explain" && e.command != "batch") {
-    r.error = fmt::format("replaying a '{}' record is not supported yet: only evaluations (evaluate, explain, batch)", e.command);
+  const bool evaluation = e.command == "evaluate" || e.command == "explain" || e.command == "batch";
+  if (!evaluation && e.command != "whatif" && e.command != "plan") {
+    r.error = fmt::format("a '{}' record cannot be replayed", e.command);
     return r;
   }
   const SourceFile protocol(e.protocol_file, e.protocol_text);
@@ -48,6 +76,40 @@ ReplayResult replay(const AuditEntry& e) {
     return r;
   }
   options.as_of = day.value->date;
+  ReportInfo info;
+  info.protocol_sha256 = sha256_hex(e.protocol_text);
+  info.input_warnings = timeline.diagnostics;
+  if (e.command == "whatif") {
+    WhatIfRequest request;
+    if (!parse_whatif_request(e.request, request)) {
+      r.error = "the stored what-if request cannot be read";
+      return r;
+    }
+    const AlternativesRead alternatives = alternatives_of(*plan.value, request);
+    if (!alternatives.error.empty()) {
+      r.error = fmt::format("the stored what-if request is no longer valid: {}", alternatives.error);
+      return r;
+    }
+    const WhatIf w = what_if(*plan.value, *timeline.value, options.as_of, alternatives.alternatives);
+    compare(r, e.output, whatif_json(*plan.value, w, info));
+    r.explanation = whatif_text(*plan.value, w, info);
+    return r;
+  }
+  if (e.command == "plan") {
+    PlanRequest request;
+    if (!parse_plan_request(e.request, request)) {
+      r.error = "the stored plan request cannot be read";
+      return r;
+    }
+    const PlanRun run = run_plan(*plan.value, *timeline.value, options.as_of, request);
+    if (!run.error.empty()) {
+      r.error = fmt::format("the stored plan request is no longer valid: {}", run.error);
+      return r;
+    }
+    compare(r, e.output, plan_json(*plan.value, run.projections, info));
+    r.explanation = plan_text(*plan.value, run.projections);
+    return r;
+  }
   try {
     const nlohmann::json overrides = nlohmann::json::parse(e.overrides);  // alive for the loop
     for (const auto& [name, value] : overrides.items()) {
@@ -63,24 +125,9 @@ ReplayResult replay(const AuditEntry& e) {
     return r;
   }
   const Evaluation ev = evaluate(*plan.value, *timeline.value, options);
-  ReportInfo info;
-  info.protocol_sha256 = sha256_hex(e.protocol_text);
-  info.input_warnings = timeline.diagnostics;
   const std::string now = to_json(*plan.value, ev, info, e.command == "batch" ? JsonWriter::Style::kCompact : JsonWriter::Style::kPretty);
-  r.identical = now == e.output;
+  compare(r, e.output, now);
   r.explanation = explain_text(*plan.value, ev, info);
-  if (!r.identical) {
-    std::istringstream a(e.output), b(now);
-    std::string la, lb;
-    int line = 0;
-    while (r.differences.size() < 10) {
-      const bool more_a = static_cast<bool>(std::getline(a, la)), more_b = static_cast<bool>(std::getline(b, lb));
-      if (!more_a && !more_b) break;
-      ++line;
-      if (la != lb || more_a != more_b)
-        r.differences.push_back(fmt::format("line {}: stored: {} / now: {}", line, more_a ? la : "(end)", more_b ? lb : "(end)"));
-    }
-  }
   return r;
 }
 

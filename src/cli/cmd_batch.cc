@@ -135,6 +135,7 @@ void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view lin
     share.records.push_back(audit_entry("batch", run.protocol.source, run.plan, *t.value, line, run.input_name,
                                         options.as_of, "{}", to_json(run.plan, e, w.info, JsonWriter::Style::kCompact),
                                         "", run.o.audit));
+    AuditLog::prepare(share.records.back());  // compress here, in parallel, not in the single writer
     return;
   }
   JsonWriter writer(share.results, JsonWriter::Style::kCompact);

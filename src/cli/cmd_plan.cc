@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "regimen/common/sha256.h"
+#include "regimen/evaluate/requests.h"
 #include "regimen/explain/scenario_report.h"
 #include "regimen/explain/svg.h"
 
@@ -16,6 +17,7 @@ struct Options {
   std::string timeline, protocol, as_of, scenario = "all", format = "text", output = "-", svg;
   int horizon = 120;
   std::vector<std::string> set;
+  AuditOptions audit;
 };
 
 int run(const Options& o) {
@@ -24,29 +26,13 @@ int run(const Options& o) {
   if (in.exit_code != kSuccess) return in.exit_code;
   const Plan& plan = *in.protocol.plan.value;
 
-  ProjectionOptions options;
-  options.as_of = in.as_of;
-  options.horizon_days = o.horizon;
-  for (const std::string& s : o.set) {
-    const size_t eq = s.find('=');
-    OverrideResult r = eq == std::string::npos ? OverrideResult{std::nullopt, fmt::format("--set '{}' must be PARAM=VALUE", s)}
-                                               : parse_override(plan, s.substr(0, eq), s.substr(eq + 1));
-    if (!r.value) {
-      std::cerr << "regimen: " << r.error << "\nRun 'regimen plan --help' for usage.\n";
-      return kBadUsage;
-    }
-    options.overrides.push_back(*r.value);
+  const PlanRequest request{o.scenario, o.horizon, o.set};
+  PlanRun run = run_plan(plan, *in.timeline.result.value, in.as_of, request);
+  if (!run.error.empty()) {
+    std::cerr << "regimen: " << run.error << "\nRun 'regimen plan --help' for usage.\n";
+    return kBadUsage;
   }
-  std::vector<Scenario> scenarios;
-  if (o.scenario == "all" || o.scenario == "responder") scenarios.push_back(Scenario::kResponder);
-  if (o.scenario == "all" || o.scenario == "partial") scenarios.push_back(Scenario::kPartial);
-  if (o.scenario == "all" || o.scenario == "nonresponder") scenarios.push_back(Scenario::kNonresponder);
-
-  std::vector<Projection> projections;
-  for (Scenario s : scenarios) {
-    options.scenario = s;
-    projections.push_back(project(plan, *in.timeline.result.value, options));
-  }
+  const std::vector<Projection>& projections = run.projections;
   ReportInfo info;
   info.protocol_sha256 = sha256_hex(in.protocol.source.text());
   if (!o.svg.empty()) {
@@ -56,7 +42,7 @@ int run(const Options& o) {
     for (const Projection& p : projections) {
       EvaluateOptions e;
       e.as_of = std::max(p.until, p.steps.empty() ? p.as_of : p.steps.back().date);
-      for (const ParameterOverride& ov : options.overrides) e.overrides.emplace_back(ov.index, ov.value);
+      for (const ParameterOverride& ov : run.overrides) e.overrides.emplace_back(ov.index, ov.value);
       ends.push_back(evaluate(plan, p.timeline, e));
       panels.push_back({fmt::format("scenario {}: {} sessions in {} days{}", to_string(p.scenario), p.sessions_in_horizon, o.horizon,
                                     p.cost_per_session ? fmt::format(", cost {:g}", p.sessions_in_horizon * *p.cost_per_session) : ""),
@@ -64,7 +50,19 @@ int run(const Options& o) {
     }
     if (const int rc = emit(o.svg, render_svg(plan, panels)); rc != kSuccess) return rc;
   }
-  if (const int rc = emit(o.output, json ? plan_json(plan, projections, info) : plan_text(plan, projections)); rc != kSuccess) return rc;
+  std::string out = json ? plan_json(plan, projections, info) : plan_text(plan, projections);
+  if (!audit_path(o.audit).empty()) {
+    AuditEntry entry = audit_entry("plan", in, in.as_of, "{}", plan_json(plan, projections, info), plan_text(plan, projections), o.audit);
+    entry.request = to_json(request);
+    std::string error;
+    const auto id = record_decision(o.audit, std::move(entry), error);
+    if (!id) {
+      std::cerr << "regimen: the decision could not be recorded, so nothing is output: " << error << "\n";
+      return kBadInput;
+    }
+    out = json ? with_decision_id(out, *id) : out + fmt::format("\nDecision {} recorded in {}\n", *id, audit_path(o.audit));
+  }
+  if (const int rc = emit(o.output, out); rc != kSuccess) return rc;
   return kSuccess;
 }
 
@@ -85,6 +83,7 @@ Runner add_plan_command(CLI::App& app) {
   cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("-o,--output", o->output, "Write to this file (written only when the run succeeds)");
   cmd->add_option("--svg", o->svg, "Also draw each scenario's projected course to this SVG file");
+  add_audit_options(cmd, o->audit);
   cmd->footer("Example: regimen plan -t patient.json --scenario all --horizon 90 --set cost.per_session=450");
   return [o] { return run(*o); };
 }

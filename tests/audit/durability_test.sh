@@ -62,4 +62,17 @@ listed=$("$regimen" audit --audit "$work/r.db" list --patient p-maint)
 perm=$(stat -c %a "$work/r.db")
 [ "$perm" = "600" ] || fail "the database has permissions $perm, not 600"
 echo "record/show/replay: identical after the protocol file changed; permissions 600"
+# 4. What-if and plan decisions: recorded with their request, shown, replayed identically.
+wid=$("$regimen" whatif -t "$src/examples/timelines/mid-series.json" --miss-session 2026-04-14 \
+        --add-score 2026-04-16 phq9 12 --item 9=0 --format json --audit "$work/r.db" | sed -n 's/.*"decision_id": "\([^"]*\)".*/\1/p')
+pid_=$("$regimen" plan -t "$src/examples/timelines/mid-series.json" --scenario partial --set cost.per_session=450 \
+        --audit "$work/r.db" | sed -n 's/^Decision \([^ ]*\) recorded.*/\1/p')
+[ -n "$wid" ] && [ -n "$pid_" ] || fail "whatif or plan printed no decision id"
+for d in "$wid" "$pid_"; do
+  replayed=$("$regimen" audit --audit "$work/r.db" replay "$d")
+  [[ "$replayed" == identical* ]] || fail "replay of $d is not identical: $replayed"
+done
+[[ "$("$regimen" audit --audit "$work/r.db" show "$pid_")" == *"scenario partial"* ]] || fail "show of a plan does not give the plan"
+"$regimen" audit --audit "$work/r.db" verify >/dev/null || fail "the chain is broken after what-if and plan records"
+echo "whatif/plan: recorded, shown, replayed identically"
 echo "1 passed, 0 failed"

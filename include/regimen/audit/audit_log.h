@@ -30,8 +30,18 @@ struct AuditEntry {
   std::string output;         ///< the full JSON output, with its trace
   std::string explanation;    ///< the explanation for a person, as it was printed or would be
   std::string requested_by;
+  std::string request;        ///< whatif and plan: the question as data (see evaluate/requests.h); else empty
   int64_t seq = 0;
   std::string prev_hash, record_hash;
+  std::string damaged;        ///< read back: a stored column that could not be decoded (verify reports it)
+  bool file_per_record = false;  ///< schema 2 records keep protocol_file themselves (and hash it)
+
+  /// The large columns compressed, made by AuditLog::prepare() on any thread so that the append,
+  /// which is one writer at a time, only writes. Empty: not prepared yet (append prepares).
+  struct Packed {
+    std::string input, input_text, output, explanation;
+    bool ready = false;
+  } packed;
 };
 
 struct AuditFilter {
@@ -57,6 +67,9 @@ class AuditLog {
   /// Appends records in one transaction, each chained to the one before; fills their seq,
   /// decision id, time and hashes. Safe with other processes writing the same database.
   bool append(std::vector<AuditEntry>& entries, std::string& error);
+  /// Compresses an entry's large columns (thread-safe, no database access): call it on worker
+  /// threads before append() to take that work off the single writer.
+  static void prepare(AuditEntry& entry);
 
   std::vector<AuditEntry> list(const AuditFilter& filter, std::string& error);
   std::optional<AuditEntry> get(const std::string& decision_id, std::string& error);
@@ -64,7 +77,7 @@ class AuditLog {
   /// Every record, oldest first, calling `f` for each (for export).
   bool for_each(const std::function<void(const AuditEntry&)>& f, std::string& error);
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
  private:
   struct Impl;
