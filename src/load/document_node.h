@@ -48,6 +48,11 @@ class JsonNode {
     return static_cast<double>(e_.get_uint64().value_unsafe());
   }
   SourcePos pos() const { return {}; }  // JSON positions are found from the pointer later
+  /// Elements of an array (0 for anything else): for reserving, so it may undercount.
+  size_t size() const {
+    if (!e_.is_array()) return 0;
+    return e_.get_array().value_unsafe().size();
+  }
 
   template <class F>
   void for_each_member(F&& f) const {
@@ -92,6 +97,7 @@ class YamlNode {
   }
   double number() const { return std::strtod(n_.Scalar().c_str(), nullptr); }
   SourcePos pos() const { return position_of(n_.Mark()); }
+  size_t size() const { return n_.IsSequence() ? n_.size() : 0; }
 
   template <class F>
   void for_each_member(F&& f) const {

@@ -192,7 +192,7 @@ Result<Timeline> JsonTimelineReader::read(std::string_view text, std::string_vie
   if (is_blank(text)) return r.diagnostics.add(empty_input(std::string(name))), r;
   simdjson::dom::element root;
   if (impl_->parser.parse(text.data(), text.size(), !padded).get(root) == simdjson::SUCCESS) {
-    load::TimelineWalker<load::JsonNode> walker(std::string(name), impl_->instruments, r.diagnostics);
+    load::TimelineWalker<load::JsonNode> walker(name, impl_->instruments, r.diagnostics);
     r.value = walker.walk(load::JsonNode(root));
     if (r.diagnostics.empty()) return r;
   }

@@ -25,8 +25,11 @@ inline constexpr size_t kMaxTimelineErrors = 50;
 template <class Node>
 class TimelineWalker {
  public:
-  TimelineWalker(std::string file, const InstrumentCatalog& instruments, Diagnostics& diagnostics)
-      : file_(std::move(file)), instruments_(instruments), diagnostics_(diagnostics) {}
+  /// `file` names the input in diagnostics; it must outlive the walker.
+  TimelineWalker(std::string_view file, const InstrumentCatalog& instruments, Diagnostics& diagnostics)
+      : file_(file), instruments_(instruments), diagnostics_(diagnostics) {
+    path_.reserve(8);
+  }
 
   /// The timeline, or nothing when any error was found.
   std::optional<Timeline> walk(const Node& root) {
@@ -44,10 +47,13 @@ class TimelineWalker {
       } else if (key == "as_of") {
         t.as_of = optional_date(v, "as_of");
       } else if (key == "sessions") {
+        t.sessions.reserve(v.size());
         array(v, key, [&](uint32_t i, const Node& e) { read_session(e, i, t); });
       } else if (key == "assessments") {
+        t.assessments.reserve(v.size());
         array(v, key, [&](uint32_t i, const Node& e) { read_assessment(e, i, t); });
       } else if (key == "observations") {
+        t.observations.reserve(v.size());
         array(v, key, [&](uint32_t i, const Node& e) { read_observation(e, i, t); });
       } else if (key == "conditions") {
         array(v, key, [&](uint32_t i, const Node& e) { read_condition(e, i, t); });
@@ -112,7 +118,7 @@ class TimelineWalker {
   // ---- reporting ----
   void report(const Node& at, Severity severity, std::string code, std::string message) {
     if (severity == Severity::kError && ++errors_ > kMaxTimelineErrors) return;
-    diagnostics_.add(Diagnostic{severity, std::move(code), file_, at.pos(), 1, pointer(),
+    diagnostics_.add(Diagnostic{severity, std::move(code), std::string(file_), at.pos(), 1, pointer(),
                                 std::move(message)});
   }
   void error(const Node& at, std::string code, std::string message) {
@@ -465,7 +471,7 @@ class TimelineWalker {
       if (previous && previous->at.date == s.at.date) {
         Scope scope(path_, "sessions");
         Scope item(path_, s.index);
-        diagnostics_.add(Diagnostic{Severity::kWarning, "timeline.same_day_sessions", file_, {}, 1, pointer(),
+        diagnostics_.add(Diagnostic{Severity::kWarning, "timeline.same_day_sessions", std::string(file_), {}, 1, pointer(),
                                     fmt::format("two completed sessions on {} (/sessions/{} and /sessions/{}); "
                                                 "they count as one",
                                                 s.at.date.to_string(), previous->index, s.index)});
@@ -474,7 +480,7 @@ class TimelineWalker {
     }
   }
 
-  std::string file_;
+  std::string_view file_;
   const InstrumentCatalog& instruments_;
   Diagnostics& diagnostics_;
   std::vector<Segment> path_;
