@@ -95,6 +95,7 @@ Runner add_batch_command(CLI::App& app);
 Runner add_evaluate_command(CLI::App& app);
 Runner add_explain_command(CLI::App& app);
 Runner add_test_command(CLI::App& app);
+Runner add_trace_matrix_command(CLI::App& app);
 Runner add_check_command(CLI::App& app);
 Runner add_graph_command(CLI::App& app);
 

@@ -1,10 +1,13 @@
-// `regimen test [PATH...]`: run protocol test cases; `N passed, M failed`; exit 1 on a failure.
+// `regimen test [PATH...] [--coverage] [--format text|json] [--min-coverage PCT]`: run protocol
+// test cases; `N passed, M failed`; exit 1 on a failure. With --coverage, what the cases
+// exercised of each protocol (docs/protocol-tests.md).
 
 #include <fmt/format.h>
 #include <iostream>
 #include <memory>
 
 #include "cli.h"
+#include "regimen/common/json_writer.h"
 #include "regimen/testing/protocol_tests.h"
 
 namespace regimen::cli {
@@ -13,23 +16,93 @@ namespace {
 struct Options {
   std::vector<std::string> paths;
   bool verbose = false;
+  bool coverage = false;
+  std::string format = "text";
+  std::optional<double> min_coverage;
 };
+
+std::string text_report(const TestRun& r, bool verbose) {
+  std::string out;
+  for (const TestCaseResult& c : r.cases) {
+    if (c.passed) {
+      if (verbose) out += fmt::format("ok    {}:{}: {}\n", c.file, c.pos.line, c.name);
+      continue;
+    }
+    out += fmt::format("FAIL  {}:{}: {}\n", c.file, c.pos.line, c.name);
+    for (const std::string& d : c.differences) out += "      - " + d + "\n";
+  }
+  out += fmt::format("{} passed, {} failed\n", r.passed, r.failed);
+  return out;
+}
+
+std::string json_report(const TestRun& r, bool coverage) {
+  JsonWriter w(JsonWriter::Style::kPretty);
+  w.begin_object();
+  w.key("passed").value(static_cast<uint64_t>(r.passed)).key("failed").value(static_cast<uint64_t>(r.failed));
+  w.key("failures").begin_array();
+  for (const TestCaseResult& c : r.cases) {
+    if (c.passed) continue;
+    w.begin_object().key("file").value(c.file).key("line").value(c.pos.line).key("name").value(c.name);
+    w.key("differences").begin_array();
+    for (const std::string& d : c.differences) w.value(d);
+    w.end_array().end_object();
+  }
+  w.end_array();
+  w.key("errors").begin_array();
+  for (const Diagnostic& d : r.errors) {
+    w.begin_object().key("file").value(d.file);
+    if (d.pos.known()) w.key("line").value(d.pos.line).key("column").value(d.pos.column);
+    else w.key("line").null().key("column").null();
+    w.key("severity").value(to_string(d.severity)).key("code").value(d.code).key("message").value(d.message);
+    w.end_object();
+  }
+  w.end_array();
+  if (coverage) {
+    w.key("coverage");
+    write_coverage_json(r.coverage, w);
+  }
+  w.end_object();
+  return w.take() + "\n";
+}
+
+// The protocols whose rules, transitions or branches fall below `min` percent, said plainly.
+std::vector<std::string> below(const std::vector<ProtocolCoverage>& reports, double min) {
+  std::vector<std::string> out;
+  for (const ProtocolCoverage& p : reports) {
+    const std::pair<const char*, const CoverageCount*> counts[] = {
+        {"rules", &p.rules_fired}, {"transitions", &p.transitions_taken}, {"branches", &p.branches}};
+    for (const auto& [what, c] : counts)
+      if (c->percent() < min)
+        out.push_back(fmt::format("{}: {} covered {:.1f}% ({}/{}), below --min-coverage {}", p.file, what, c->percent(),
+                                  c->covered, c->total, min));
+  }
+  return out;
+}
 
 int run(const Options& o) {
   const Terminal terminal = detect_terminal();
   const std::vector<std::string> paths = o.paths.empty() ? std::vector<std::string>{"rules/tests"} : o.paths;
-  const TestRun r = run_protocol_tests(paths);
-  print_diagnostics(r.errors, nullptr, terminal);
-  for (const TestCaseResult& c : r.cases) {
-    if (c.passed) {
-      if (o.verbose) std::cout << fmt::format("ok    {}:{}: {}\n", c.file, c.pos.line, c.name);
-      continue;
-    }
-    std::cout << fmt::format("FAIL  {}:{}: {}\n", c.file, c.pos.line, c.name);
-    for (const std::string& d : c.differences) std::cout << "      - " << d << "\n";
+  TestRunOptions options;
+  options.coverage = o.coverage || o.min_coverage.has_value();
+  const TestRun r = run_protocol_tests(paths, options);
+  const bool json = o.format == "json";
+  std::string out;
+  if (json) {
+    out = json_report(r, options.coverage);
+  } else {
+    print_diagnostics(r.errors, nullptr, terminal);
+    out = text_report(r, o.verbose);
+    if (options.coverage) out += "\n" + coverage_text(r.coverage);
   }
-  std::cout << fmt::format("{} passed, {} failed\n", r.passed, r.failed);
-  return r.failed > 0 || r.errors.has_errors() ? kBadInput : kSuccess;
+  if (const int rc = emit("-", out); rc != kSuccess) return rc;
+  int code = r.failed > 0 || r.errors.has_errors() ? kBadInput : kSuccess;
+  if (o.min_coverage) {
+    for (const std::string& problem : below(r.coverage, *o.min_coverage)) {
+      std::cerr << "regimen: " << problem << "\n";
+      code = kBadInput;
+    }
+  }
+  return code;
 }
 
 }  // namespace
@@ -39,8 +112,17 @@ Runner add_test_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("test", "Run protocol test cases (rules/tests/*.yaml by default)");
   cmd->add_option("paths", o->paths, "Test files or folders of them (default: rules/tests)");
   cmd->add_flag("-v,--verbose", o->verbose, "List the passing cases too");
+  cmd->add_flag("--coverage", o->coverage,
+                "Also report which rules fired, which transitions were taken and which branches were exercised, "
+                "per protocol, with every uncovered one at its file:line:col");
+  cmd->add_option("--format", o->format, "text (default) or json (one object: results, errors, coverage)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--min-coverage", o->min_coverage,
+                  "Exit 1 when a protocol's rule, transition or branch coverage is below this percentage "
+                  "(implies --coverage)")
+      ->check(CLI::Range(0.0, 100.0));
   cmd->footer("Each failing case is printed with what was expected and what came out. Exit code 1 when any fails.\n"
-              "The file format: docs/protocol-tests.md.");
+              "The file format and what coverage counts: docs/protocol-tests.md.");
   return [o] { return run(*o); };
 }
 

@@ -43,6 +43,7 @@ int run(int argc, char** argv) {
   const Runner audit = add_audit_command(app);
   const Runner explain = add_explain_command(app);
   const Runner test = add_test_command(app);
+  const Runner trace_matrix = add_trace_matrix_command(app);
   const Runner check = add_check_command(app);
   const Runner graph = add_graph_command(app);
   const Runner summarize = add_summarize_command(app);
@@ -68,6 +69,7 @@ int run(int argc, char** argv) {
   if (app.got_subcommand("batch")) return batch();
   if (app.got_subcommand("audit")) return audit();
   if (app.got_subcommand("test")) return test();
+  if (app.got_subcommand("trace-matrix")) return trace_matrix();
   if (app.got_subcommand("check")) return check();
   if (app.got_subcommand("graph")) return graph();
   if (app.got_subcommand("summarize")) return summarize();

@@ -67,7 +67,12 @@ void Machine::replay() {
     for (const uint32_t ti : plan_.transitions_by_phase_and_event[phase * Plan::kEventKinds + static_cast<size_t>(e.kind)]) {
       const Plan::Transition& t = plan_.transitions[ti];
       if (!on_matches(t, e)) continue;
-      if (t.when && !eval(t.when->root).is_true()) continue;
+      if (t.when) {
+        const Value when = eval(t.when->root);
+        if (coverage_) [[unlikely]] coverage_->condition(t.when->root, when);
+        if (!when.is_true()) continue;
+      }
+      if (coverage_) [[unlikely]] coverage_->transition_taken(ti);
       HistoryEntry h{seq, ti, phase, t.to >= 0 ? static_cast<uint32_t>(t.to) : phase, {}, {}};
       if (options_.trace && t.when) h.values = values_read(t.when->root);
       if (options_.trace && t.explain) h.explanation = render(*t.explain);
@@ -121,6 +126,7 @@ void Machine::evaluate_rules() {
     Outcome result = Outcome::kTrue;
     if (r.when) {
       const Value v = eval(r.when->root);
+      if (coverage_) [[unlikely]] coverage_->condition(r.when->root, v);
       result = !v.known ? Outcome::kNotEvaluated : (v.b ? Outcome::kTrue : Outcome::kFalse);
     }
     // A window that cannot be computed leaves the rule unable to recommend anything.
@@ -137,6 +143,7 @@ void Machine::evaluate_rules() {
                                    static_cast<int32_t>(std::max<int64_t>(0, as_of - hi.i))};
       }
     }
+    if (coverage_) [[unlikely]] coverage_->rule(ri, result);
     uint32_t trace_id = 0;
     if (options_.trace) {
       TraceEntry t;

@@ -63,21 +63,26 @@ Value Machine::eval(uint32_t index) {
     }
     case Op::kAnd: {
       const Value a = arg(n, 0);
+      if (coverage_) [[unlikely]] coverage_->operand(index, 0, a);
       if (a.known && !a.b) return Value::boolean(false);
       const Value b = arg(n, 1);
+      if (coverage_) [[unlikely]] coverage_->operand(index, 1, b);
       if (b.known && !b.b) return Value::boolean(false);
       return a.known && b.known ? Value::boolean(true) : Value::unknown(Type::kBool);
     }
     case Op::kOr: {
       const Value a = arg(n, 0);
+      if (coverage_) [[unlikely]] coverage_->operand(index, 0, a);
       if (a.known && a.b) return Value::boolean(true);
       const Value b = arg(n, 1);
+      if (coverage_) [[unlikely]] coverage_->operand(index, 1, b);
       if (b.known && b.b) return Value::boolean(true);
       return a.known && b.known ? Value::boolean(false) : Value::unknown(Type::kBool);
     }
     case Op::kIf: {
       const Value c = arg(n, 0);
       if (!c.known) return Value::unknown(n.type);
+      if (coverage_) [[unlikely]] coverage_->arm(index, c.b);
       Value v = arg(n, c.b ? 1 : 2);
       if (n.type == Type::kNumber && v.type == Type::kInt) v = v.known ? Value::number(static_cast<double>(v.i)) : Value::unknown(Type::kNumber);
       return v;

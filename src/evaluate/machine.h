@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "regimen/evaluate/coverage_sink.h"
 #include "regimen/evaluate/evaluator.h"
 
 namespace regimen::engine {
@@ -62,6 +63,7 @@ class Machine {
   const Timeline& timeline_;
   const EvaluateOptions& options_;
   Evaluation& out_;
+  CoverageSink* const coverage_ = options_.coverage;  ///< nullptr unless measuring test coverage
 
   std::vector<Value> params_;  ///< only when there are overrides; else the plan's defaults
   std::vector<Value> state_;

@@ -71,9 +71,18 @@ struct PlanCache {
   }
 };
 
+// What the cases run against one protocol text exercised.
+struct CoverageAccumulator {
+  const Plan* plan = nullptr;
+  SourceFile source;
+  CoverageSink sink;
+  std::vector<CoverageCase> cases;
+};
+
 class CaseRunner {
  public:
-  CaseRunner(const Plan& plan, const SourceFile& file, TestRun& run) : plan_(plan), file_(file), run_(run) {}
+  CaseRunner(const Plan& plan, const SourceFile& file, TestRun& run, CoverageAccumulator* coverage)
+      : plan_(plan), file_(file), run_(run), coverage_(coverage) {}
 
   void run(const YAML::Node& c, size_t number) {
     TestCaseResult result;
@@ -129,6 +138,7 @@ class CaseRunner {
     if (const YAML::Node expect = c["expect"]) compare(expect, e, result.differences);
     else return fail_setup(result.pos, "the case has no 'expect'");
     result.passed = result.differences.empty();
+    if (coverage_) measure(*timeline.value, options, e, result);
     finish(std::move(result));
   }
 
@@ -136,6 +146,20 @@ class CaseRunner {
   void finish(TestCaseResult r) {
     (r.passed ? run_.passed : run_.failed) += 1;
     run_.cases.push_back(std::move(r));
+  }
+
+  // Coverage counts what deciding the answer evaluated, so the case is evaluated once more
+  // without the trace (which evaluates every fact, for display) and with the sink.
+  void measure(const Timeline& timeline, const EvaluateOptions& options, const Evaluation& traced,
+               const TestCaseResult& result) {
+    EvaluateOptions measured = options;
+    measured.trace = false;
+    measured.coverage = &coverage_->sink;
+    evaluate(plan_, timeline, measured);
+    CoverageCase c{result.file, result.pos, result.name, result.passed, {}};
+    for (const TraceEntry& t : traced.trace)
+      if (t.result == Outcome::kTrue) c.fired.push_back(t.rule);
+    coverage_->cases.push_back(std::move(c));
   }
 
   void compare(const YAML::Node& x, const Evaluation& e, std::vector<std::string>& diff) {
@@ -228,6 +252,7 @@ class CaseRunner {
   const Plan& plan_;
   const SourceFile& file_;
   TestRun& run_;
+  CoverageAccumulator* coverage_;
   std::vector<std::string> input_warnings_;  ///< codes of the warnings from reading the timeline
 };
 
@@ -250,11 +275,14 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
 
 }  // namespace
 
-TestRun run_protocol_tests(const std::vector<std::string>& paths, const SourceFile* protocol_override) {
+TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunOptions& options) {
   TestRun run;
   PlanCache plans;
+  const SourceFile* protocol_override = options.protocol;
   std::optional<Result<Plan>> override_plan;
   if (protocol_override) override_plan = build_plan(*protocol_override);
+  // By text: the built-in protocol and the file it was made from are one protocol.
+  std::map<std::string, CoverageAccumulator> coverage;
   for (const std::string& path : expand(paths)) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -278,10 +306,20 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const SourceFi
       ++run.failed;
       continue;
     }
-    CaseRunner runner(*plan.value, file, run);
+    CoverageAccumulator* measured = nullptr;
+    if (options.coverage) {
+      const SourceFile& source = override_plan ? *protocol_override : plans.sources[protocol];
+      CoverageAccumulator& a = coverage[source.text()];
+      if (!a.plan) a = CoverageAccumulator{&*plan.value, source, CoverageSink(*plan.value), {}};
+      measured = &a;
+    }
+    CaseRunner runner(*plan.value, file, run, measured);
     size_t number = 0;
     for (const auto& c : root["cases"]) runner.run(c, ++number);
   }
+  for (auto& [text, a] : coverage) run.coverage.push_back(coverage_report(*a.plan, a.source, a.sink, std::move(a.cases)));
+  std::stable_sort(run.coverage.begin(), run.coverage.end(),
+                   [](const ProtocolCoverage& a, const ProtocolCoverage& b) { return a.file < b.file; });
   return run;
 }
 

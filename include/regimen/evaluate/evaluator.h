@@ -20,6 +20,8 @@
 
 namespace regimen {
 
+struct CoverageSink;  // regimen/evaluate/coverage_sink.h
+
 struct EvaluateOptions {
   Date as_of;
   /// Record every considered rule with the values it saw, and every fact (for explanations and
@@ -27,6 +29,8 @@ struct EvaluateOptions {
   bool trace = true;
   /// Parameter overrides (what-if): parameter index → value, checked by the caller.
   std::vector<std::pair<uint32_t, Constant>> overrides;
+  /// When set, what the evaluation exercised is recorded there (`regimen test --coverage`).
+  CoverageSink* coverage = nullptr;
 };
 
 /// One event of the replay, in the order the replay reads them.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "regimen/common/diagnostic.h"
+#include "regimen/testing/coverage.h"
 
 namespace regimen {
 
@@ -21,11 +22,25 @@ struct TestRun {
   std::vector<TestCaseResult> cases;
   Diagnostics errors;  ///< files or cases that could not be run (bad YAML, bad protocol, bad timeline)
   size_t passed = 0, failed = 0;
+  /// With TestRunOptions::coverage: one report per protocol the cases ran against, by file name.
+  std::vector<ProtocolCoverage> coverage;
+};
+
+struct TestRunOptions {
+  /// Run every file against this text instead of the protocol it names (used to check that the
+  /// tests notice a changed protocol).
+  const SourceFile* protocol = nullptr;
+  /// Record what the cases exercise (TestRun::coverage).
+  bool coverage = false;
 };
 
 /// Runs every case of the given files; a directory stands for the *.yaml files in it (sorted).
-/// With `protocol`, every file is run against that text instead of the protocol it names (used
-/// to check that the tests notice a changed protocol).
-TestRun run_protocol_tests(const std::vector<std::string>& paths, const SourceFile* protocol = nullptr);
+TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunOptions& options);
+
+inline TestRun run_protocol_tests(const std::vector<std::string>& paths, const SourceFile* protocol = nullptr) {
+  TestRunOptions options;
+  options.protocol = protocol;
+  return run_protocol_tests(paths, options);
+}
 
 }  // namespace regimen

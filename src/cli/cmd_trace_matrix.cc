@@ -1,0 +1,84 @@
+// `regimen trace-matrix [-p P] [--tests PATH...] [--format md|csv|json] [-o FILE]`: for each rule
+// of a protocol, the sources it cites, the protocol test cases that exercise it and its branch
+// coverage (docs/protocol-tests.md).
+
+#include <iostream>
+#include <memory>
+
+#include "cli.h"
+#include "regimen/common/sha256.h"
+#include "regimen/testing/protocol_tests.h"
+#include "regimen/testing/trace_matrix.h"
+
+namespace regimen::cli {
+namespace {
+
+struct Options {
+  std::string protocol;
+  std::vector<std::string> tests;
+  std::string format = "md";
+  std::string output = "-";
+};
+
+int run(const Options& o) {
+  const Terminal terminal = detect_terminal();
+  LoadedProtocol p = load_protocol_option(o.protocol);
+  if (!p.plan.ok()) {
+    print_diagnostics(p.plan.diagnostics, &p.source, terminal);
+    return kBadProtocol;
+  }
+  const std::vector<std::string> tests = o.tests.empty() ? std::vector<std::string>{"rules/tests"} : o.tests;
+  TestRunOptions options;
+  options.coverage = true;
+  const TestRun run = run_protocol_tests(tests, options);
+  print_diagnostics(run.errors, nullptr, terminal);
+
+  // The cases whose protocol is this one: the same text, whatever the file is called.
+  const std::string hash = sha256_hex(p.source.text());
+  ProtocolCoverage coverage;
+  bool found = false;
+  for (const ProtocolCoverage& c : run.coverage)
+    if (c.sha256 == hash) {
+      coverage = c;
+      found = true;
+    }
+  if (!found) {
+    std::cerr << "regimen: warning: no test case in " << tests.front() << (tests.size() > 1 ? " …" : "")
+              << " runs against " << p.source.name() << "\n";
+    coverage = coverage_report(*p.plan.value, p.source, CoverageSink(*p.plan.value), {});
+  }
+  coverage.file = p.source.name();
+
+  std::string tests_label;
+  for (const std::string& t : tests) tests_label += (tests_label.empty() ? "" : ", ") + t;
+  std::string out;
+  if (o.format == "csv") out = trace_matrix_csv(coverage);
+  else if (o.format == "json") out = trace_matrix_json(coverage);
+  else out = trace_matrix_markdown(coverage, tests_label);
+  if (const int rc = emit(o.output, out); rc != kSuccess) return rc;
+
+  // A trace to failing tests is no evidence: say so in the exit code too.
+  for (const CoverageCase& c : coverage.cases)
+    if (!c.passed) return kBadInput;
+  return run.errors.has_errors() ? kBadInput : kSuccess;
+}
+
+}  // namespace
+
+Runner add_trace_matrix_command(CLI::App& app) {
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "trace-matrix", "Traceability matrix: each rule, the sources it cites, the tests that exercise it, its branch coverage");
+  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)");
+  cmd->add_option("--tests", o->tests,
+                  "Protocol test files or folders (default: rules/tests); only the cases whose protocol is this one count")
+      ->expected(1, -1);
+  cmd->add_option("--format", o->format, "md (default: a Markdown table), csv or json")
+      ->check(CLI::IsMember({"md", "csv", "json"}));
+  cmd->add_option("-o,--output", o->output, "Where to write it ('-', the default: standard output)");
+  cmd->footer("A case exercises a rule when the rule fires in it. Exit code 1 when one of those cases fails.\n"
+              "What the columns mean: docs/protocol-tests.md.");
+  return [o] { return run(*o); };
+}
+
+}  // namespace regimen::cli
