@@ -27,9 +27,7 @@ class TimelineWalker {
  public:
   /// `file` names the input in diagnostics; it must outlive the walker.
   TimelineWalker(std::string_view file, const InstrumentCatalog& instruments, Diagnostics& diagnostics)
-      : file_(file), instruments_(instruments), diagnostics_(diagnostics) {
-    path_.reserve(8);
-  }
+      : file_(file), instruments_(instruments), diagnostics_(diagnostics) {}
 
   /// The timeline, or nothing when any error was found.
   std::optional<Timeline> walk(const Node& root) {
@@ -88,19 +86,33 @@ class TimelineWalker {
     uint32_t index = 0;
     bool is_index = false;
   };
+  // A fixed stack: a timeline is at most four levels deep (/assessments/3/items/9), and this runs
+  // for every field of every event, so it must cost next to nothing.
+  struct Path {
+    static constexpr size_t kDepth = 8;
+    std::array<Segment, kDepth> segments;
+    size_t depth = 0;
+  };
   struct Scope {
-    Scope(std::vector<Segment>& path, std::string_view key) : path_(path) { path_.push_back({key, 0, false}); }
-    Scope(std::vector<Segment>& path, uint32_t index) : path_(path) { path_.push_back({{}, index, true}); }
-    ~Scope() { path_.pop_back(); }
+    Scope(Path& path, std::string_view key) : path_(path) {
+      if (path_.depth < Path::kDepth) path_.segments[path_.depth] = {key, 0, false};
+      ++path_.depth;
+    }
+    Scope(Path& path, uint32_t index) : path_(path) {
+      if (path_.depth < Path::kDepth) path_.segments[path_.depth] = {{}, index, true};
+      ++path_.depth;
+    }
+    ~Scope() { --path_.depth; }
     Scope(const Scope&) = delete;
     Scope& operator=(const Scope&) = delete;
-    std::vector<Segment>& path_;
+    Path& path_;
   };
   /// The JSON pointer (RFC 6901) of the current place.
   std::string pointer() const {
-    if (path_.empty()) return "/";
+    if (path_.depth == 0) return "/";
     std::string out;
-    for (const Segment& s : path_) {
+    for (size_t i = 0; i < std::min(path_.depth, Path::kDepth); ++i) {
+      const Segment& s = path_.segments[i];
       out += '/';
       if (s.is_index) {
         out += std::to_string(s.index);
@@ -483,7 +495,7 @@ class TimelineWalker {
   std::string_view file_;
   const InstrumentCatalog& instruments_;
   Diagnostics& diagnostics_;
-  std::vector<Segment> path_;
+  Path path_;
   size_t errors_ = 0;
 };
 
