@@ -30,26 +30,6 @@ bool on_matches(const Plan::Transition& t, const EventRef& e) {
   }
 }
 
-std::string describe_event(const EventRef& e) {
-  switch (e.kind) {
-    case EventKind::kSession: return fmt::format("the session of {}", e.date.to_string());
-    case EventKind::kMissedSession: return fmt::format("the missed session of {}", e.date.to_string());
-    case EventKind::kAssessment: {
-      const auto* a = static_cast<const Assessment*>(e.item);
-      return fmt::format("the {} of {} (score {})", a->instrument, e.date.to_string(), a->score);
-    }
-    case EventKind::kObservation: {
-      const auto* o = static_cast<const Observation*>(e.item);
-      return fmt::format("the {} observation of {}", o->code, e.date.to_string());
-    }
-    case EventKind::kDecision: {
-      const auto* d = static_cast<const Decision*>(e.item);
-      return fmt::format("the {} decision of {}", to_string(d->kind), e.date.to_string());
-    }
-  }
-  return "an event";
-}
-
 }  // namespace
 
 void Machine::replay() {
@@ -67,7 +47,13 @@ void Machine::replay() {
     for (const uint32_t ti : plan_.transitions_by_phase_and_event[phase * Plan::kEventKinds + static_cast<size_t>(e.kind)]) {
       const Plan::Transition& t = plan_.transitions[ti];
       if (!on_matches(t, e)) continue;
-      if (t.when && !eval(t.when->root).is_true()) continue;
+      if (t.when) {
+        if (const Value v = eval(t.when->root); !v.is_true()) {
+          if (options_.trace && options_.comparison_detail)
+            out_.passed_over.push_back(PassedOver{seq, ti, !v.known, values_read(t.when->root)});
+          continue;
+        }
+      }
       HistoryEntry h{seq, ti, phase, t.to >= 0 ? static_cast<uint32_t>(t.to) : phase, {}, {}};
       if (options_.trace && t.when) h.values = values_read(t.when->root);
       if (options_.trace && t.explain) h.explanation = render(*t.explain);
@@ -153,6 +139,12 @@ void Machine::evaluate_rules() {
         }
       }
       if (result == Outcome::kTrue && r.explain) t.explanation = render(*r.explain);
+      if (options_.comparison_detail && r.window && (result == Outcome::kTrue || window_unknown)) {
+        t.window_values = values_read(r.window->earliest.root);
+        for (NamedValue& v : values_read(r.window->latest.root))
+          if (std::none_of(t.window_values.begin(), t.window_values.end(), [&](const NamedValue& w) { return w.name == v.name; }))
+            t.window_values.push_back(std::move(v));
+      }
       trace_id = t.id;
       out_.trace.push_back(std::move(t));
     }
@@ -190,6 +182,26 @@ void Machine::evaluate_rules() {
 }
 
 }  // namespace engine
+
+std::string describe_event(const EventRef& e) {
+  switch (e.kind) {
+    case EventKind::kSession: return fmt::format("the session of {}", e.date.to_string());
+    case EventKind::kMissedSession: return fmt::format("the missed session of {}", e.date.to_string());
+    case EventKind::kAssessment: {
+      const auto* a = static_cast<const Assessment*>(e.item);
+      return fmt::format("the {} of {} (score {})", a->instrument, e.date.to_string(), a->score);
+    }
+    case EventKind::kObservation: {
+      const auto* o = static_cast<const Observation*>(e.item);
+      return fmt::format("the {} observation of {}", o->code, e.date.to_string());
+    }
+    case EventKind::kDecision: {
+      const auto* d = static_cast<const Decision*>(e.item);
+      return fmt::format("the {} decision of {}", to_string(d->kind), e.date.to_string());
+    }
+  }
+  return "an event";
+}
 
 Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options) {
   Evaluation out;
