@@ -8,10 +8,10 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <thread>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cohort.h"
 #include "regimen/common/sha256.h"
 #include "regimen/explain/report.h"
 
@@ -24,8 +24,6 @@ struct Options {
   bool summary = false;
   AuditOptions audit;
 };
-
-constexpr size_t kChunk = 4096;  // lines in flight: bounds memory whatever the cohort's size
 
 struct LineResult {
   std::string json;  // the result line, or empty when the line was bad
@@ -69,10 +67,7 @@ int run(const Options& o) {
   }
   ReportInfo info;
   info.protocol_sha256 = sha256_hex(protocol.source.text());
-  const std::time_t now = std::time(nullptr);  // the default day, read once for the whole run
-  std::tm local{};
-  localtime_r(&now, &local);
-  const Date today = *Date::from_ymd(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
+  const Date today = cohort_today();  // the default day, read once for the whole run
 
   std::ifstream file;
   if (o.input != "-") {
@@ -98,59 +93,31 @@ int run(const Options& o) {
   }
   std::ostream& out = to_file ? static_cast<std::ostream&>(out_file) : std::cout;
 
-  const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = cohort_threads(o.threads);
   std::vector<std::unique_ptr<JsonTimelineReader>> readers;
   for (unsigned i = 0; i < threads; ++i) readers.push_back(std::make_unique<JsonTimelineReader>(plan.instruments));
 
   Summary summary;
-  std::vector<std::string> lines;
-  std::vector<LineResult> results;
-  size_t first_line_number = 1;
-  bool done = false;
-  while (!done) {
-    lines.clear();
-    std::string line;
-    while (lines.size() < kChunk && std::getline(in, line)) lines.push_back(std::move(line));
-    done = lines.size() < kChunk;
-    results.assign(lines.size(), LineResult{});
-
-    auto work = [&](unsigned worker) {
-      JsonTimelineReader& reader = *readers[worker];
-      for (size_t i = worker; i < lines.size(); i += threads) {
-        if (lines[i].find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines are skipped
-        Result<Timeline> t = reader.read(lines[i], input_name);
-        LineResult& r = results[i];
-        r.diagnostics = std::move(t.diagnostics);
-        // Positions within the line become positions in the cohort file.
-        Diagnostics placed;
-        for (Diagnostic d : r.diagnostics) {
-          d.pos.line = static_cast<uint32_t>(first_line_number + i) + (d.pos.known() ? d.pos.line - 1 : 0);
-          if (d.pos.column == 0) d.pos.column = 1;
-          placed.add(std::move(d));
-        }
-        r.diagnostics = std::move(placed);
-        if (!t.ok()) continue;
-        EvaluateOptions options;
-        options.as_of = fixed_day ? *fixed_day : (t.value->as_of ? t.value->as_of->date : today);
-        options.trace = o.trace == "full" || audited;  // a recorded decision keeps its trace
-        const Evaluation e = evaluate(plan, *t.value, options);
-        ReportInfo line_info = info;
-        line_info.input_warnings = r.diagnostics;
-        r.json = to_json(plan, e, line_info, JsonWriter::Style::kCompact);
-        if (audited)
-          // A batch record keeps no explanation text: `audit show` renders it by replaying the record.
-          r.audit = audit_entry("batch", protocol.source, plan, *t.value, lines[i], input_name, options.as_of, "{}", r.json, "",
-                                o.audit);
-        r.phase = plan.phases[e.phase].name;
-        for (const Recommendation& rec : e.recommendations) r.actions.emplace_back(to_string(rec.action));
-        r.flags = e.flags;
-      }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned w = 1; w < threads; ++w) pool.emplace_back(work, w);
-    work(0);
-    for (std::thread& t : pool) t.join();
-
+  auto work = [&](unsigned worker, const CohortLine& line, LineResult& r) {
+    Result<Timeline> t = readers[worker]->read(line.text, input_name);
+    r.diagnostics = place_in_cohort(t.diagnostics, line.number);  // positions within the line become positions in the file
+    if (!t.ok()) return;
+    EvaluateOptions options;
+    options.as_of = cohort_day(fixed_day, *t.value, today);
+    options.trace = o.trace == "full" || audited;  // a recorded decision keeps its trace
+    const Evaluation e = evaluate(plan, *t.value, options);
+    ReportInfo line_info = info;
+    line_info.input_warnings = r.diagnostics;
+    r.json = to_json(plan, e, line_info, JsonWriter::Style::kCompact);
+    if (audited)
+      // A batch record keeps no explanation text: `audit show` renders it by replaying the record.
+      r.audit = audit_entry("batch", protocol.source, plan, *t.value, line.text, input_name, options.as_of, "{}", r.json, "",
+                            o.audit);
+    r.phase = plan.phases[e.phase].name;
+    for (const Recommendation& rec : e.recommendations) r.actions.emplace_back(to_string(rec.action));
+    r.flags = e.flags;
+  };
+  auto merge = [&](std::vector<LineResult>& results, size_t) {
     if (audited) {  // one transaction a chunk: a killed run loses only the chunk in flight
       std::vector<AuditEntry> entries;
       for (LineResult& r : results)
@@ -159,14 +126,13 @@ int run(const Options& o) {
       std::string error;
       if (!audit_log->append(entries, error)) {
         std::cerr << "regimen: the decisions could not be recorded, so the run stops: " << error << "\n";
-        return kBadInput;
+        return false;
       }
       size_t k = 0;
       for (LineResult& r : results)
         if (!r.json.empty()) r.json = with_decision_id(r.json, entries[k++].decision_id);
     }
-    for (size_t i = 0; i < results.size(); ++i) {
-      LineResult& r = results[i];
+    for (LineResult& r : results) {
       if (r.json.empty()) {
         if (r.diagnostics.has_errors()) {
           ++summary.errors;
@@ -181,8 +147,9 @@ int run(const Options& o) {
       for (const std::string& a : r.actions) ++summary.actions[a];
       for (const std::string& f : r.flags) ++summary.flags[f];
     }
-    first_line_number += lines.size();
-  }
+    return true;
+  };
+  if (!stream_cohort<LineResult>(in, threads, work, merge)) return kBadInput;
   out.flush();
   if (to_file) {
     out_file.close();
