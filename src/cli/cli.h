@@ -92,6 +92,7 @@ Runner add_audit_command(CLI::App& app);
 Runner add_whatif_command(CLI::App& app);
 Runner add_plan_command(CLI::App& app);
 Runner add_batch_command(CLI::App& app);
+Runner add_diff_command(CLI::App& app);
 Runner add_evaluate_command(CLI::App& app);
 Runner add_explain_command(CLI::App& app);
 Runner add_test_command(CLI::App& app);

@@ -40,6 +40,7 @@ int run(int argc, char** argv) {
   const Runner whatif = add_whatif_command(app);
   const Runner plan = add_plan_command(app);
   const Runner batch = add_batch_command(app);
+  const Runner diff = add_diff_command(app);
   const Runner audit = add_audit_command(app);
   const Runner explain = add_explain_command(app);
   const Runner test = add_test_command(app);
@@ -67,6 +68,7 @@ int run(int argc, char** argv) {
   if (app.got_subcommand("whatif")) return whatif();
   if (app.got_subcommand("plan")) return plan();
   if (app.got_subcommand("batch")) return batch();
+  if (app.got_subcommand("diff")) return diff();
   if (app.got_subcommand("audit")) return audit();
   if (app.got_subcommand("test")) return test();
   if (app.got_subcommand("trace-matrix")) return trace_matrix();

@@ -30,26 +30,6 @@ bool on_matches(const Plan::Transition& t, const EventRef& e) {
   }
 }
 
-std::string describe_event(const EventRef& e) {
-  switch (e.kind) {
-    case EventKind::kSession: return fmt::format("the session of {}", e.date.to_string());
-    case EventKind::kMissedSession: return fmt::format("the missed session of {}", e.date.to_string());
-    case EventKind::kAssessment: {
-      const auto* a = static_cast<const Assessment*>(e.item);
-      return fmt::format("the {} of {} (score {})", a->instrument, e.date.to_string(), a->score);
-    }
-    case EventKind::kObservation: {
-      const auto* o = static_cast<const Observation*>(e.item);
-      return fmt::format("the {} observation of {}", o->code, e.date.to_string());
-    }
-    case EventKind::kDecision: {
-      const auto* d = static_cast<const Decision*>(e.item);
-      return fmt::format("the {} decision of {}", to_string(d->kind), e.date.to_string());
-    }
-  }
-  return "an event";
-}
-
 }  // namespace
 
 void Machine::replay() {
@@ -70,7 +50,11 @@ void Machine::replay() {
       if (t.when) {
         const Value when = eval(t.when->root);
         if (coverage_) [[unlikely]] coverage_->condition(t.when->root, when);
-        if (!when.is_true()) continue;
+        if (!when.is_true()) {
+          if (options_.trace && options_.comparison_detail)
+            out_.passed_over.push_back(PassedOver{seq, ti, !when.known, values_read(t.when->root)});
+          continue;
+        }
       }
       if (coverage_) [[unlikely]] coverage_->transition_taken(ti);
       HistoryEntry h{seq, ti, phase, t.to >= 0 ? static_cast<uint32_t>(t.to) : phase, {}, {}};
@@ -161,6 +145,12 @@ void Machine::evaluate_rules() {
         }
       }
       if (result == Outcome::kTrue && r.explain) t.explanation = render(*r.explain);
+      if (options_.comparison_detail && r.window && (result == Outcome::kTrue || window_unknown)) {
+        t.window_values = values_read(r.window->earliest.root);
+        for (NamedValue& v : values_read(r.window->latest.root))
+          if (std::none_of(t.window_values.begin(), t.window_values.end(), [&](const NamedValue& w) { return w.name == v.name; }))
+            t.window_values.push_back(std::move(v));
+      }
       trace_id = t.id;
       out_.trace.push_back(std::move(t));
     }
@@ -198,6 +188,26 @@ void Machine::evaluate_rules() {
 }
 
 }  // namespace engine
+
+std::string describe_event(const EventRef& e) {
+  switch (e.kind) {
+    case EventKind::kSession: return fmt::format("the session of {}", e.date.to_string());
+    case EventKind::kMissedSession: return fmt::format("the missed session of {}", e.date.to_string());
+    case EventKind::kAssessment: {
+      const auto* a = static_cast<const Assessment*>(e.item);
+      return fmt::format("the {} of {} (score {})", a->instrument, e.date.to_string(), a->score);
+    }
+    case EventKind::kObservation: {
+      const auto* o = static_cast<const Observation*>(e.item);
+      return fmt::format("the {} observation of {}", o->code, e.date.to_string());
+    }
+    case EventKind::kDecision: {
+      const auto* d = static_cast<const Decision*>(e.item);
+      return fmt::format("the {} decision of {}", to_string(d->kind), e.date.to_string());
+    }
+  }
+  return "an event";
+}
 
 Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options) {
   Evaluation out;

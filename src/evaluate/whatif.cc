@@ -23,16 +23,6 @@ uint32_t next_index(const auto& items) {
   return n;
 }
 
-std::string window_text(const Recommendation& r) {
-  if (!r.window) return "no window";
-  return fmt::format("{} to {}{}", r.window->earliest.to_string(), r.window->latest.to_string(),
-                     r.window->overdue ? " (overdue)" : "");
-}
-
-std::string outcome_text(Outcome o) {
-  return o == Outcome::kTrue ? "fires" : (o == Outcome::kFalse ? "does not fire" : "not evaluated");
-}
-
 }  // namespace
 
 std::pair<Timeline, Timeline> apply_changes(const Timeline& timeline, const std::vector<TimelineChange>& changes) {
@@ -72,58 +62,6 @@ std::pair<Timeline, Timeline> apply_changes(const Timeline& timeline, const std:
   sort_timeline(before);
   sort_timeline(after);
   return {std::move(before), std::move(after)};
-}
-
-std::vector<Difference> differences(const Plan& plan, const Evaluation& a, const Evaluation& b) {
-  std::vector<Difference> out;
-  if (a.phase != b.phase) out.push_back({"phase", "", plan.phases[a.phase].name, plan.phases[b.phase].name, ""});
-
-  // Recommendations, matched by rule.
-  auto find = [](const Evaluation& e, uint32_t rule) -> const Recommendation* {
-    for (const Recommendation& r : e.recommendations)
-      if (r.rule == rule) return &r;
-    return nullptr;
-  };
-  for (const Recommendation& r : a.recommendations) {
-    const Recommendation* other = find(b, r.rule);
-    const std::string subject = fmt::format("{} ({})", to_string(r.action), plan.rules[r.rule].id);
-    if (!other) {
-      out.push_back({"action", subject, "recommended", "not recommended", ""});
-      continue;
-    }
-    if (window_text(r) != window_text(*other)) out.push_back({"window", subject, window_text(r), window_text(*other), ""});
-    if (r.priority != other->priority)
-      out.push_back({"priority", subject, std::string(to_string(r.priority)), std::string(to_string(other->priority)), ""});
-  }
-  for (const Recommendation& r : b.recommendations)
-    if (!find(a, r.rule))
-      out.push_back({"action", fmt::format("{} ({})", to_string(r.action), plan.rules[r.rule].id), "not recommended",
-                     "recommended", ""});
-
-  for (const std::string& f : a.flags)
-    if (std::find(b.flags.begin(), b.flags.end(), f) == b.flags.end()) out.push_back({"flag", f, "raised", "not raised", ""});
-  for (const std::string& f : b.flags)
-    if (std::find(a.flags.begin(), a.flags.end(), f) == a.flags.end()) out.push_back({"flag", f, "not raised", "raised", ""});
-
-  // Rules whose outcome changed (or that only one side considered), with their reasons.
-  auto entry = [](const Evaluation& e, uint32_t rule) -> const TraceEntry* {
-    for (const TraceEntry& t : e.trace)
-      if (t.rule == rule) return &t;
-    return nullptr;
-  };
-  for (uint32_t ri = 0; ri < plan.rules.size(); ++ri) {
-    const TraceEntry* x = entry(a, ri);
-    const TraceEntry* y = entry(b, ri);
-    if (!x && !y) continue;
-    const std::string before = x ? outcome_text(x->result) : "not considered (other phase)";
-    const std::string after = y ? outcome_text(y->result) : "not considered (other phase)";
-    if (before == after) continue;
-    std::string reason = plan.rules[ri].when ? plan.rules[ri].when->text : "no condition";
-    if (x && !x->values.empty()) reason += "; before: " + format_values(x->values, a);
-    if (y && !y->values.empty()) reason += "; after: " + format_values(y->values, b);
-    out.push_back({"rule", plan.rules[ri].id, before, after, reason});
-  }
-  return out;
 }
 
 WhatIf what_if(const Plan& plan, const Timeline& timeline, Date as_of, const std::vector<Alternative>& alternatives) {

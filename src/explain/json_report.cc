@@ -49,6 +49,8 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e) {
   }
 }
 
+}  // namespace
+
 void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e) {
   w.begin_object();
   for (const NamedValue& nv : values) {
@@ -57,8 +59,6 @@ void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Ev
   }
   w.end_object();
 }
-
-}  // namespace
 
 void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const ReportInfo& info) {
   w.begin_object();

@@ -1,11 +1,12 @@
 // What-if and plan reports.
 
 #include "regimen/explain/scenario_report.h"
+#include "text_parts.h"
 
 #include <fmt/format.h>
 
 namespace regimen {
-namespace {
+namespace text_parts {
 
 std::string actions_text(const Evaluation& e) {
   std::string out;
@@ -32,6 +33,14 @@ std::string flags_text(const Evaluation& e) {
   }
   return out.empty() ? "none" : out;
 }
+
+}  // namespace text_parts
+
+namespace {
+
+using text_parts::actions_text;
+using text_parts::flags_text;
+using text_parts::next_window;
 
 std::string overrides_text(const Plan& plan, const Evaluation& e) {
   std::string out;

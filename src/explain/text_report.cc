@@ -4,15 +4,14 @@
 #include <fmt/format.h>
 
 #include "regimen/explain/report.h"
+#include "text_parts.h"
 
 namespace regimen {
-namespace {
-
-constexpr size_t kWidth = 78;
+namespace text_parts {
 
 // Wraps `text` to kWidth columns: the first line starts with `indent`, the others with
 // `indent` plus `hang` more spaces (so a "- " bullet's text lines up).
-std::string wrap(std::string_view text, std::string_view indent, size_t hang = 0) {
+std::string wrap(std::string_view text, std::string_view indent, size_t hang) {
   std::string out, line(indent);
   const std::string rest = std::string(indent) + std::string(hang, ' ');
   size_t start = indent.size();
@@ -40,6 +39,13 @@ std::string wrap(std::string_view text, std::string_view indent, size_t hang = 0
 
 // A "- " bullet: continuation lines line up with the text after the dash.
 std::string bullet(std::string_view text, std::string_view indent) { return wrap(fmt::format("- {}", text), indent, 2); }
+
+}  // namespace text_parts
+
+namespace {
+
+using text_parts::bullet;
+using text_parts::wrap;
 
 struct Style {
   bool on;

@@ -27,6 +27,9 @@ struct EvaluateOptions {
   /// Record every considered rule with the values it saw, and every fact (for explanations and
   /// audits). Without it only recommendations, flags and the phase are produced (batch speed).
   bool trace = true;
+  /// With `trace`: also what comparing two protocol versions needs (`regimen diff`): the
+  /// transitions passed over at each event, and the values each window read. Off by default.
+  bool comparison_detail = false;
   /// Parameter overrides (what-if): parameter index → value, checked by the caller.
   std::vector<std::pair<uint32_t, Constant>> overrides;
   /// When set, what the evaluation exercised is recorded there (`regimen test --coverage`).
@@ -75,6 +78,7 @@ struct TraceEntry {
   std::vector<NamedValue> values;    ///< every name the condition reads, with its value
   std::vector<std::string> missing;  ///< for kNotEvaluated: the unknown data, as people say them
   std::string explanation;           ///< the rule's `explain` sentence, when it fired
+  std::vector<NamedValue> window_values;  ///< with comparison_detail: what its window read
 };
 
 /// A transition taken during the replay: the chain of reasons that led to the phase.
@@ -84,6 +88,15 @@ struct HistoryEntry {
   uint32_t from_phase = 0, to_phase = 0;
   std::vector<NamedValue> values;  ///< the names its condition read
   std::string explanation;         ///< the transition's `explain` sentence, with the values of then
+};
+
+/// With comparison_detail: a transition whose phase and event matched but whose condition did
+/// not hold (false, or unknown) when the replay read that event.
+struct PassedOver {
+  uint32_t event = 0;  ///< index into Evaluation::events
+  uint32_t transition = 0;
+  bool unknown = false;  ///< the condition was unknown rather than false
+  std::vector<NamedValue> values;
 };
 
 struct EvaluationWarning {
@@ -100,6 +113,7 @@ struct Evaluation {
   std::vector<std::pair<uint32_t, Value>> facts;  ///< fact index → value at as_of (with trace)
   std::vector<TraceEntry> trace;
   std::vector<HistoryEntry> history;
+  std::vector<PassedOver> passed_over;  ///< with comparison_detail, in replay order
   std::vector<EvaluationWarning> warnings;
   uint32_t ignored_events = 0;  ///< events (and condition onsets) after as_of
   std::vector<Value> parameters;  ///< the values used, overrides applied
@@ -114,6 +128,9 @@ struct Evaluation {
 };
 
 Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options);
+
+/// An event as a person reads it: "the session of 2026-01-05", "the phq9 of 2026-01-26 (score 12)".
+std::string describe_event(const EventRef& e);
 
 /// A value as a person reads it: 2026-01-05, 14 days, 59, unknown.
 std::string format_value(const Value& v, const Evaluation& e);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "regimen/compile/overrides.h"
+#include "regimen/evaluate/compare.h"
 #include "regimen/evaluate/evaluator.h"
 
 namespace regimen {
@@ -25,14 +26,6 @@ struct Alternative {
   std::string name;
   std::vector<TimelineChange> changes;
   std::vector<ParameterOverride> overrides;
-};
-
-/// One thing that differs between two evaluations, for a person and for JSON.
-struct Difference {
-  std::string what;    ///< "phase", "action", "window", "priority", "flag", "rule"
-  std::string subject; ///< the action, flag or rule it is about ("" for the phase)
-  std::string before, after;
-  std::string reason;  ///< for a rule: its condition and the values on each side
 };
 
 struct Comparison {
@@ -56,9 +49,5 @@ std::pair<Timeline, Timeline> apply_changes(const Timeline& timeline, const std:
 /// Evaluates the timeline as it is and under each alternative, all on `as_of`.
 /// `error` is set (and nothing evaluated) when an alternative cannot be applied.
 WhatIf what_if(const Plan& plan, const Timeline& timeline, Date as_of, const std::vector<Alternative>& alternatives);
-
-/// What differs between two evaluations: phase, actions, windows, priorities, flags, and the
-/// rules whose outcome changed.
-std::vector<Difference> differences(const Plan& plan, const Evaluation& before, const Evaluation& after);
 
 }  // namespace regimen

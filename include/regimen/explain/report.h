@@ -22,6 +22,9 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
 std::string to_json(const Plan& plan, const Evaluation& e, const ReportInfo& info,
                     JsonWriter::Style style = JsonWriter::Style::kPretty);
 
+/// The values a condition read, as a JSON object of name → value (as in a trace entry).
+void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e);
+
 /// The answer for a person, fitting an 80-column terminal.
 std::string to_text(const Plan& plan, const Evaluation& e, const ReportInfo& info);
 
