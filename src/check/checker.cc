@@ -10,6 +10,7 @@
 
 #include "expr_checker.h"
 #include "graphs.h"
+#include "lint.h"
 #include "regimen/common/suggest.h"
 
 namespace regimen {
@@ -411,6 +412,11 @@ Result<CheckedProtocol> check_protocol(ast::Protocol protocol) {
   checked.ast = std::move(protocol);
   r.value = std::move(checked);
   return r;
+}
+
+void lint_protocol(const CheckedProtocol& checked, Diagnostics& diagnostics) {
+  check::lint_protocol(checked.ast, diagnostics);
+  diagnostics.sort_by_position();
 }
 
 }  // namespace regimen

@@ -397,8 +397,13 @@ Result<Plan> build_plan(const SourceFile& source) {
   // did not load are absent from the AST and are not reported twice.
   Result<CheckedProtocol> checked = check_protocol(std::move(*loaded.value));
   out.diagnostics.append(checked.diagnostics);
+  if (!checked.ok() || out.diagnostics.has_errors()) {
+    out.diagnostics.sort_by_position();
+    return out;
+  }
+  // The lint waits until nothing is wrong: on a broken file its warnings would be guesses.
+  lint_protocol(*checked.value, out.diagnostics);
   out.diagnostics.sort_by_position();
-  if (!checked.ok() || out.diagnostics.has_errors()) return out;
   out.value = compile_protocol(*checked.value);
   return out;
 }

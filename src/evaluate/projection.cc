@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "regimen/protocol/engine_parameters.h"
+
 namespace regimen {
 
 std::string_view to_string(Scenario s) {
@@ -58,7 +60,7 @@ int scenario_score(const Plan& plan, const Evaluation& e, const std::string& ins
   const double target = std::round(fraction * baseline);
   const std::string phase = plan.phases[e.phase].name;
   if (phase == "intake" || phase == "initial_series") {
-    const double total = parameter_number(plan, e, "series.target_sessions").value_or(6);
+    const double total = parameter_number(plan, e, kSeriesTargetSessionsParameter).value_or(6);
     double done = 0;
     if (const Value* d = fact(plan, e, "series.sessions_done"); d && d->known) done = d->as_number();
     const double progress = std::clamp(done / total, 0.0, 1.0);
@@ -88,7 +90,7 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
     const Evaluation e = evaluate(plan, p.timeline, evaluate_options(o, day));
     phase = plan.phases[e.phase].name;
     if (step == 0) {
-      p.cost_per_session = parameter_number(plan, e, "cost.per_session");
+      p.cost_per_session = parameter_number(plan, e, kCostPerSessionParameter);
       history_seen = static_cast<uint32_t>(e.history.size());
     }
     // Decision points: phase changes the projection's own events caused, by a judgement

@@ -26,7 +26,7 @@ constexpr std::string_view kInstrumentKeys[] = {"label", "range", "items", "item
 constexpr std::string_view kParameterKeys[] = {"type", "default", "range", "unit", "description", "cites"};
 constexpr std::string_view kStateKeys[] = {"type", "initial", "description"};
 constexpr std::string_view kFactKeys[] = {"value", "description", "when_unknown"};
-constexpr std::string_view kPhaseKeys[] = {"description", "start", "terminal"};
+constexpr std::string_view kPhaseKeys[] = {"description", "start", "terminal", "no_rules"};
 constexpr std::string_view kTransitionKeys[] = {"id", "from", "on", "when", "to", "set", "warn", "explain", "description", "cites"};
 constexpr std::string_view kRuleKeys[] = {"id",      "phase",        "when",        "action",    "priority",
                                           "window",  "flags",        "overdue_flag", "instruments", "checklist",
@@ -318,6 +318,12 @@ class Loader {
       if (k == "description") p.description = r_.text(e, "a description");
       else if (k == "start") p.start = r_.boolean(e, "start").value_or(false);
       else if (k == "terminal") p.terminal = r_.boolean(e, "terminal").value_or(false);
+      else if (k == "no_rules") {
+        p.no_rules = ast::Located<std::string>{r_.text(e, "no_rules"), r_.value_pos(e)};
+        if (p.no_rules->value.empty())
+          r_.error(YamlReader::pos(e), "load.bad_value",
+                   "no_rules needs a reason: say why a patient in this phase gets no recommendation");
+      }
     });
     return p;
   }

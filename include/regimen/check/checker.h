@@ -29,6 +29,11 @@ struct CheckedProtocol {
 /// The checked protocol when it has no errors (warnings may come with it).
 Result<CheckedProtocol> check_protocol(ast::Protocol protocol);
 
+/// The lint's warnings (check.never_true, check.conflicting_actions, check.unused_parameter,
+/// check.phase_without_rules; see src/check/lint.h), added to `diagnostics`. Run it only on a
+/// protocol that loaded and checked without errors: it relies on every expression's type.
+void lint_protocol(const CheckedProtocol& checked, Diagnostics& diagnostics);
+
 /// The phase graph in Graphviz dot: phases as nodes (the start one marked), transitions as
 /// labelled edges. Works on an unchecked AST too, for drawing a protocol under repair.
 std::string phase_graph_dot(const ast::Protocol& protocol);

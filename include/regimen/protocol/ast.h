@@ -87,6 +87,8 @@ struct Phase {
   std::string description;
   bool start = false;
   bool terminal = false;
+  /// Why no rule applies to this phase, when that is intended (silences check.phase_without_rules).
+  std::optional<Located<std::string>> no_rules;
   SourcePos pos;
 };
 
