@@ -32,7 +32,7 @@ done
 if command -v python3 >/dev/null; then
   python3 tools/gen-protocol.py 1000 > "$dir/regimen-protocol-1000.yaml"
   start=$(date +%s.%N)
-  "$build/regimen" check "$dir/regimen-protocol-1000.yaml" >/dev/null
+  "$build/regimen" check "$dir/regimen-protocol-1000.yaml" >/dev/null 2>&1 || true  # its rules are synthetic: many lint warnings
   end=$(date +%s.%N)
   awk -v a="$start" -v b="$end" 'BEGIN { printf "check of a 1,000-rule protocol: %.2f s\n", b - a }'
 fi
