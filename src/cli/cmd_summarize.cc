@@ -144,7 +144,7 @@ int run(const Options& o) {
     if (json) to_json(w, s);
     else out += (out.empty() ? "" : "\n") + to_text(s);
   }
-  if (json) out = w.end_array().take() + "\n";
+  if (json) out = w.end_array().take_line();
   const bool to_file = !o.output.empty() && o.output != "-";
   if (bad && to_file) return kBadInput;  // CONTRACT §6: no output file unless the run succeeded
   if (const int rc = emit(o.output, out); rc != kSuccess) return rc;

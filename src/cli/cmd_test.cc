@@ -62,7 +62,7 @@ std::string json_report(const TestRun& r, bool coverage) {
     write_coverage_json(r.coverage, w);
   }
   w.end_object();
-  return w.take() + "\n";
+  return w.take_line();
 }
 
 // The protocols whose rules, transitions or branches fall below `min` percent, said plainly.

@@ -114,7 +114,7 @@ std::string render_json(const Diagnostics& diagnostics) {
   }
   w.end_array();
   w.end_object();
-  return w.take() + "\n";
+  return w.take_line();
 }
 
 }  // namespace regimen

@@ -638,7 +638,7 @@ std::string diff_json(const DiffReport& r) {
   }
   j.end_array();
   j.end_object();
-  return j.take() + "\n";
+  return j.take_line();
 }
 
 }  // namespace regimen

@@ -181,7 +181,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
 std::string to_json(const Plan& plan, const Evaluation& e, const ReportInfo& info, JsonWriter::Style style) {
   JsonWriter w(style);
   write_json(w, plan, e, info);
-  return w.take() + "\n";
+  return w.take_line();
 }
 
 }  // namespace regimen

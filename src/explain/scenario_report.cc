@@ -118,7 +118,7 @@ std::string whatif_json(const Plan& plan, const WhatIf& w, const ReportInfo& inf
   }
   j.end_array();
   j.end_object();
-  return j.take() + "\n";
+  return j.take_line();
 }
 
 std::string plan_text(const Plan& plan, const std::vector<Projection>& projections) {
@@ -196,7 +196,7 @@ std::string plan_json(const Plan& plan, const std::vector<Projection>& projectio
   }
   j.end_array();
   j.end_object();
-  return j.take() + "\n";
+  return j.take_line();
 }
 
 }  // namespace regimen

@@ -155,7 +155,7 @@ std::string trace_matrix_json(const ProtocolCoverage& c) {
   }
   w.end_array();
   w.end_object();
-  return w.take() + "\n";
+  return w.take_line();
 }
 
 }  // namespace regimen

@@ -2,7 +2,7 @@
 # Batch streams: its memory does not grow with the cohort. A small and a ten times larger
 # generated cohort are piped through `regimen batch` (two threads, the full trace: the largest
 # output); the peak resident memory the run reports must be the same within a few MiB, and under
-# the limit of issue #7 (64 MiB) unless the build is sanitized (ASan's shadow memory).
+# the limit of issue #7 (64 MiB), unless the build is sanitized (see below).
 # Usage: memory_test.sh REGIMEN GENERATOR SMALL_COUNT SANITIZED(0|1)
 set -euo pipefail
 regimen=$1
@@ -21,8 +21,10 @@ a=$(peak "$small")
 b=$(peak "$large")
 [ -n "$a" ] && [ -n "$b" ] || fail "the run did not report its peak memory"
 echo "peak memory: $a MiB for $small patients, $b MiB for $large patients"
-[ $((b - a)) -le 8 ] || fail "memory grew with the cohort: $a MiB -> $b MiB"
+# Under AddressSanitizer freed memory waits in a quarantine (256 MB by default) and every byte has
+# shadow memory, so its resident size says nothing about streaming: there the run only has to work.
 if [ "$sanitized" = 0 ]; then
+  [ $((b - a)) -le 8 ] || fail "memory grew with the cohort: $a MiB -> $b MiB"
   [ "$b" -lt 64 ] || fail "peak memory $b MiB is not under 64 MiB"
 fi
 echo "1 passed, 0 failed"

@@ -39,6 +39,11 @@ class JsonWriter {
   /// The text written so far; the writer can be reused after clear().
   [[nodiscard]] const std::string& str() const { return *out_; }
   std::string take() { return std::move(*out_); }
+  /// The text with a final newline (a JSON document or line as printed).
+  std::string take_line() {
+    *out_ += '\n';
+    return std::move(*out_);
+  }
   void clear();
 
  private:
