@@ -1,12 +1,13 @@
 // `regimen batch`: a cohort, one timeline per JSON line in, one result per line out, in input
-// order. The input is read in blocks of whole lines; each block is split into one contiguous
-// range per worker thread, and each worker writes its results into its own reused buffer, so
-// the output is the workers' buffers one after the other. While the workers evaluate block k,
-// the main thread writes block k-1's results and reads block k+1: memory is a few blocks
-// whatever the cohort's size. A bad line is reported with its number and skipped; the run
-// exits 1 at the end.
+// order. The input is read in blocks of whole lines; each block is cut into pieces of 8 lines
+// that the worker threads claim one at a time, each piece writing its results into its own
+// reused buffer, so the output is the pieces' buffers in order. While the workers evaluate block
+// k, the main thread writes block k-1's results and reads block k+1: memory is a few blocks
+// whatever the cohort's size. A bad line is reported with its number and skipped; the run exits
+// 1 at the end.
 
 #include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <cerrno>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <span>
 #include <mutex>
 #include <sys/stat.h>
 #include <thread>
@@ -45,7 +47,7 @@ struct Options {
 // times larger, so traced runs read smaller blocks. Either way a run's memory stays near 20 MB
 // whatever the cohort's size.
 constexpr size_t kBlockBytes = size_t{2} << 20;
-constexpr size_t kTracedBlockBytes = size_t{256} << 10;
+constexpr size_t kTracedBlockBytes = size_t{1} << 20;
 
 /// What one worker made of its share of one block.
 struct Share {
@@ -85,7 +87,7 @@ struct Run {
   std::string protocol_sha256;
 };
 
-/// One worker: its parser, its two shares (one per block in flight), its counts.
+/// One worker: its parser, its counts, its worklist entries.
 struct Worker {
   explicit Worker(const Run& run) : reader(run.plan.instruments) {
     tally.phases.assign(run.plan.phases.size(), 0);
@@ -93,7 +95,6 @@ struct Worker {
     tally.flags.assign(run.plan.flag_names.size(), 0);
   }
   JsonTimelineReader reader;
-  Share shares[2];
   Tally tally;
   std::vector<WorklistEntry> worklist;
   ReportInfo info;
@@ -143,13 +144,28 @@ void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view lin
   share.results += '\n';
 }
 
-/// Evaluates worker `index`'s contiguous share of `block` into its share `parity`.
-void evaluate_share(const Run& run, Worker& w, const LineBlock& block, size_t index, size_t workers, int parity) {
-  Share& share = w.shares[parity];
-  share.clear();
-  const size_t n = block.lines.size();
-  const size_t begin = n * index / workers, end = n * (index + 1) / workers;
-  for (size_t i = begin; i < end; ++i) evaluate_line(run, w, share, block.lines[i], block.first_line + i);
+// A block is cut into pieces of this many lines, which the workers claim one at a time: a worker
+// that drew short timelines takes more pieces, so none waits long for the others at the end of a
+// block. Each piece has its own share of the output, written in piece order.
+constexpr size_t kPieceLines = 8;
+
+/// One block in flight: its lines, and the output of each of its pieces.
+struct BlockWork {
+  LineBlock lines;
+  std::vector<Share> shares;  ///< one per piece; reused block after block
+  size_t pieces = 0;
+  std::atomic<size_t> next_piece{0};
+};
+
+/// Evaluates pieces of `work` until none is left.
+void evaluate_pieces(const Run& run, Worker& w, BlockWork& work) {
+  const size_t n = work.lines.lines.size();
+  for (size_t piece = work.next_piece.fetch_add(1); piece < work.pieces; piece = work.next_piece.fetch_add(1)) {
+    Share& share = work.shares[piece];
+    share.clear();
+    for (size_t i = piece * kPieceLines; i < std::min(n, (piece + 1) * kPieceLines); ++i)
+      evaluate_line(run, w, share, work.lines.lines[i], work.lines.first_line + i);
+  }
 }
 
 /// The process's peak resident memory in KiB (Linux), for the end-of-run log line; 0 if unknown.
@@ -271,15 +287,14 @@ int run(const Options& o) {
   }
 
   // The block being evaluated, shared with the workers between the two barrier phases.
-  LineBlock blocks[2];
-  const LineBlock* job = nullptr;
-  int job_parity = 0;
+  BlockWork blocks[2];
+  BlockWork* job = nullptr;
   bool stop = false;
   std::exception_ptr failure;
   std::mutex failure_mutex;
   auto work = [&](size_t index) {
     try {
-      evaluate_share(run, *workers[index], *job, index, threads, job_parity);
+      evaluate_pieces(run, *workers[index], *job);
     } catch (...) {
       const std::lock_guard lock(failure_mutex);
       if (!failure) failure = std::current_exception();
@@ -308,40 +323,53 @@ int run(const Options& o) {
   Progress progress(!o.no_progress && isatty(2) == 1, input_size);
   uint64_t bytes_done = 0;
   // Records and writes one finished block's results, in input order.
-  auto emit_block = [&](int parity) -> std::string {
-    for (auto& w : workers) {
-      Share& share = w->shares[parity];
-      if (!share.errors.empty()) std::cerr << share.errors;
-      if (run.audited && !share.records.empty()) {
-        if (!share.records.empty()) share.records.front().protocol_text = protocol.source.text();  // stored once per hash
+  std::vector<AuditEntry> records;  // one block's, appended in one transaction
+  auto emit_block = [&](BlockWork& done) -> std::string {
+    const std::span<Share> shares(done.shares.data(), done.pieces);
+    if (run.audited) {
+      records.clear();
+      for (Share& share : shares) std::move(share.records.begin(), share.records.end(), std::back_inserter(records));
+      if (!records.empty()) {
+        records.front().protocol_text = protocol.source.text();  // stored once per hash
         std::string error;
-        if (!audit_log->append(share.records, error))
-          return "the decisions could not be recorded, so the run stops: " + error;
-        if (!o.worklist)
-          for (const AuditEntry& r : share.records) share.results += with_decision_id(r.output, r.decision_id);
+        if (!audit_log->append(records, error)) return "the decisions could not be recorded, so the run stops: " + error;
+        size_t k = 0;
+        for (Share& share : shares)
+          for (size_t i = 0; i < share.records.size(); ++i, ++k)
+            if (!o.worklist) share.results += with_decision_id(records[k].output, records[k].decision_id);
       }
+    }
+    for (Share& share : shares) {
+      if (!share.errors.empty()) std::cerr << share.errors;
       if (!write_all(out_fd, share.results)) return fmt::format("cannot write {}: {}", o.output, std::strerror(errno));
     }
     return {};
   };
 
   LineReader reader(in_fd, o.trace == "full" || run.audited ? kTracedBlockBytes : kBlockBytes);
+  // Reads the next block and cuts it into pieces for the workers.
+  auto read_block = [&](BlockWork& b) {
+    if (!reader.next(b.lines)) return false;
+    b.pieces = (b.lines.lines.size() + kPieceLines - 1) / kPieceLines;
+    if (b.shares.size() < b.pieces) b.shares.resize(b.pieces);
+    b.next_piece = 0;
+    return true;
+  };
   int parity = 0;
-  bool have_block = reader.next(blocks[parity]);
+  bool have_block = read_block(blocks[parity]);
   bool pending = false;  // block parity^1 has results not yet written
   std::string problem;
   while (have_block && !failure) {
     job = &blocks[parity];
-    job_parity = parity;
     if (threads == 1) {
       work(0);
     } else {
       sync.arrive_and_wait();  // start the workers on this block
     }
     // Meanwhile: write the previous block's results, then read the next block into its buffer.
-    if (pending) problem = emit_block(parity ^ 1);
-    bytes_done += blocks[parity].bytes;
-    const bool more = problem.empty() && reader.next(blocks[parity ^ 1]);
+    if (pending) problem = emit_block(blocks[parity ^ 1]);
+    bytes_done += blocks[parity].lines.bytes;
+    const bool more = problem.empty() && read_block(blocks[parity ^ 1]);
     if (threads > 1) sync.arrive_and_wait();  // the workers are done with this block
     if (!problem.empty()) break;
     pending = true;
@@ -355,7 +383,7 @@ int run(const Options& o) {
   if (in_fd > 0) ::close(in_fd);
   progress.finish();
   if (failure) std::rethrow_exception(failure);
-  if (problem.empty() && pending) problem = emit_block(parity ^ 1);
+  if (problem.empty() && pending) problem = emit_block(blocks[parity ^ 1]);
   if (problem.empty() && !reader.error().empty()) problem = fmt::format("cannot read {}: {}", run.input_name, reader.error());
   if (!problem.empty()) return fail_output(problem);
 
