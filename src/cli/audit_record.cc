@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <fmt/format.h>
+#include <iostream>
 
 #include "cli.h"
 #include "regimen/audit/replay.h"
@@ -67,12 +68,17 @@ const std::string& protocol_hash(const SourceFile& protocol) {
   return hash;
 }
 
-std::optional<std::string> record_decision(const AuditOptions& o, AuditEntry entry, std::string& error) {
+int record_decision(const AuditOptions& o, AuditEntry entry, bool json, std::string& out) {
+  std::string error;
   auto log = AuditLog::open(audit_path(o), error);
-  if (!log) return std::nullopt;
   std::vector<AuditEntry> entries{std::move(entry)};
-  if (!log->append(entries, error)) return std::nullopt;
-  return entries.front().decision_id;
+  if (!log || !log->append(entries, error)) {
+    std::cerr << "regimen: the decision could not be recorded, so nothing is output: " << error << "\n";
+    return kBadInput;
+  }
+  const std::string& id = entries.front().decision_id;
+  out = json ? with_decision_id(out, id) : out + fmt::format("\nDecision {} recorded in {}\n", id, audit_path(o));
+  return kSuccess;
 }
 
 std::string with_decision_id(const std::string& json, const std::string& id) {

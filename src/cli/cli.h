@@ -82,8 +82,10 @@ AuditEntry audit_entry(std::string_view command, const SourceFile& protocol, con
                        std::string output, std::string explanation, const AuditOptions& o);
 /// The SHA-256 of a protocol's text, computed once per run.
 const std::string& protocol_hash(const SourceFile& protocol);
-/// Appends it; the decision id, or nothing with `error` set.
-std::optional<std::string> record_decision(const AuditOptions& o, AuditEntry entry, std::string& error);
+/// Appends one decision and marks `out` with its id: JSON output gets a "decision_id" key, text a
+/// closing line. kSuccess, or kBadInput (the reason on stderr) when it could not be recorded:
+/// then nothing is to be output.
+int record_decision(const AuditOptions& o, AuditEntry entry, bool json, std::string& out);
 /// The JSON object with "decision_id" added as its last key.
 std::string with_decision_id(const std::string& json, const std::string& id);
 

@@ -43,16 +43,9 @@ int run(const Options& o) {
   if (!audit_path(o.audit).empty()) {
     ReportInfo plain = info;
     plain.color = false;
-    std::string error;
-    const auto id = record_decision(o.audit,
-                                    audit_entry(o.explain ? "explain" : "evaluate", in, in.as_of, "{}", to_json(plan, e, plain),
-                                                explain_text(plan, e, plain), o.audit),
-                                    error);
-    if (!id) {
-      std::cerr << "regimen: the decision could not be recorded, so nothing is output: " << error << "\n";
-      return kBadInput;
-    }
-    out = json ? with_decision_id(out, *id) : out + fmt::format("\nDecision {} recorded in {}\n", *id, audit_path(o.audit));
+    AuditEntry entry = audit_entry(o.explain ? "explain" : "evaluate", in, in.as_of, "{}", to_json(plan, e, plain),
+                                   explain_text(plan, e, plain), o.audit);
+    if (const int rc = record_decision(o.audit, std::move(entry), json, out); rc != kSuccess) return rc;
   }
   if (!o.svg.empty()) {
     const std::string svg = render_svg(plan, {CourseChart{e.patient_id, in.as_of, &*in.timeline.result.value, &e}});

@@ -123,13 +123,7 @@ int run(const Options& o) {
   if (!audit_path(o.audit).empty()) {
     AuditEntry entry = audit_entry("whatif", in, in.as_of, "{}", whatif_json(plan, w, info), whatif_text(plan, w, info), o.audit);
     entry.request = to_json(request);
-    std::string error;
-    const auto id = record_decision(o.audit, std::move(entry), error);
-    if (!id) {
-      std::cerr << "regimen: the decision could not be recorded, so nothing is output: " << error << "\n";
-      return kBadInput;
-    }
-    out = json ? with_decision_id(out, *id) : out + fmt::format("\nDecision {} recorded in {}\n", *id, audit_path(o.audit));
+    if (const int rc = record_decision(o.audit, std::move(entry), json, out); rc != kSuccess) return rc;
   }
   if (const int rc = emit(o.output, out); rc != kSuccess) return rc;
   return kSuccess;
