@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cohort.h"
 #include "line_blocks.h"
 #include "progress.h"
 #include "regimen/common/sha256.h"
@@ -103,12 +104,7 @@ struct Worker {
 void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view line, uint64_t line_number) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank lines are skipped
   Result<Timeline> t = w.reader.read(line, run.input_name, /*padded=*/true);
-  w.info.input_warnings.clear();
-  for (Diagnostic d : t.diagnostics) {  // positions within the line become positions in the cohort
-    d.pos.line = static_cast<uint32_t>(line_number + (d.pos.known() ? d.pos.line - 1 : 0));
-    if (d.pos.column == 0) d.pos.column = 1;
-    w.info.input_warnings.add(std::move(d));
-  }
+  w.info.input_warnings = place_in_cohort(t.diagnostics, line_number);
   if (!t.ok()) {
     ++w.tally.errors;
     for (const Diagnostic& d : w.info.input_warnings)
@@ -116,7 +112,7 @@ void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view lin
     return;
   }
   EvaluateOptions options;
-  options.as_of = run.fixed_day ? *run.fixed_day : (t.value->as_of ? t.value->as_of->date : run.today);
+  options.as_of = cohort_day(run.fixed_day, *t.value, run.today);
   options.trace = run.o.trace == "full" || run.audited;  // a recorded decision keeps its trace
   const Evaluation e = evaluate(run.plan, *t.value, options);
 
@@ -240,10 +236,7 @@ int run(const Options& o) {
     }
   }
   run.protocol_sha256 = sha256_hex(protocol.source.text());
-  const std::time_t now = std::time(nullptr);  // the default day, read once for the whole run
-  std::tm local{};
-  localtime_r(&now, &local);
-  run.today = *Date::from_ymd(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
+  run.today = cohort_today();  // the default day, read once for the whole run
 
   int in_fd = 0;
   uint64_t input_size = 0;
@@ -279,7 +272,7 @@ int run(const Options& o) {
     return kBadInput;
   };
 
-  const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = cohort_threads(o.threads);
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < threads; ++i) {
     workers.push_back(std::make_unique<Worker>(run));

@@ -1,7 +1,8 @@
 #pragma once
-// Streaming a cohort (JSON Lines) through a pool of threads, as `batch` and `diff` do: lines are
-// read in chunks, each chunk's lines are shared out among the threads, and the results are
-// handed back in input order. Memory is bounded by the chunk, whatever the cohort's size.
+// Streaming a cohort (JSON Lines) through a pool of threads, as `diff` does: lines are read in
+// chunks, each chunk's lines are shared out among the threads, and the results are handed back
+// in input order. Memory is bounded by the chunk, whatever the cohort's size. (`batch` has its
+// own block pipeline, tuned for throughput: cmd_batch.cc; it shares the helpers below.)
 
 #include <functional>
 #include <istream>
