@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <thread>
 
 #include "regimen/audit/audit_log.h"
 #include "regimen/audit/replay.h"
@@ -75,6 +76,17 @@ void exec(const std::string& db, const std::string& sql) {
   sqlite3_close(h);
 }
 
+/// Three evaluations appended in one transaction to the database at `path`, which verifies.
+void record_three(const std::string& path) {
+  std::string error;
+  auto log = AuditLog::open(path, error);
+  REQUIRE(log);
+  std::vector<AuditEntry> entries{recorded_evaluation(default_protocol_source()), recorded_evaluation(default_protocol_source()),
+                                  recorded_evaluation(default_protocol_source())};
+  REQUIRE(log->append(entries, error));
+  REQUIRE(log->verify(error).ok);
+}
+
 }  // namespace
 
 TEST_CASE("a decision is recorded, read back and replayed to the same bytes", "[audit]") {
@@ -112,13 +124,7 @@ TEST_CASE("one altered byte anywhere in a stored record is caught by verify", "[
   for (const char* column : {"output", "input", "as_of", "patient_id", "requested_by", "overrides", "explanation", "record_hash", "prev_hash"}) {
     TempDb db;
     std::string error;
-    {
-      auto log = AuditLog::open(db.path, error);
-      REQUIRE(log);
-      std::vector<AuditEntry> entries{recorded_evaluation(default_protocol_source()), recorded_evaluation(default_protocol_source()),
-                                      recorded_evaluation(default_protocol_source())};
-      REQUIRE(log->append(entries, error));
-    }
+    record_three(db.path);
     // Change the last character of one field of the second record.
     exec(db.path, std::string("UPDATE decisions SET ") + column + " = substr(" + column + ", 1, length(" + column +
                       ") - 1) || CASE WHEN substr(" + column + ", -1) = 'x' THEN 'y' ELSE 'x' END WHERE seq = 2");
@@ -143,12 +149,7 @@ TEST_CASE("one altered byte anywhere in a stored record is caught by verify", "[
 TEST_CASE("a deleted record breaks the chain at the record after it", "[audit]") {
   TempDb db;
   std::string error;
-  {
-    auto log = AuditLog::open(db.path, error);
-    std::vector<AuditEntry> entries{recorded_evaluation(default_protocol_source()), recorded_evaluation(default_protocol_source()),
-                                    recorded_evaluation(default_protocol_source())};
-    REQUIRE(log->append(entries, error));
-  }
+  record_three(db.path);
   exec(db.path, "DELETE FROM decisions WHERE seq = 2");
   const VerifyReport r = AuditLog::open(db.path, error)->verify(error);
   CHECK_FALSE(r.ok);
@@ -172,26 +173,47 @@ TEST_CASE("replay uses the stored protocol text, whatever the file says now", "[
   CHECK_FALSE(r2.differences.empty());
 }
 
-TEST_CASE("large columns are stored compressed, and a flipped byte inside one is caught by verify", "[audit]") {
+TEST_CASE("the large columns of one append share a compressed chunk; a flipped byte in it is caught by verify", "[audit]") {
   TempDb db;
   std::string error;
+  std::vector<AuditEntry> entries{recorded_evaluation(default_protocol_source()), recorded_evaluation(default_protocol_source()),
+                                  recorded_evaluation(default_protocol_source())};
   {
     auto log = AuditLog::open(db.path, error);
-    std::vector<AuditEntry> entries{recorded_evaluation(default_protocol_source()), recorded_evaluation(default_protocol_source())};
     REQUIRE(log->append(entries, error));
-    // Read back whole: compression is invisible to readers.
-    CHECK(log->get(entries[1].decision_id, error)->output == entries[1].output);
+    // Read back whole: the chunk is invisible to readers.
+    const auto back = log->get(entries[1].decision_id, error);
+    REQUIRE(back);
+    CHECK(back->output == entries[1].output);
+    CHECK(back->input == entries[1].input);
+    CHECK(back->input_text == entries[1].input_text);
+    CHECK(back->explanation == entries[1].explanation);
+    CHECK(back->chunk_offset > 0);
+    CHECK(replay(*back).identical);
   }
   sqlite3* h = nullptr;
   REQUIRE(sqlite3_open(db.path.c_str(), &h) == SQLITE_OK);
+  auto scalar = [&](const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(h, sql, -1, &s, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    const std::string v(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    sqlite3_finalize(s);
+    return v;
+  };
+  CHECK(scalar("SELECT count(*) FROM chunks") == "1");
+  CHECK(scalar("SELECT count(DISTINCT chunk) FROM decisions") == "1");
+  CHECK(scalar("SELECT max(length(output) + length(input) + length(input_text)) FROM decisions") == "0");
+  // The chunk is smaller than the three outputs it holds.
+  CHECK(std::stoul(scalar("SELECT length(data) FROM chunks")) < 3 * entries[0].output.size());
+
   sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(h, "SELECT output, typeof(output) FROM decisions WHERE seq = 1", -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(h, "SELECT data FROM chunks", -1, &s, nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_step(s) == SQLITE_ROW);
-  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 1))) == "blob");
   std::string blob(static_cast<const char*>(sqlite3_column_blob(s, 0)), static_cast<size_t>(sqlite3_column_bytes(s, 0)));
   sqlite3_finalize(s);
   blob[blob.size() / 2] = static_cast<char>(blob[blob.size() / 2] ^ 0x01);
-  REQUIRE(sqlite3_prepare_v2(h, "UPDATE decisions SET output = ? WHERE seq = 1", -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(h, "UPDATE chunks SET data = ?", -1, &s, nullptr) == SQLITE_OK);
   sqlite3_bind_blob(s, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
   REQUIRE(sqlite3_step(s) == SQLITE_DONE);
   sqlite3_finalize(s);
@@ -199,6 +221,47 @@ TEST_CASE("large columns are stored compressed, and a flipped byte inside one is
   const VerifyReport r = AuditLog::open(db.path, error)->verify(error);
   CHECK_FALSE(r.ok);
   CHECK(r.first_broken.starts_with("record 1 "));
+  CHECK(r.first_broken.find("chunk") != std::string::npos);
+}
+
+TEST_CASE("decision ids are version 7 UUIDs: a later append's ids sort after an earlier one's", "[audit]") {
+  TempDb db;
+  std::string error;
+  auto log = AuditLog::open(db.path, error);
+  std::vector<AuditEntry> first{recorded_evaluation(default_protocol_source()), recorded_evaluation(default_protocol_source())};
+  REQUIRE(log->append(first, error));
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  std::vector<AuditEntry> second{recorded_evaluation(default_protocol_source())};
+  REQUIRE(log->append(second, error));
+  for (const AuditEntry& e : {first[0], first[1], second[0]}) {
+    REQUIRE(e.decision_id.size() == 36);
+    CHECK(e.decision_id[14] == '7');                                  // version
+    CHECK(std::string("89ab").find(e.decision_id[19]) != std::string::npos);  // variant 1
+  }
+  CHECK(first[0].decision_id != first[1].decision_id);
+  CHECK(first[0].decision_id.substr(0, 13) == first[1].decision_id.substr(0, 13));  // one time per append
+  CHECK(first[1].decision_id < second[0].decision_id);
+}
+
+TEST_CASE("a record's place in its chunk, and the chunk's hash, are part of what verify checks", "[audit]") {
+  struct Tamper {
+    const char* sql;
+    const char* broken;  ///< the record verify must name first
+  };
+  for (const Tamper& t : {Tamper{"UPDATE decisions SET chunk_offset = chunk_offset + 1 WHERE seq = 2", "record 2 "},
+                          Tamper{"UPDATE decisions SET chunk_offset = (SELECT chunk_offset FROM decisions WHERE seq = 3) WHERE seq = 2", "record 2 "},
+                          Tamper{"UPDATE decisions SET chunk = NULL WHERE seq = 2", "record 2 "},
+                          Tamper{"UPDATE chunks SET sha256 = replace(sha256, substr(sha256, 1, 1), 'x')", "record 1 "},
+                          Tamper{"DELETE FROM chunks", "record 1 "}}) {
+    TempDb db;
+    std::string error;
+    record_three(db.path);
+    exec(db.path, std::string("PRAGMA foreign_keys = OFF; ") + t.sql);
+    const VerifyReport r = AuditLog::open(db.path, error)->verify(error);
+    INFO(t.sql);
+    CHECK_FALSE(r.ok);
+    CHECK(r.first_broken.starts_with(t.broken));
+  }
 }
 
 TEST_CASE("what-if and plan decisions are recorded with their request and replay to the same bytes", "[audit]") {
@@ -256,7 +319,7 @@ TEST_CASE("what-if and plan decisions are recorded with their request and replay
   CHECK_FALSE(AuditLog::open(db.path, error)->verify(error).ok);
 }
 
-TEST_CASE("a schema 1 database is migrated to schema 2 and its records still verify and replay", "[audit]") {
+TEST_CASE("a schema 1 database is migrated to schema 3 and its records still verify and replay", "[audit]") {
   TempDb db;
   // The schema regimen 0.1 created (migration 1), with one record chained from the genesis hash.
   exec(db.path, R"sql(

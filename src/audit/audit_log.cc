@@ -4,12 +4,14 @@
 
 #include "regimen/audit/audit_log.h"
 
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <random>
+#include <span>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,11 +22,15 @@
 namespace regimen {
 namespace {
 
-// Large columns are stored zstd-compressed (level 1: fast; with its checksum, so that one altered
-// byte fails to expand). Small ones stay text: compression would not pay.
-constexpr size_t kCompressFrom = 256;
+// The large columns of one append's records are stored together as one zstd frame (level 1:
+// fast; with its checksum, so that one altered byte fails to expand). Records of one cohort are
+// alike, so a chunk of a few hundred compresses about 13 times, against 3 for one record alone,
+// and the single writer hashes the compressed chunk once rather than every record's text.
 
-std::string compress(std::string_view text) {
+/// Compresses the concatenation of `pieces` into one frame in `out`, a buffer reused from call
+/// to call (a chunk is megabytes: a fresh buffer each time would cost page faults); the frame,
+/// or empty on failure.
+std::string_view compress(std::span<const std::string_view> pieces, std::unique_ptr<char[]>& out, size_t& capacity) {
   struct Context {
     Context() : ctx(ZSTD_createCCtx()) {
       ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, 1);
@@ -34,11 +40,26 @@ std::string compress(std::string_view text) {
     ZSTD_CCtx* ctx;
   };
   thread_local Context context;  // a reused compression context per thread: no state shared
-  std::string out(ZSTD_compressBound(text.size()), '\0');
-  const size_t n = ZSTD_compress2(context.ctx, out.data(), out.size(), text.data(), text.size());
-  if (ZSTD_isError(n)) return {};
-  out.resize(n);
-  return out;
+  size_t size = 0;
+  for (std::string_view p : pieces) size += p.size();
+  const size_t bound = ZSTD_compressBound(size);
+  if (capacity < bound) {
+    out = std::make_unique_for_overwrite<char[]>(bound);
+    capacity = bound;
+  }
+  ZSTD_CCtx_reset(context.ctx, ZSTD_reset_session_only);
+  ZSTD_CCtx_setPledgedSrcSize(context.ctx, size);  // so the frame header records the size
+  ZSTD_outBuffer output{out.get(), capacity, 0};
+  for (size_t i = 0; i <= pieces.size(); ++i) {
+    const bool last = i == pieces.size();
+    ZSTD_inBuffer input{last ? nullptr : pieces[i].data(), last ? 0 : pieces[i].size(), 0};
+    for (;;) {
+      const size_t left = ZSTD_compressStream2(context.ctx, &output, &input, last ? ZSTD_e_end : ZSTD_e_continue);
+      if (ZSTD_isError(left)) return {};
+      if (last ? left == 0 : input.pos == input.size) break;
+    }
+  }
+  return {out.get(), output.pos};
 }
 
 std::optional<std::string> decompress(std::string_view blob) {
@@ -48,12 +69,6 @@ std::optional<std::string> decompress(std::string_view blob) {
   const size_t n = ZSTD_decompress(out.data(), out.size(), blob.data(), blob.size());
   if (ZSTD_isError(n) || n != size) return std::nullopt;
   return out;
-}
-
-std::string packed_or_empty(const std::string& text) {
-  if (text.size() < kCompressFrom) return {};
-  std::string blob = compress(text);
-  return blob.size() < text.size() ? blob : std::string();
 }
 
 constexpr const char* kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -96,21 +111,31 @@ constexpr const char* kMigrations[] = {
     ALTER TABLE decisions ADD COLUMN request TEXT NOT NULL DEFAULT '';
     ALTER TABLE decisions ADD COLUMN protocol_file TEXT NOT NULL DEFAULT '';
     )sql",
+    // 2 -> 3: new records keep their large columns in a chunk shared with the other records of
+    // their append (see AuditEntry::chunk_sha256); their own large columns stay empty. Records
+    // made before keep theirs, and verify and replay as before.
+    R"sql(
+    CREATE TABLE chunks (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, data BLOB NOT NULL);
+    ALTER TABLE decisions ADD COLUMN chunk INTEGER REFERENCES chunks(id);
+    ALTER TABLE decisions ADD COLUMN chunk_offset INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 static_assert(std::size(kMigrations) == AuditLog::kSchemaVersion);
 
-std::string uuid_v4() {
+// Decision ids are UUIDs of version 7 (RFC 9562): 48 bits of Unix time in milliseconds, then
+// random bits. Ids made later sort later, so the index on decision_id grows at its end instead of
+// at a random leaf per record: with version 4 ids an append of a few hundred records dirtied a
+// few hundred index pages, and recording slowed down as the database grew.
+std::string uuid_v7(uint64_t unix_ms) {
   thread_local std::mt19937_64 rng(std::random_device{}() ^ (static_cast<uint64_t>(::getpid()) << 32) ^
                                    static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
-  uint64_t a = rng(), b = rng();
-  a = (a & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-  b = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 1
+  const uint64_t a = (unix_ms << 16) | 0x7000 | (rng() & 0x0FFF);                   // time, version 7, rand_a
+  const uint64_t b = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;        // variant 1, rand_b
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFFF, b >> 48,
                      b & 0xFFFFFFFFFFFFULL);
 }
 
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
+std::string utc_now(std::chrono::system_clock::time_point now) {
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -128,7 +153,7 @@ class Statement {
   bool ok() const { return stmt_ != nullptr; }
   void bind(int i, const std::string& s) { sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
   void bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void bind_blob(int i, const std::string& s) {
+  void bind_blob(int i, std::string_view s) {
     sqlite3_bind_blob(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
   }
   int step() { return sqlite3_step(stmt_); }
@@ -149,6 +174,8 @@ class Statement {
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
   }
   int64_t integer(int i) const { return sqlite3_column_int64(stmt_, i); }
+  bool is_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+  sqlite3_stmt* get() const { return stmt_; }
   void reset() {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
@@ -162,10 +189,122 @@ constexpr const char* kSelect =
     "SELECT d.seq, d.decision_id, d.recorded_at, d.command, d.as_of, d.patient_id, d.protocol_id, d.protocol_version,"
     " d.protocol_sha256, CASE WHEN d.protocol_file <> '' THEN d.protocol_file ELSE p.file END, p.text, d.engine_version, d.overrides, d.input, d.input_sha256, d.input_text,"
     " d.input_name, d.output, d.explanation, d.requested_by, d.prev_hash, d.record_hash, d.request,"
-    " d.protocol_file <> ''"
-    " FROM decisions d LEFT JOIN protocols p ON p.sha256 = d.protocol_sha256";
+    " d.protocol_file <> '', d.chunk, c.sha256, d.chunk_offset"
+    " FROM decisions d LEFT JOIN protocols p ON p.sha256 = d.protocol_sha256 LEFT JOIN chunks c ON c.id = d.chunk";
 
-AuditEntry read_row(const Statement& s) {
+// A chunk holds, for each of its records in turn, the four large columns, each written as its
+// length in decimal, a colon, and its bytes.
+constexpr size_t kChunkFields = 4;
+
+void append_field(std::string& chunk, std::string_view field) {
+  char digits[20];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, field.size());
+  chunk.append(digits, end);
+  chunk += ':';
+  chunk += field;
+}
+
+/// Reads the field at `at` and moves `at` past it; false if it is not there whole.
+bool next_field(std::string_view chunk, size_t& at, std::string_view& field) {
+  const size_t colon = chunk.find(':', at);
+  if (colon == std::string_view::npos || colon == at || colon - at > 12) return false;
+  uint64_t length = 0;
+  for (size_t k = at; k < colon; ++k) {
+    if (chunk[k] < '0' || chunk[k] > '9') return false;
+    length = length * 10 + static_cast<uint64_t>(chunk[k] - '0');
+  }
+  if (length > chunk.size() - colon - 1) return false;
+  field = chunk.substr(colon + 1, length);
+  at = colon + 1 + length;
+  return true;
+}
+
+/// Reads the four fields that start at `offset`; false if they are not there whole.
+bool read_fields(std::string_view chunk, int64_t offset, std::string* fields[kChunkFields]) {
+  if (offset < 0 || static_cast<uint64_t>(offset) > chunk.size()) return false;
+  size_t at = static_cast<size_t>(offset);
+  for (size_t i = 0; i < kChunkFields; ++i) {
+    std::string_view field;
+    if (!next_field(chunk, at, field)) return false;
+    fields[i]->assign(field);
+  }
+  return true;
+}
+
+/// The last chunk read, expanded and checked: records of one chunk are read one after another.
+struct ChunkCache {
+  int64_t id = -1;
+  std::string text;
+  std::string damaged;  ///< why it cannot be read (altered), or empty
+};
+
+}  // namespace
+
+std::string audit_record_hash(const AuditEntry& e) {
+  // Every field, each prefixed by its length, so that no two different records hash alike. A
+  // record in a chunk hashes the chunk's hash and its place in it instead of its large columns:
+  // the chunk's hash covers every byte of them (see verify).
+  const bool chunked = !e.chunk_sha256.empty();
+  const std::string none;
+  std::string data;
+  for (const std::string* f : {&e.decision_id, &e.recorded_at, &e.command, &e.as_of, &e.patient_id, &e.protocol_id,
+                               &e.protocol_version, &e.protocol_sha256, &e.engine_version, &e.overrides,
+                               chunked ? &none : &e.input, &e.input_sha256, chunked ? &none : &e.input_text,
+                               &e.input_name, chunked ? &none : &e.output, chunked ? &none : &e.explanation,
+                               &e.requested_by, &e.prev_hash}) {
+    data += std::to_string(f->size());
+    data += ':';
+    data += *f;
+  }
+  // Added in schema 2: hashed only when present, so that records made before still verify.
+  if (!e.request.empty()) data.append(std::to_string(e.request.size())).append(":").append(e.request);
+  if (e.file_per_record) data.append("file:").append(std::to_string(e.protocol_file.size())).append(":").append(e.protocol_file);
+  // Added in schema 3.
+  if (chunked) data.append("chunk:").append(e.chunk_sha256).append(":").append(std::to_string(e.chunk_offset));
+  return sha256_hex(data);
+}
+
+struct AuditLog::Impl {
+  sqlite3* db = nullptr;
+  ChunkCache chunk;
+  // Buffers reused by append() from one chunk to the next.
+  std::string chunk_text;
+  std::unique_ptr<char[]> compressed;
+  size_t compressed_capacity = 0;
+  ~Impl() {
+    if (db) sqlite3_close(db);
+  }
+  bool exec(const char* sql, std::string& error) {
+    char* message = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) == SQLITE_OK) return true;
+    error = message ? message : "SQLite error";
+    sqlite3_free(message);
+    return false;
+  }
+  /// Chunk `id`, expanded; its `damaged` says why not when it was altered.
+  const ChunkCache& load_chunk(int64_t id, const std::string& sha256);
+  AuditEntry read_row(const Statement& s);
+};
+
+const ChunkCache& AuditLog::Impl::load_chunk(int64_t id, const std::string& sha256) {
+  if (chunk.id == id) return chunk;
+  chunk = ChunkCache{id, {}, {}};
+  Statement s(db, "SELECT data FROM chunks WHERE id = ?");
+  s.bind(1, id);
+  if (!s.ok() || s.step() != SQLITE_ROW) {
+    chunk.damaged = fmt::format("its chunk {} is missing", id);
+    return chunk;
+  }
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(s.get(), 0));
+  const std::string_view blob(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(s.get(), 0)));
+  std::optional<std::string> text;
+  if (sha256_hex(blob) != sha256) chunk.damaged = fmt::format("its chunk {} does not match the chunk's hash", id);
+  else if (!(text = decompress(blob))) chunk.damaged = fmt::format("its chunk {} cannot be decompressed", id);
+  else chunk.text = std::move(*text);
+  return chunk;
+}
+
+AuditEntry AuditLog::Impl::read_row(const Statement& s) {
   AuditEntry e;
   e.seq = s.integer(0);
   e.decision_id = s.text(1);
@@ -191,41 +330,22 @@ AuditEntry read_row(const Statement& s) {
   e.record_hash = s.text(21);
   e.request = s.text(22);
   e.file_per_record = s.integer(23) != 0;
+  if (!s.is_null(24)) {
+    e.chunk_sha256 = s.text(25);
+    e.chunk_offset = s.integer(26);
+    std::string* fields[kChunkFields] = {&e.input, &e.input_text, &e.output, &e.explanation};
+    for (const auto& [field, name] : {std::pair{fields[0], "input"}, {fields[1], "input_text"}, {fields[2], "output"},
+                                      {fields[3], "explanation"}})
+      if (!field->empty() && e.damaged.empty()) e.damaged = fmt::format("its {} is stored twice (in the record and in its chunk)", name);
+    const ChunkCache& c = load_chunk(s.integer(24), e.chunk_sha256);
+    if (!c.damaged.empty()) {
+      if (e.damaged.empty()) e.damaged = c.damaged;
+    } else if (!read_fields(c.text, e.chunk_offset, fields) && e.damaged.empty()) {
+      e.damaged = fmt::format("its columns are not at offset {} of its chunk", e.chunk_offset);
+    }
+  }
   return e;
 }
-
-}  // namespace
-
-std::string audit_record_hash(const AuditEntry& e) {
-  // Every field, each prefixed by its length, so that no two different records hash alike.
-  std::string data;
-  for (const std::string* f : {&e.decision_id, &e.recorded_at, &e.command, &e.as_of, &e.patient_id, &e.protocol_id,
-                               &e.protocol_version, &e.protocol_sha256, &e.engine_version, &e.overrides, &e.input,
-                               &e.input_sha256, &e.input_text, &e.input_name, &e.output, &e.explanation, &e.requested_by,
-                               &e.prev_hash}) {
-    data += std::to_string(f->size());
-    data += ':';
-    data += *f;
-  }
-  // Added in schema 2: hashed only when present, so that records made before still verify.
-  if (!e.request.empty()) data.append(std::to_string(e.request.size())).append(":").append(e.request);
-  if (e.file_per_record) data.append("file:").append(std::to_string(e.protocol_file.size())).append(":").append(e.protocol_file);
-  return sha256_hex(data);
-}
-
-struct AuditLog::Impl {
-  sqlite3* db = nullptr;
-  ~Impl() {
-    if (db) sqlite3_close(db);
-  }
-  bool exec(const char* sql, std::string& error) {
-    char* message = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) == SQLITE_OK) return true;
-    error = message ? message : "SQLite error";
-    sqlite3_free(message);
-    return false;
-  }
-};
 
 AuditLog::AuditLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AuditLog::~AuditLog() = default;
@@ -271,7 +391,43 @@ std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, std::string& e
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
 
+int64_t AuditLog::add_to_chunk(std::string& chunk, std::string_view input, std::string_view input_text,
+                               std::string_view output, std::string_view explanation) {
+  const auto offset = static_cast<int64_t>(chunk.size());
+  for (std::string_view f : {input, input_text, output, explanation}) append_field(chunk, f);
+  return offset;
+}
+
+std::string_view AuditLog::output_in_chunk(std::string_view chunk, int64_t offset) {
+  if (offset < 0 || static_cast<uint64_t>(offset) > chunk.size()) return {};
+  size_t at = static_cast<size_t>(offset);
+  std::string_view field;
+  for (int i = 0; i < 3; ++i)  // input, input_text, output
+    if (!next_field(chunk, at, field)) return {};
+  return field;
+}
+
 bool AuditLog::append(std::vector<AuditEntry>& entries, std::string& error) {
+  std::string& text = impl_->chunk_text;
+  size_t size = 0;
+  for (const AuditEntry& e : entries) size += e.input.size() + e.input_text.size() + e.output.size() + e.explanation.size() + 48;
+  text.clear();
+  text.reserve(size);
+  for (AuditEntry& e : entries) e.chunk_offset = add_to_chunk(text, e.input, e.input_text, e.output, e.explanation);
+  const std::string_view whole = text;
+  return append_chunk(entries, std::span(&whole, 1), error);
+}
+
+bool AuditLog::append_chunk(std::vector<AuditEntry>& entries, std::span<const std::string_view> pieces, std::string& error) {
+  if (entries.empty()) return true;
+  // The chunk is compressed before the transaction, so that other writers wait only for the inserts.
+  const std::string_view blob = compress(pieces, impl_->compressed, impl_->compressed_capacity);
+  if (blob.empty()) {
+    error = "the records could not be compressed";
+    return false;
+  }
+  const std::string chunk_sha256 = sha256_hex(blob);
+
   sqlite3* db = impl_->db;
   if (!impl_->exec("BEGIN IMMEDIATE", error)) return false;
   auto fail = [&](std::string message) {
@@ -285,15 +441,26 @@ bool AuditLog::append(std::vector<AuditEntry>& entries, std::string& error) {
     Statement last(db, "SELECT record_hash FROM decisions ORDER BY seq DESC LIMIT 1");
     if (last.step() == SQLITE_ROW) prev = last.text(0);
   }
+  int64_t chunk_id = 0;
+  {
+    Statement chunk(db, "INSERT INTO chunks(sha256, data) VALUES (?, ?)");
+    if (!chunk.ok()) return fail(sqlite3_errmsg(db));
+    chunk.bind(1, chunk_sha256);
+    chunk.bind_blob(2, blob);
+    if (chunk.step() != SQLITE_DONE) return fail(sqlite3_errmsg(db));
+    chunk_id = sqlite3_last_insert_rowid(db);
+  }
   Statement protocol(db, "INSERT OR IGNORE INTO protocols(sha256, id, version, file, text) VALUES (?, ?, ?, ?, ?)");
   Statement insert(db,
                    "INSERT INTO decisions(decision_id, recorded_at, command, as_of, patient_id, protocol_sha256, protocol_id,"
                    " protocol_version, engine_version, overrides, input, input_sha256, input_text, input_name, output,"
-                   " explanation, requested_by, prev_hash, record_hash, request, protocol_file)"
-                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                   " explanation, requested_by, prev_hash, record_hash, request, protocol_file, chunk, chunk_offset)"
+                   " VALUES (?,?,?,?,?,?,?,?,?,?,'',?,'',?,'','',?,?,?,?,?,?,?)");
   if (!protocol.ok() || !insert.ok()) return fail(sqlite3_errmsg(db));
   std::string last_protocol;
-  const std::string now = utc_now();  // one time for the records committed together
+  const auto clock = std::chrono::system_clock::now();
+  const std::string now = utc_now(clock);  // one time for the records committed together
+  const auto unix_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(clock.time_since_epoch()).count());
   for (AuditEntry& e : entries) {
     if (e.protocol_sha256 != last_protocol && !e.protocol_text.empty()) {  // the protocol text, once per hash
       protocol.bind(1, e.protocol_sha256);
@@ -305,22 +472,20 @@ bool AuditLog::append(std::vector<AuditEntry>& entries, std::string& error) {
       protocol.reset();
       last_protocol = e.protocol_sha256;
     }
-    if (!e.packed.ready) prepare(e);
-    e.decision_id = uuid_v4();
+    e.decision_id = uuid_v7(unix_ms);
     e.recorded_at = now;
     e.prev_hash = prev;
     e.file_per_record = true;
+    e.chunk_sha256 = chunk_sha256;
     e.record_hash = audit_record_hash(e);
-    const std::string* fields[] = {&e.decision_id, &e.recorded_at, &e.command, &e.as_of, &e.patient_id, &e.protocol_sha256,
-                                   &e.protocol_id, &e.protocol_version, &e.engine_version, &e.overrides, &e.input,
-                                   &e.input_sha256, &e.input_text, &e.input_name, &e.output, &e.explanation,
-                                   &e.requested_by, &e.prev_hash, &e.record_hash, &e.request, &e.protocol_file};
-    for (int i = 0; i < 21; ++i) insert.bind(i + 1, *fields[i]);
-    // The large columns, compressed where that pays.
-    const std::pair<int, const std::string*> packed[] = {
-        {11, &e.packed.input}, {13, &e.packed.input_text}, {15, &e.packed.output}, {16, &e.packed.explanation}};
-    for (const auto& [column, blob] : packed)
-      if (!blob->empty()) insert.bind_blob(column, *blob);
+    const std::string* fields[] = {&e.decision_id, &e.recorded_at, &e.command, &e.as_of, &e.patient_id,
+                                   &e.protocol_sha256, &e.protocol_id, &e.protocol_version, &e.engine_version,
+                                   &e.overrides, &e.input_sha256, &e.input_name, &e.requested_by, &e.prev_hash,
+                                   &e.record_hash, &e.request, &e.protocol_file};
+    int column = 0;
+    for (const std::string* f : fields) insert.bind(++column, *f);
+    insert.bind(++column, chunk_id);
+    insert.bind(++column, e.chunk_offset);
     if (insert.step() != SQLITE_DONE) return fail(sqlite3_errmsg(db));
     insert.reset();
     e.seq = sqlite3_last_insert_rowid(db);
@@ -328,14 +493,6 @@ bool AuditLog::append(std::vector<AuditEntry>& entries, std::string& error) {
   }
   if (!impl_->exec("COMMIT", error)) return fail(error);
   return true;
-}
-
-void AuditLog::prepare(AuditEntry& e) {
-  e.packed.input = packed_or_empty(e.input);
-  e.packed.input_text = packed_or_empty(e.input_text);
-  e.packed.output = packed_or_empty(e.output);
-  e.packed.explanation = packed_or_empty(e.explanation);
-  e.packed.ready = true;
 }
 
 std::vector<AuditEntry> AuditLog::list(const AuditFilter& f, std::string& error) {
@@ -350,7 +507,7 @@ std::vector<AuditEntry> AuditLog::list(const AuditFilter& f, std::string& error)
   s.bind(1, f.patient);
   s.bind(2, f.protocol);
   s.bind(3, f.since);
-  while (s.step() == SQLITE_ROW) out.push_back(read_row(s));
+  while (s.step() == SQLITE_ROW) out.push_back(impl_->read_row(s));
   return out;
 }
 
@@ -362,7 +519,7 @@ std::optional<AuditEntry> AuditLog::get(const std::string& decision_id, std::str
     return std::nullopt;
   }
   s.bind(1, decision_id);
-  if (s.step() == SQLITE_ROW) return read_row(s);
+  if (s.step() == SQLITE_ROW) return impl_->read_row(s);
   error = fmt::format("no decision {} in the audit log", decision_id);
   return std::nullopt;
 }
@@ -374,7 +531,7 @@ bool AuditLog::for_each(const std::function<void(const AuditEntry&)>& f, std::st
     error = sqlite3_errmsg(impl_->db);
     return false;
   }
-  while (s.step() == SQLITE_ROW) f(read_row(s));
+  while (s.step() == SQLITE_ROW) f(impl_->read_row(s));
   return true;
 }
 

@@ -35,6 +35,17 @@ AuditEntry audit_entry(std::string_view command, const Inputs& in, Date as_of, c
 AuditEntry audit_entry(std::string_view command, const SourceFile& protocol, const Plan& plan, const Timeline& t,
                        std::string_view input_text, std::string_view input_name, Date as_of, const std::string& overrides,
                        std::string output, std::string explanation, const AuditOptions& o) {
+  AuditEntry e = audit_fields(command, protocol, plan, t, input_name, as_of, overrides, o);
+  e.input = to_canonical_json(t);
+  e.input_sha256 = sha256_hex(e.input);
+  e.input_text = std::string(input_text);
+  e.output = std::move(output);
+  e.explanation = std::move(explanation);
+  return e;
+}
+
+AuditEntry audit_fields(std::string_view command, const SourceFile& protocol, const Plan& plan, const Timeline& t,
+                        std::string_view input_name, Date as_of, std::string_view overrides, const AuditOptions& o) {
   AuditEntry e;
   e.command = std::string(command);
   e.as_of = as_of.to_string();
@@ -46,13 +57,8 @@ AuditEntry audit_entry(std::string_view command, const SourceFile& protocol, con
   e.protocol_sha256 = protocol_hash(protocol);
   e.protocol_file = protocol.name();
   e.engine_version = REGIMEN_VERSION;
-  e.overrides = overrides;
-  e.input = to_canonical_json(t);
-  e.input_sha256 = sha256_hex(e.input);
-  e.input_text = std::string(input_text);
+  e.overrides = std::string(overrides);
   e.input_name = std::string(input_name);
-  e.output = std::move(output);
-  e.explanation = std::move(explanation);
   e.requested_by = o.requested_by;
   return e;
 }
@@ -81,13 +87,25 @@ int record_decision(const AuditOptions& o, AuditEntry entry, bool json, std::str
   return kSuccess;
 }
 
-std::string with_decision_id(const std::string& json, const std::string& id) {
+void append_with_decision_id(std::string& out, std::string_view json, std::string_view id, std::optional<bool> pretty_json) {
   const size_t close = json.rfind('}');
-  if (close == std::string::npos) return json;
-  std::string head = json.substr(0, close);
-  const bool pretty = head.find('\n') != std::string::npos;
-  while (!head.empty() && (head.back() == '\n' || head.back() == ' ')) head.pop_back();
-  return head + (pretty ? fmt::format(",\n  \"decision_id\": \"{}\"\n}}\n", id) : fmt::format(",\"decision_id\":\"{}\"}}\n", id));
+  if (close == std::string_view::npos) {
+    out += json;
+    return;
+  }
+  std::string_view head = json.substr(0, close);
+  const bool pretty = pretty_json ? *pretty_json : head.find('\n') != std::string_view::npos;
+  while (!head.empty() && (head.back() == '\n' || head.back() == ' ')) head.remove_suffix(1);
+  out += head;
+  out += pretty ? ",\n  \"decision_id\": \"" : ",\"decision_id\":\"";
+  out += id;
+  out += pretty ? "\"\n}\n" : "\"}\n";
+}
+
+std::string with_decision_id(const std::string& json, const std::string& id) {
+  std::string out;
+  append_with_decision_id(out, json, id);
+  return out;
 }
 
 }  // namespace regimen::cli

@@ -80,6 +80,10 @@ AuditEntry audit_entry(std::string_view command, const Inputs& in, Date as_of, c
 AuditEntry audit_entry(std::string_view command, const SourceFile& protocol, const Plan& plan, const Timeline& t,
                        std::string_view input_text, std::string_view input_name, Date as_of, const std::string& overrides,
                        std::string output, std::string explanation, const AuditOptions& o);
+/// The record's fields but its large columns (input, input_sha256, input_text, output,
+/// explanation): batch writes those straight into a chunk (AuditLog::add_to_chunk).
+AuditEntry audit_fields(std::string_view command, const SourceFile& protocol, const Plan& plan, const Timeline& t,
+                        std::string_view input_name, Date as_of, std::string_view overrides, const AuditOptions& o);
 /// The SHA-256 of a protocol's text, computed once per run.
 const std::string& protocol_hash(const SourceFile& protocol);
 /// Appends one decision and marks `out` with its id: JSON output gets a "decision_id" key, text a
@@ -88,6 +92,10 @@ const std::string& protocol_hash(const SourceFile& protocol);
 int record_decision(const AuditOptions& o, AuditEntry entry, bool json, std::string& out);
 /// The JSON object with "decision_id" added as its last key.
 std::string with_decision_id(const std::string& json, const std::string& id);
+/// The same, appended to `out` (batch: no string made per line). `pretty`: whether the JSON is
+/// indented, when the caller knows (else it is looked for).
+void append_with_decision_id(std::string& out, std::string_view json, std::string_view id,
+                             std::optional<bool> pretty = std::nullopt);
 
 Runner add_summarize_command(CLI::App& app);
 Runner add_audit_command(CLI::App& app);

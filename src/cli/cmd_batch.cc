@@ -25,6 +25,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "batch_recorder.h"
 #include "cli.h"
 #include "cohort.h"
 #include "line_blocks.h"
@@ -32,6 +33,7 @@
 #include "regimen/common/sha256.h"
 #include "regimen/explain/report.h"
 #include "regimen/explain/worklist.h"
+#include "regimen/timeline/timeline_json.h"
 
 namespace regimen::cli {
 namespace {
@@ -53,11 +55,13 @@ constexpr size_t kTracedBlockBytes = size_t{1} << 20;
 /// What one worker made of its share of one block.
 struct Share {
   std::string results;              ///< result lines, in input order (unaudited runs)
-  std::vector<AuditEntry> records;  ///< audited runs: one per good line, its output inside
+  std::vector<AuditEntry> records;  ///< audited runs: one per good line, without its large columns,
+  std::string columns;              ///< which are here, laid out as in an audit chunk
   std::string errors;               ///< the bad lines' diagnostics, rendered, in input order
   void clear() {
     results.clear();
     records.clear();
+    columns.clear();
     errors.clear();
   }
 };
@@ -99,6 +103,7 @@ struct Worker {
   Tally tally;
   std::vector<WorklistEntry> worklist;
   ReportInfo info;
+  std::string output, canonical;  ///< audited runs: one result and its input, before they go into the chunk
 };
 
 void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view line, uint64_t line_number) {
@@ -128,11 +133,18 @@ void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view lin
     if (!run.audited) return;  // the worklist replaces the result lines
   }
   if (run.audited) {
-    // A batch record keeps no explanation text: `audit show` renders it by replaying the record.
-    share.records.push_back(audit_entry("batch", run.protocol.source, run.plan, *t.value, line, run.input_name,
-                                        options.as_of, "{}", to_json(run.plan, e, w.info, JsonWriter::Style::kCompact),
-                                        "", run.o.audit));
-    AuditLog::prepare(share.records.back());  // compress here, in parallel, not in the single writer
+    // The record's large columns go straight into the share's chunk text, through buffers the
+    // worker reuses: no allocation per record for them. A batch record keeps no explanation
+    // text: `audit show` renders it by replaying the record.
+    w.output.clear();
+    JsonWriter writer(w.output, JsonWriter::Style::kCompact);
+    write_json(writer, run.plan, e, w.info);
+    w.output += '\n';  // as to_json() writes it, which replay compares with
+    write_canonical_json(*t.value, w.canonical);
+    AuditEntry& record = share.records.emplace_back(
+        audit_fields("batch", run.protocol.source, run.plan, *t.value, run.input_name, options.as_of, "{}", run.o.audit));
+    record.input_sha256 = sha256_hex(w.canonical);
+    record.chunk_offset = AuditLog::add_to_chunk(share.columns, w.canonical, line, w.output, "");
     return;
   }
   JsonWriter writer(share.results, JsonWriter::Style::kCompact);
@@ -171,18 +183,6 @@ uint64_t peak_rss_kib() {
   while (std::getline(status, line))
     if (line.starts_with("VmHWM:")) return std::strtoull(line.c_str() + 6, nullptr, 10);
   return 0;
-}
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
 }
 
 void print_summary(const Plan& plan, const Tally& t) {
@@ -315,22 +315,29 @@ int run(const Options& o) {
 
   Progress progress(!o.no_progress && isatty(2) == 1, input_size);
   uint64_t bytes_done = 0;
-  // Records and writes one finished block's results, in input order.
-  std::vector<AuditEntry> records;  // one block's, appended in one transaction
+  // An audited run's blocks are recorded, then written, on the recorder's thread.
+  std::optional<BatchRecorder> recorder;
+  if (run.audited) recorder.emplace(*audit_log, out_fd, o.output, !o.worklist, protocol.source.text());
+  // Writes (or hands to the recorder) one finished block's results, in input order.
   auto emit_block = [&](BlockWork& done) -> std::string {
     const std::span<Share> shares(done.shares.data(), done.pieces);
-    if (run.audited) {
-      records.clear();
-      for (Share& share : shares) std::move(share.records.begin(), share.records.end(), std::back_inserter(records));
-      if (!records.empty()) {
-        records.front().protocol_text = protocol.source.text();  // stored once per hash
-        std::string error;
-        if (!audit_log->append(records, error)) return "the decisions could not be recorded, so the run stops: " + error;
-        size_t k = 0;
-        for (Share& share : shares)
-          for (size_t i = 0; i < share.records.size(); ++i, ++k)
-            if (!o.worklist) share.results += with_decision_id(records[k].output, records[k].decision_id);
+    if (recorder) {
+      // The block's records, and their columns as a chunk in pieces: each share's buffer changes
+      // places with an empty one the recorder gave back.
+      BatchRecorder::Block block = recorder->spare();
+      block.pieces.resize(shares.size());
+      int64_t base = 0;  // where this share's piece starts in the chunk
+      for (size_t i = 0; i < shares.size(); ++i) {
+        Share& share = shares[i];
+        std::swap(block.pieces[i], share.columns);
+        for (AuditEntry& r : share.records) {
+          r.chunk_offset += base;
+          block.records.push_back(std::move(r));
+        }
+        base += static_cast<int64_t>(block.pieces[i].size());
+        block.errors += share.errors;
       }
+      return recorder->submit(std::move(block)) ? std::string() : recorder->finish();
     }
     for (Share& share : shares) {
       if (!share.errors.empty()) std::cerr << share.errors;
@@ -377,6 +384,10 @@ int run(const Options& o) {
   progress.finish();
   if (failure) std::rethrow_exception(failure);
   if (problem.empty() && pending) problem = emit_block(blocks[parity ^ 1]);
+  if (recorder) {
+    const std::string failed = recorder->finish();
+    if (problem.empty()) problem = failed;
+  }
   if (problem.empty() && !reader.error().empty()) problem = fmt::format("cannot read {}: {}", run.input_name, reader.error());
   if (!problem.empty()) return fail_output(problem);
 

@@ -36,4 +36,7 @@ class LineReader {
   std::string error_;
 };
 
+/// Writes all of `data` to `fd` (retrying short writes); false on an error (errno says which).
+bool write_all(int fd, std::string_view data);
+
 }  // namespace regimen::cli

@@ -18,7 +18,14 @@ std::vector<const T*> in_input_order(const std::vector<T>& items) {
 }  // namespace
 
 std::string to_canonical_json(const Timeline& t) {
-  JsonWriter w;
+  std::string out;
+  write_canonical_json(t, out);
+  return out;
+}
+
+void write_canonical_json(const Timeline& t, std::string& out) {
+  out.clear();
+  JsonWriter w(out, JsonWriter::Style::kCompact);
   w.begin_object();
   w.key("patient").begin_object().key("id").value(t.patient_id).end_object();
   if (t.as_of) w.key("as_of").value(t.as_of->to_string());
@@ -64,7 +71,6 @@ std::string to_canonical_json(const Timeline& t) {
   }
   w.end_array();
   w.end_object();
-  return w.take();
 }
 
 }  // namespace regimen

@@ -7,7 +7,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace regimen {
@@ -35,13 +37,12 @@ struct AuditEntry {
   std::string prev_hash, record_hash;
   std::string damaged;        ///< read back: a stored column that could not be decoded (verify reports it)
   bool file_per_record = false;  ///< schema 2 records keep protocol_file themselves (and hash it)
-
-  /// The large columns compressed, made by AuditLog::prepare() on any thread so that the append,
-  /// which is one writer at a time, only writes. Empty: not prepared yet (append prepares).
-  struct Packed {
-    std::string input, input_text, output, explanation;
-    bool ready = false;
-  } packed;
+  /// Schema 3: the large columns (input, input_text, output, explanation) of the records of one
+  /// append are stored together in one compressed chunk; the record keeps the chunk's SHA-256
+  /// and where in it its own columns start, and its hash covers those instead of the text.
+  /// Empty: the record keeps its columns itself (schemas 1 and 2).
+  std::string chunk_sha256;
+  int64_t chunk_offset = 0;
 };
 
 struct AuditFilter {
@@ -65,19 +66,26 @@ class AuditLog {
   AuditLog& operator=(const AuditLog&) = delete;
 
   /// Appends records in one transaction, each chained to the one before; fills their seq,
-  /// decision id, time and hashes. Safe with other processes writing the same database.
+  /// decision id, time and hashes. Their large columns are compressed together into one chunk
+  /// before the transaction starts. Safe with other processes writing the same database.
   bool append(std::vector<AuditEntry>& entries, std::string& error);
-  /// Compresses an entry's large columns (thread-safe, no database access): call it on worker
-  /// threads before append() to take that work off the single writer.
-  static void prepare(AuditEntry& entry);
-
+  /// The same for records whose large columns are already laid out by add_to_chunk() in
+  /// `chunk`, the concatenation of its pieces, each entry's chunk_offset saying where in it its
+  /// own start (batch: each worker writes them straight into a buffer of its own, which is not
+  /// copied again). The entries' own large columns are not read.
+  bool append_chunk(std::vector<AuditEntry>& entries, std::span<const std::string_view> chunk, std::string& error);
+  /// Appends one record's large columns to a chunk's text; returns where they start.
+  static int64_t add_to_chunk(std::string& chunk, std::string_view input, std::string_view input_text,
+                              std::string_view output, std::string_view explanation);
+  /// The output column of the record whose columns start at `offset` (empty if not there).
+  static std::string_view output_in_chunk(std::string_view chunk, int64_t offset);
   std::vector<AuditEntry> list(const AuditFilter& filter, std::string& error);
   std::optional<AuditEntry> get(const std::string& decision_id, std::string& error);
   VerifyReport verify(std::string& error);
   /// Every record, oldest first, calling `f` for each (for export).
   bool for_each(const std::function<void(const AuditEntry&)>& f, std::string& error);
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
  private:
   struct Impl;
@@ -85,7 +93,8 @@ class AuditLog {
   std::unique_ptr<Impl> impl_;
 };
 
-/// The hash that chains a record: SHA-256 over every recorded field and the previous hash.
+/// The hash that chains a record: SHA-256 over every recorded field and the previous hash (for a
+/// record stored in a chunk, over the chunk's hash and its offset instead of its large columns).
 std::string audit_record_hash(const AuditEntry& e);
 
 }  // namespace regimen

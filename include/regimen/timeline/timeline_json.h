@@ -10,5 +10,8 @@
 namespace regimen {
 
 std::string to_canonical_json(const Timeline& t);
+/// The same, written into `out` (replacing what it held): a caller that reuses one buffer makes
+/// no allocation per timeline.
+void write_canonical_json(const Timeline& t, std::string& out);
 
 }  // namespace regimen
