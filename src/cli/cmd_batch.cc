@@ -106,20 +106,13 @@ struct Worker {
   std::string output, canonical;  ///< audited runs: one result and its input, before they go into the chunk
 };
 
-void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view line, uint64_t line_number) {
-  if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank lines are skipped
-  Result<Timeline> t = w.reader.read(line, run.input_name, /*padded=*/true);
-  w.info.input_warnings = place_in_cohort(t.diagnostics, line_number);
-  if (!t.ok()) {
-    ++w.tally.errors;
-    for (const Diagnostic& d : w.info.input_warnings)
-      if (d.severity == Severity::kError) share.errors += render_text(d, nullptr, run.color ? Color::kYes : Color::kNo);
-    return;
-  }
+/// Evaluates one good line's timeline and writes its result (or record, or worklist entry).
+void evaluate_timeline(const Run& run, Worker& w, Share& share, const Timeline& t, std::string_view line,
+                       uint64_t line_number) {
   EvaluateOptions options;
-  options.as_of = cohort_day(run.fixed_day, *t.value, run.today);
+  options.as_of = cohort_day(run.fixed_day, t, run.today);
   options.trace = run.o.trace == "full" || run.audited;  // a recorded decision keeps its trace
-  const Evaluation e = evaluate(run.plan, *t.value, options);
+  const Evaluation e = evaluate(run.plan, t, options);
 
   ++w.tally.patients;
   ++w.tally.phases[e.phase];
@@ -140,9 +133,9 @@ void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view lin
     JsonWriter writer(w.output, JsonWriter::Style::kCompact);
     write_json(writer, run.plan, e, w.info);
     w.output += '\n';  // as to_json() writes it, which replay compares with
-    write_canonical_json(*t.value, w.canonical);
+    write_canonical_json(t, w.canonical);
     AuditEntry& record = share.records.emplace_back(
-        audit_fields("batch", run.protocol.source, run.plan, *t.value, run.input_name, options.as_of, "{}", run.o.audit));
+        audit_fields("batch", run.protocol.source, run.plan, t, run.input_name, options.as_of, "{}", run.o.audit));
     record.input_sha256 = sha256_hex(w.canonical);
     record.chunk_offset = AuditLog::add_to_chunk(share.columns, w.canonical, line, w.output, "");
     return;
@@ -150,6 +143,21 @@ void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view lin
   JsonWriter writer(share.results, JsonWriter::Style::kCompact);
   write_json(writer, run.plan, e, w.info);
   share.results += '\n';
+}
+
+
+void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view line, uint64_t line_number) {
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank lines are skipped
+  Result<Timeline> t = w.reader.read(line, run.input_name, /*padded=*/true);
+  w.info.input_warnings = place_in_cohort(t.diagnostics, line_number);
+  if (!t.ok()) {
+    ++w.tally.errors;
+    for (const Diagnostic& d : w.info.input_warnings)
+      if (d.severity == Severity::kError) share.errors += render_text(d, nullptr, run.color ? Color::kYes : Color::kNo);
+    return;
+  }
+  evaluate_timeline(run, w, share, *t.value, line, line_number);
+  w.reader.recycle(std::move(*t.value));  // its memory serves the next line
 }
 
 // A block is cut into pieces of this many lines, which the workers claim one at a time: a worker

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "clean_timeline.h"
 #include "document_node.h"
 #include "locate.h"
 #include "regimen/load/protocol_loader.h"
@@ -178,6 +179,7 @@ struct JsonTimelineReader::Impl {
   explicit Impl(const InstrumentCatalog& c) : instruments(c) {}
   const InstrumentCatalog& instruments;
   simdjson::dom::parser parser;
+  Timeline spare;  ///< memory for the next timeline (recycle())
 };
 
 JsonTimelineReader::JsonTimelineReader(const InstrumentCatalog& instruments)
@@ -192,6 +194,10 @@ Result<Timeline> JsonTimelineReader::read(std::string_view text, std::string_vie
   if (is_blank(text)) return r.diagnostics.add(empty_input(std::string(name))), r;
   simdjson::dom::element root;
   if (impl_->parser.parse(text.data(), text.size(), !padded).get(root) == simdjson::SUCCESS) {
+    if (load::read_clean_timeline(root, impl_->instruments, impl_->spare)) {
+      r.value = std::move(impl_->spare);
+      return r;
+    }
     load::TimelineWalker<load::JsonNode> walker(name, impl_->instruments, r.diagnostics);
     r.value = walker.walk(load::JsonNode(root));
     if (r.diagnostics.empty()) return r;
@@ -199,5 +205,7 @@ Result<Timeline> JsonTimelineReader::read(std::string_view text, std::string_vie
   const SourceFile source{std::string(name), std::string(text)};
   return read_json(impl_->parser, source, source.text(), impl_->instruments);
 }
+
+void JsonTimelineReader::recycle(Timeline&& t) { impl_->spare = std::move(t); }
 
 }  // namespace regimen

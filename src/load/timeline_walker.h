@@ -17,6 +17,7 @@
 #include "regimen/common/suggest.h"
 #include "regimen/timeline/instruments.h"
 #include "regimen/timeline/timeline.h"
+#include "timeline_order.h"
 
 namespace regimen::load {
 
@@ -456,40 +457,16 @@ class TimelineWalker {
     return found;
   }
 
-  // ---- after reading ----
-  /// Date order; on one day, events without a time first, then timed ones by time; ties keep
-  /// their input order, so the result does not depend on how the arrays were ordered otherwise.
-  template <class T>
-  static void sort_by_time(std::vector<T>& v) {
-    const auto earlier = [](const T& a, const T& b) {
-      if (a.at.date != b.at.date) return a.at.date < b.at.date;
-      return a.at.seconds < b.at.seconds;  // untimed (-1) first, then by time
-    };
-    if (!std::is_sorted(v.begin(), v.end(), earlier)) std::stable_sort(v.begin(), v.end(), earlier);
-  }
-  static void sort_events(Timeline& t) {
-    sort_by_time(t.sessions);
-    sort_by_time(t.assessments);
-    sort_by_time(t.observations);
-    sort_by_time(t.decisions);
-    std::stable_sort(t.conditions.begin(), t.conditions.end(), [](const Condition& a, const Condition& b) {
-      return a.code < b.code;
-    });
-  }
+  // ---- after reading (timeline_order.h) ----
   void warn_same_day_sessions(const Timeline& t) {
-    const Session* previous = nullptr;
-    for (const Session& s : t.sessions) {
-      if (s.status != SessionStatus::kCompleted) continue;
-      if (previous && previous->at.date == s.at.date) {
-        Scope scope(path_, "sessions");
-        Scope item(path_, s.index);
-        diagnostics_.add(Diagnostic{Severity::kWarning, "timeline.same_day_sessions", std::string(file_), {}, 1, pointer(),
-                                    fmt::format("two completed sessions on {} (/sessions/{} and /sessions/{}); "
-                                                "they count as one",
-                                                s.at.date.to_string(), previous->index, s.index)});
-      }
-      previous = &s;
-    }
+    for_each_same_day_session(t, [&](const Session& previous, const Session& s) {
+      Scope scope(path_, "sessions");
+      Scope item(path_, s.index);
+      diagnostics_.add(Diagnostic{Severity::kWarning, "timeline.same_day_sessions", std::string(file_), {}, 1, pointer(),
+                                  fmt::format("two completed sessions on {} (/sessions/{} and /sessions/{}); "
+                                              "they count as one",
+                                              s.at.date.to_string(), previous.index, s.index)});
+    });
   }
 
   std::string_view file_;

@@ -53,6 +53,9 @@ class JsonTimelineReader {
   /// line inside a larger buffer), so the parser reads it in place instead of copying it.
   Result<Timeline> read(std::string_view text, std::string_view name, bool padded = false);
   static constexpr size_t kPadding = 64;
+  /// Gives back a timeline read by this reader and no longer needed: the next read reuses its
+  /// memory (a cohort's timelines are alike, so reading one then allocates next to nothing).
+  void recycle(Timeline&& t);
 
  private:
   struct Impl;
