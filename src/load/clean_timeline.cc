@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "regimen/common/source.h"
 #include "timeline_order.h"
@@ -15,6 +16,13 @@ using simdjson::dom::element_type;
 // Each reader returns false when the walker must look at the document instead.
 
 bool is_null(element v) { return v.type() == element_type::NULL_VALUE; }
+
+/// key == literal, with the literal's length known when compiling: the comparison is inlined
+/// (string_view's operator== calls memcmp, and keys are compared for every field of every event).
+template <size_t N>
+bool is(std::string_view key, const char (&literal)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
+}
 
 bool string(element v, std::string_view& out) {
   if (v.type() != element_type::STRING) return false;
@@ -91,7 +99,7 @@ bool read_patient(element v, Timeline& t) {
   const simdjson::dom::object object = v.get_object().value_unsafe();  // a handle: keep it alive
   for (auto field : object) {
     std::string_view id;
-    if (field.key != "id" || has_id || !string(field.value, id)) return false;
+    if (!is(field.key, "id") || has_id || !string(field.value, id)) return false;
     const size_t n = count_code_points(id);
     if (n < 1 || n > 128) return false;
     t.patient_id.assign(id);
@@ -109,12 +117,12 @@ bool read_session(Session& s, const simdjson::dom::object& o) {
   uint32_t seen = 0;
   for (auto field : o) {
     const std::string_view key = field.key;
-    if (key == "date") {
+    if (is(key, "date")) {
       if (!first_time(seen, 0) || !date(field.value, s.at)) return false;
-    } else if (key == "status") {
+    } else if (is(key, "status")) {
       if (!first_time(seen, 1)) return false;
       if (!is_null(field.value) && !choice(field.value, kNames, kValues, s.status)) return false;
-    } else if (key == "route") {
+    } else if (is(key, "route")) {
       std::string_view route;
       if (!first_time(seen, 2)) return false;
       if (!is_null(field.value)) {
@@ -163,13 +171,13 @@ bool read_assessment(Assessment& a, const simdjson::dom::object& o, const Instru
   bool has_items = false;
   for (auto field : o) {
     const std::string_view key = field.key;
-    if (key == "date") {
+    if (is(key, "date")) {
       if (!first_time(seen, 0) || !date(field.value, a.at)) return false;
-    } else if (key == "instrument") {
+    } else if (is(key, "instrument")) {
       if (!first_time(seen, 1) || !string(field.value, instrument) || instrument.empty()) return false;
-    } else if (key == "score") {
+    } else if (is(key, "score")) {
       if (!first_time(seen, 2) || !integer(field.value, score)) return false;
-    } else if (key == "items") {
+    } else if (is(key, "items")) {
       if (!first_time(seen, 3)) return false;
       items = field.value;
       has_items = true;
@@ -197,14 +205,14 @@ bool read_observation(Observation& ob, const simdjson::dom::object& o) {
   for (auto field : o) {
     const std::string_view key = field.key;
     std::string_view text;
-    if (key == "date") {
+    if (is(key, "date")) {
       if (!first_time(seen, 0) || !date(field.value, ob.at)) return false;
-    } else if (key == "code") {
+    } else if (is(key, "code")) {
       if (!first_time(seen, 1) || !string(field.value, text) || text.empty()) return false;
       ob.code.assign(text);
-    } else if (key == "value") {
+    } else if (is(key, "value")) {
       if (!first_time(seen, 2) || !number(field.value, ob.value)) return false;
-    } else if (key == "unit") {
+    } else if (is(key, "unit")) {
       if (!first_time(seen, 3)) return false;
       if (!is_null(field.value)) {
         if (!string(field.value, text)) return false;
@@ -225,18 +233,18 @@ bool read_condition(Condition& c, const simdjson::dom::object& o) {
   uint32_t seen = 0;
   for (auto field : o) {
     const std::string_view key = field.key;
-    if (key == "code") {
+    if (is(key, "code")) {
       std::string_view code;
       if (!first_time(seen, 0) || !string(field.value, code) || code.empty()) return false;
       c.code.assign(code);
-    } else if (key == "onset") {
+    } else if (is(key, "onset")) {
       if (!first_time(seen, 1)) return false;
       if (!is_null(field.value)) {
         Timestamp onset;
         if (!date(field.value, onset)) return false;
         c.onset = onset;
       }
-    } else if (key == "status") {
+    } else if (is(key, "status")) {
       if (!first_time(seen, 2)) return false;
       if (!is_null(field.value) && !choice(field.value, kNames, kValues, c.status)) return false;
     } else {
@@ -256,13 +264,13 @@ bool read_decision(Decision& d, const simdjson::dom::object& o) {
   for (auto field : o) {
     const std::string_view key = field.key;
     std::string_view text;
-    if (key == "date") {
+    if (is(key, "date")) {
       if (!first_time(seen, 0) || !date(field.value, d.at)) return false;
-    } else if (key == "kind") {
+    } else if (is(key, "kind")) {
       if (!first_time(seen, 1) || !choice(field.value, kNames, kValues, d.kind)) return false;
-    } else if (key == "by" || key == "note") {
-      std::string& into = key == "by" ? d.by : d.note;
-      if (!first_time(seen, key == "by" ? 2 : 3)) return false;
+    } else if (is(key, "by") || is(key, "note")) {
+      std::string& into = is(key, "by") ? d.by : d.note;
+      if (!first_time(seen, is(key, "by") ? 2 : 3)) return false;
       if (!is_null(field.value)) {
         if (!string(field.value, text)) return false;
         into.assign(text);
@@ -285,23 +293,23 @@ bool read_clean_timeline(element root, const InstrumentCatalog& instruments, Tim
     const std::string_view key = field.key;
     const element v = field.value;
     bool ok = false;
-    if (key == "patient") {
+    if (is(key, "patient")) {
       ok = first_time(seen, 0) && read_patient(v, t);
-    } else if (key == "as_of") {
+    } else if (is(key, "as_of")) {
       Timestamp as_of;
       ok = first_time(seen, 1) && (is_null(v) || date(v, as_of));
       if (ok && !is_null(v)) t.as_of = as_of;
-    } else if (key == "sessions") {
+    } else if (is(key, "sessions")) {
       ok = first_time(seen, 2) && each(v, t.sessions, read_session);
-    } else if (key == "assessments") {
+    } else if (is(key, "assessments")) {
       ok = first_time(seen, 3) && each(v, t.assessments, [&](Assessment& a, const simdjson::dom::object& o) {
              return read_assessment(a, o, instruments);
            });
-    } else if (key == "observations") {
+    } else if (is(key, "observations")) {
       ok = first_time(seen, 4) && each(v, t.observations, read_observation);
-    } else if (key == "conditions") {
+    } else if (is(key, "conditions")) {
       ok = first_time(seen, 5) && each(v, t.conditions, read_condition);
-    } else if (key == "decisions") {
+    } else if (is(key, "decisions")) {
       ok = first_time(seen, 6) && each(v, t.decisions, read_decision);
     }
     if (!ok) return false;

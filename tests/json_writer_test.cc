@@ -1,0 +1,70 @@
+// The JSON writer's strings: what needs an escape gets one, wherever it falls in the string (the
+// writer scans 8 bytes at a time), and everything else is copied as it is, UTF-8 included.
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "regimen/common/json_writer.h"
+
+using regimen::append_json_string;
+
+namespace {
+
+// The same escaping, one byte at a time: what the writer must agree with.
+std::string reference(std::string_view s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          char u[8];
+          std::snprintf(u, sizeof u, "\\u%04x", c);
+          out += u;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string written(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("strings are escaped where needed, at any place in the string", "[json]") {
+  CHECK(written("") == "\"\"");
+  CHECK(written("phq9") == "\"phq9\"");
+  CHECK(written("a \"quoted\" word") == "\"a \\\"quoted\\\" word\"");
+  CHECK(written("C:\\path") == "\"C:\\\\path\"");
+  CHECK(written("line\nbreak\ttab") == "\"line\\nbreak\\ttab\"");
+  CHECK(written(std::string("nul\0byte", 8)) == "\"nul\\u0000byte\"");
+  CHECK(written("caf\xc3\xa9 \xe2\x80\x94 ok") == "\"caf\xc3\xa9 \xe2\x80\x94 ok\"");  // UTF-8 as is
+  // Every special byte at every place of strings around the 8-byte steps.
+  for (const char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+    for (size_t length = 1; length <= 25; ++length) {
+      for (size_t at = 0; at < length; ++at) {
+        std::string s(length, 'x');
+        s[at] = special;
+        INFO("length " << length << ", special byte " << static_cast<int>(special) << " at " << at);
+        REQUIRE(written(s) == reference(s));
+      }
+    }
+  }
+  // Bytes that look special in one bit-trick or another but are not: 0x20, 0x7f, 0x80-0xff.
+  std::string edge;
+  for (int c = 0x20; c < 0x100; ++c) edge += static_cast<char>(c);
+  CHECK(written(edge) == reference(edge));
+}
