@@ -46,6 +46,7 @@ struct Mutation {
   const char* name;
   std::string from, to;
   bool drop_string = false;  ///< remove `from` and the rest of the string value it opens
+  bool new_string = false;   ///< keep `from`, and make the string value it opens `to`
 };
 const std::vector<Mutation> kMutations = {
     {"score as 12.0", "\"score\":12,", "\"score\":12.0,"},
@@ -63,8 +64,17 @@ const std::vector<Mutation> kMutations = {
     {"item out of range", "\"items\":{\"1\":", "\"items\":{\"1\":7,\"2\":"},
     {"item zero", "\"items\":{\"1\":", "\"items\":{\"0\":1,\"1\":"},
     {"null items", "\"items\":{\"1\":", "\"items\":null,\"x\":{\"1\":"},
-    {"date-time with zone", "\"date\":\"2026-", "\"date\":\"2026-01-01T10:00:00+02:00\",\"dx\":\"2026-"},
-    {"impossible date", "\"date\":\"2026-", "\"date\":\"2026-02-30\",\"dx\":\"2026-"},
+    {"date-time with zone", "\"date\":\"", "2026-01-01T10:00:00+02:00", false, true},
+    {"date-time in UTC", "\"date\":\"", "2026-01-01T10:00Z", false, true},
+    {"plain date", "\"date\":\"", "2026-01-01", false, true},
+    {"impossible date", "\"date\":\"", "2026-02-30", false, true},
+    {"leap day", "\"date\":\"", "2024-02-29", false, true},
+    {"year 0000", "\"date\":\"", "0000-01-01", false, true},
+    {"hour 24", "\"date\":\"", "2026-01-01T24:00", false, true},
+    {"minute 60", "\"date\":\"", "2026-01-01T10:60", false, true},
+    {"date-time with seconds", "\"date\":\"", "2026-01-01T10:00:30", false, true},
+    {"date with a sign", "\"date\":\"", "2026-+1-01", false, true},
+    {"date-time with a space", "\"date\":\"", "2026-01-01 10:00", false, true},
     {"null as_of", "\"as_of\":\"", "\"as_of\":null,\"x\":\""},
     {"no patient id", "\"patient\":{\"id\":", "\"patient\":{\"name\":"},
     {"long patient id", "\"patient\":{\"id\":\"", "\"patient\":{\"id\":\"" + std::string(130, 'x')},
@@ -152,12 +162,17 @@ int main(int argc, char** argv) {
         if (at == std::string::npos) continue;
         std::string changed = line;
         size_t length = kMutations[m].from.size();
-        if (kMutations[m].drop_string) {
+        if (kMutations[m].drop_string || kMutations[m].new_string) {
           const size_t close = line.find('"', at + length);
           if (close == std::string::npos) continue;
-          length = close + 1 - at;
+          if (kMutations[m].new_string) {
+            changed.replace(at + length, close - at - length, kMutations[m].to);
+          } else {
+            changed.erase(at, close + 1 - at);
+          }
+        } else {
+          changed.replace(at, length, kMutations[m].to);
         }
-        changed.replace(at, length, kMutations[m].to);
         ++mutation_hits[m];
         check(changed, where + " (" + kMutations[m].name + ")", false, parser, fast, mutated);
       }
