@@ -36,6 +36,9 @@ TEST_CASE("date-times keep their calendar date as written and their time for ord
 
   CHECK(parse_date_or_datetime("2026-01-05T09:15").value->seconds == 9 * 3600 + 15 * 60);
   CHECK(parse_date_or_datetime("2026-01-05T09:15:07Z").value->to_string() == "2026-01-05T09:15:07Z");
+  CHECK(parse_date_or_datetime("2026-01-05T09:15").value->to_string() == "2026-01-05T09:15:00");
+  CHECK(parse_date_or_datetime("2026-01-05T00:00").value->to_string() == "2026-01-05T00:00:00");
+  CHECK(parse_date_or_datetime("2026-01-05T23:59:59+14:00").value->to_string() == "2026-01-05T23:59:59+14:00");
   CHECK(parse_date_or_datetime("2026-01-05T09:15+01:00").value->zone_minutes == 60);
   CHECK_FALSE(parse_date_or_datetime("2026-01-05").value->has_time());
 
