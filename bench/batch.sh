@@ -2,7 +2,8 @@
 # End-to-end batch benchmarks, run by hand (never in CI: wall-clock time is not a test).
 # Generates cohorts of 100,000 and 1,000,000 patients with the project's generator, then runs
 # `regimen batch` on each at 1 and 2 threads, without and with the trace, and reports patients
-# per second and peak memory; then `regimen check` of a generated 1,000-rule protocol.
+# per second and peak memory, and with --audit (issue 6's overhead: against --trace full, since a
+# recorded decision keeps its trace); then `regimen check` of a generated 1,000-rule protocol.
 # Usage: bench/batch.sh [COUNTS...]   (default: 100000 1000000; cohorts go to $BENCH_DIR, default /tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,14 +18,22 @@ for n in "${counts[@]}"; do
   cohort="$dir/regimen-cohort-$n.jsonl"
   [ -s "$cohort" ] || "$build/regimen-gen-cohort" --count "$n" --seed 1 > "$cohort"
   cat "$cohort" > /dev/null  # in the page cache: measure regimen, not the disk
-  for trace in none full; do
+  for trace in none full audit; do
     for threads in 1 2; do
+      db="$dir/regimen-bench-audit.db"
+      rm -f "$db" "$db-wal" "$db-shm"
+      mode=(--trace "$trace")
+      if [ "$trace" = audit ]; then mode=(--audit "$db"); fi
       line=$("$build/regimen" --log-level info batch -i "$cohort" -o /dev/null --as-of 2026-11-28 \
-               --threads "$threads" --trace "$trace" 2>&1 >/dev/null | grep 'batch:')
+               --threads "$threads" "${mode[@]}" 2>&1 >/dev/null | grep 'batch:')
       seconds=$(sed -n 's/.* \([0-9.]*\) s, peak.*/\1/p' <<<"$line")
       peak=$(sed -n 's/.*peak memory \([0-9]*\) MiB.*/\1/p' <<<"$line")
       rate=$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%d", n / s }')
       printf '%-10s %-7s %-6s %10s %12s %9s\n' "$n" "$threads" "$trace" "$seconds" "$rate" "$peak"
+      if [ "$trace" = audit ]; then
+        echo "           (audit database: $(du -m "$db" | cut -f1) MB)"
+        rm -f "$db" "$db-wal" "$db-shm"
+      fi
     done
   done
 done

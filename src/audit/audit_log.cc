@@ -24,7 +24,7 @@ namespace {
 
 // The large columns of one append's records are stored together as one zstd frame (level 1:
 // fast; with its checksum, so that one altered byte fails to expand). Records of one cohort are
-// alike, so a chunk of a few hundred compresses about 13 times, against 3 for one record alone,
+// alike, so a chunk of a few hundred compresses about 15 times, against 3 for one record alone,
 // and the single writer hashes the compressed chunk once rather than every record's text.
 
 /// Compresses the concatenation of `pieces` into one frame in `out`, a buffer reused from call

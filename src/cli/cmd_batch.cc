@@ -3,8 +3,9 @@
 // that the worker threads claim one at a time, each piece writing its results into its own
 // reused buffer, so the output is the pieces' buffers in order. While the workers evaluate block
 // k, the main thread writes block k-1's results and reads block k+1: memory is a few blocks
-// whatever the cohort's size. A bad line is reported with its number and skipped; the run exits
-// 1 at the end.
+// whatever the cohort's size. An audited run hands each finished block to a recorder thread
+// instead (batch_recorder.h), which commits its records and then writes its results. A bad line
+// is reported with its number and skipped; the run exits 1 at the end.
 
 #include <algorithm>
 #include <atomic>
@@ -144,7 +145,6 @@ void evaluate_timeline(const Run& run, Worker& w, Share& share, const Timeline& 
   write_json(writer, run.plan, e, w.info);
   share.results += '\n';
 }
-
 
 void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view line, uint64_t line_number) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank lines are skipped
