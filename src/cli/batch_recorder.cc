@@ -11,7 +11,7 @@
 namespace regimen::cli {
 namespace {
 
-constexpr size_t kMaxQueued = 2;
+constexpr size_t kMaxQueued = 1;
 
 }  // namespace
 
