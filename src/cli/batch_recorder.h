@@ -38,7 +38,7 @@ class BatchRecorder {
   /// with the workers' buffers): a run reuses a few blocks' memory rather than allocating and
   /// copying a chunk per block.
   Block spare();
-  /// Hands over one block. Waits while two blocks are already queued, which keeps memory
+  /// Hands over one block. Waits while a block is already queued, which keeps memory
   /// bounded. False once recording failed.
   bool submit(Block block);
   /// Waits until every block handed over is recorded and written; the first failure, or empty.
