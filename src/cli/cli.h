@@ -32,6 +32,11 @@ Terminal detect_terminal();
 /// name beside it and renamed, so a failed run never leaves a half-written file.
 /// Returns an empty string on success, else what went wrong.
 std::string write_output(const std::string& path, std::string_view content);
+/// Whether output to `path` goes through a temporary file renamed over it at the end, so that a
+/// failed run leaves no half-written file: yes for a regular file or a new path; no for a device
+/// (`-o /dev/null`), a pipe or a symbolic link, which renaming would replace: those are written
+/// in place.
+bool write_via_temporary(const std::string& path);
 
 /// write_output(), reporting a failure on stderr: kSuccess, or kBadInput when it could not write.
 int emit(const std::string& path, std::string_view content);

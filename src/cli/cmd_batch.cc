@@ -260,9 +260,11 @@ int run(const Options& o) {
   }
   run.input_name = o.input == "-" ? "<stdin>" : o.input;
 
-  // Results go to a temporary file renamed at the end (or to stdout as they come).
+  // Results go to a temporary file renamed at the end (or to stdout as they come; a device, pipe or
+  // link, e.g. -o /dev/null, is written in place: see write_via_temporary).
   const bool to_file = o.output != "-";
-  const std::string temp = o.output + ".tmp-" + std::to_string(::getpid());
+  const bool via_temporary = to_file && write_via_temporary(o.output);
+  const std::string temp = via_temporary ? o.output + ".tmp-" + std::to_string(::getpid()) : o.output;
   int out_fd = 1;
   if (to_file) {
     out_fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -272,10 +274,8 @@ int run(const Options& o) {
     }
   }
   auto fail_output = [&](const std::string& why) {
-    if (to_file) {
-      ::close(out_fd);
-      std::remove(temp.c_str());
-    }
+    if (to_file) ::close(out_fd);
+    if (via_temporary) std::remove(temp.c_str());
     std::cerr << "regimen: " << why << "\n";
     return kBadInput;
   };
@@ -410,8 +410,8 @@ int run(const Options& o) {
       return fail_output(fmt::format("cannot write {}: {}", o.output, std::strerror(errno)));
   }
   if (to_file) {
-    if (::close(out_fd) != 0 || std::rename(temp.c_str(), o.output.c_str()) != 0) {
-      std::remove(temp.c_str());
+    if (::close(out_fd) != 0 || (via_temporary && std::rename(temp.c_str(), o.output.c_str()) != 0)) {
+      if (via_temporary) std::remove(temp.c_str());
       std::cerr << "regimen: cannot write " << o.output << "\n";
       return kBadInput;
     }

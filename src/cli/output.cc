@@ -22,6 +22,12 @@ Terminal detect_terminal() {
   return t;
 }
 
+bool write_via_temporary(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::symlink_status(path, ec);
+  return ec || !std::filesystem::exists(status) || std::filesystem::is_regular_file(status);
+}
+
 std::string write_output(const std::string& path, std::string_view content) {
   if (path.empty() || path == "-") {
     std::cout << content;
@@ -29,6 +35,13 @@ std::string write_output(const std::string& path, std::string_view content) {
     return std::cout ? "" : "cannot write to standard output";
   }
   namespace fs = std::filesystem;
+  if (!write_via_temporary(path)) {  // a device, a pipe, a link: written in place
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) return "cannot write " + path + ": " + std::strerror(errno);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.close();
+    return out ? "" : "cannot write " + path;
+  }
   const fs::path target(path);
   fs::path temp = target;
   temp += ".tmp-" + std::to_string(::getpid());

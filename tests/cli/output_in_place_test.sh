@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `-o` to something that is not a regular file is written in place, never replaced: a pipe stays a
+# pipe and a symbolic link stays a link to its file (renaming a temporary file over them, as is
+# done for regular files so that a failed run leaves no half-written file, would replace them; for
+# `-o /dev/null` it replaced the system's /dev/null with a regular file). A regular file still
+# gets its content whole.
+set -euo pipefail
+regimen=$1 root=$2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+cohort="$root/tests/fixtures/cohort/one.jsonl"
+timeline="$root/examples/timelines/intake.json"
+
+# A pipe, for batch and for evaluate.
+mkfifo "$dir/pipe"
+timeout 30 cat "$dir/pipe" > "$dir/from-pipe" &
+"$regimen" batch -i "$cohort" -o "$dir/pipe" --as-of 2026-11-28 --no-progress
+[ -p "$dir/pipe" ] || { echo "batch replaced the pipe"; kill %1; exit 1; }
+wait
+grep -q '"phase"' "$dir/from-pipe" || { echo "batch's results did not come through the pipe"; exit 1; }
+
+timeout 30 cat "$dir/pipe" > "$dir/from-pipe-2" &
+"$regimen" evaluate -t "$timeline" --format json -o "$dir/pipe"
+[ -p "$dir/pipe" ] || { echo "evaluate replaced the pipe"; kill %1; exit 1; }
+wait
+grep -q '"phase"' "$dir/from-pipe-2" || { echo "evaluate's result did not come through the pipe"; exit 1; }
+
+# A symbolic link: the link stays, its file gets the results.
+: > "$dir/target.jsonl"
+ln -s target.jsonl "$dir/link.jsonl"
+"$regimen" batch -i "$cohort" -o "$dir/link.jsonl" --as-of 2026-11-28 --no-progress
+[ -L "$dir/link.jsonl" ] || { echo "batch replaced the link"; exit 1; }
+grep -q '"phase"' "$dir/target.jsonl" || { echo "batch did not write through the link"; exit 1; }
+
+# A regular file: written whole, no temporary file left.
+"$regimen" batch -i "$cohort" -o "$dir/plain.jsonl" --as-of 2026-11-28 --no-progress
+grep -q '"phase"' "$dir/plain.jsonl"
+if ls "$dir" | grep -q '\.tmp-'; then echo "a temporary file was left"; exit 1; fi
+echo ok
