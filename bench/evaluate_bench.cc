@@ -3,6 +3,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "regimen/timeline/timeline_json.h"
 #include "regimen/compile/compiler.h"
 #include "regimen/evaluate/evaluator.h"
 #include "regimen/explain/report.h"
@@ -76,6 +77,18 @@ void BM_ParseLine(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * line.size()));
 }
 BENCHMARK(BM_ParseLine);
+
+// What an audited record adds per line: the timeline in canonical JSON, into a reused buffer.
+void BM_CanonicalInput(benchmark::State& state) {
+  const Fixture& f = fixture();
+  std::string out;
+  for (auto _ : state) {
+    regimen::write_canonical_json(f.timeline, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["bytes"] = static_cast<double>(out.size());
+}
+BENCHMARK(BM_CanonicalInput);
 
 void write_line(benchmark::State& state, bool trace) {
   const Fixture& f = fixture();

@@ -1,5 +1,7 @@
 #include "regimen/common/date.h"
 
+#include <cstring>
+
 #include <array>
 #include <fmt/format.h>
 
@@ -37,33 +39,49 @@ DateParse parse_calendar_part(std::string_view s) {
 
 }  // namespace
 
-std::string Date::to_string() const {
+size_t Date::write(char* out) const {
   const Ymd c = ymd();
-  if (c.year < 0 || c.year > 9999) return fmt::format("{:04d}-{:02d}-{:02d}", c.year, c.month, c.day);
+  if (c.year < 0 || c.year > 9999)
+    return static_cast<size_t>(fmt::format_to_n(out, kMaxChars, "{:04d}-{:02d}-{:02d}", c.year, c.month, c.day).out - out);
   // The common case by hand: this runs for every date of every output line.
-  char s[10] = {static_cast<char>('0' + c.year / 1000), static_cast<char>('0' + c.year / 100 % 10),
-                static_cast<char>('0' + c.year / 10 % 10), static_cast<char>('0' + c.year % 10), '-',
-                static_cast<char>('0' + c.month / 10), static_cast<char>('0' + c.month % 10), '-',
-                static_cast<char>('0' + c.day / 10), static_cast<char>('0' + c.day % 10)};
-  return std::string(s, sizeof s);
+  const char s[10] = {static_cast<char>('0' + c.year / 1000), static_cast<char>('0' + c.year / 100 % 10),
+                      static_cast<char>('0' + c.year / 10 % 10), static_cast<char>('0' + c.year % 10), '-',
+                      static_cast<char>('0' + c.month / 10), static_cast<char>('0' + c.month % 10), '-',
+                      static_cast<char>('0' + c.day / 10), static_cast<char>('0' + c.day % 10)};
+  std::memcpy(out, s, sizeof s);
+  return sizeof s;
 }
 
-std::string Timestamp::to_string() const {
-  std::string out = date.to_string();
-  if (!has_time()) return out;
-  // By hand, as Date::to_string: the canonical input of every audited record writes each event's.
+std::string Date::to_string() const {
+  char text[kMaxChars];
+  return std::string(text, write(text));
+}
+
+size_t Timestamp::write(char* out) const {
+  size_t n = date.write(out);
+  if (!has_time()) return n;
+  // By hand, as Date::write: the canonical input of every audited record writes each event's.
   // `seconds` is within one day (the parser allows hours 00-23), so every part has two digits.
   const int h = seconds / 3600, m = seconds / 60 % 60, sec = seconds % 60;
   const char time[9] = {'T', static_cast<char>('0' + h / 10), static_cast<char>('0' + h % 10), ':',
                         static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), ':',
                         static_cast<char>('0' + sec / 10), static_cast<char>('0' + sec % 10)};
-  out.append(time, sizeof time);
+  std::memcpy(out + n, time, sizeof time);
+  n += sizeof time;
   if (has_zone) {
-    if (zone_minutes == 0) return out + "Z";
+    if (zone_minutes == 0) {
+      out[n++] = 'Z';
+      return n;
+    }
     const int z = zone_minutes < 0 ? -zone_minutes : zone_minutes;
-    out += fmt::format("{}{:02d}:{:02d}", zone_minutes < 0 ? '-' : '+', z / 60, z % 60);
+    n += static_cast<size_t>(fmt::format_to_n(out + n, kMaxChars - n, "{}{:02d}:{:02d}", zone_minutes < 0 ? '-' : '+', z / 60, z % 60).out - (out + n));
   }
-  return out;
+  return n;
+}
+
+std::string Timestamp::to_string() const {
+  char text[kMaxChars];
+  return std::string(text, write(text));
 }
 
 std::weak_ordering order_on_timeline(const Timestamp& a, const Timestamp& b) {

@@ -58,21 +58,10 @@ void JsonWriter::newline() {
   out_->append(has_items_.size() * 2, ' ');
 }
 
-void JsonWriter::before_value() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (has_items_.empty()) return;
-  if (has_items_.back()) (*out_) += ',';
-  has_items_.back() = true;
-  newline();
-}
-
 JsonWriter& JsonWriter::begin_object() {
   before_value();
   (*out_) += '{';
-  has_items_.push_back(false);
+  has_items_.push_back(0);
   return *this;
 }
 
@@ -89,7 +78,7 @@ JsonWriter& JsonWriter::end_object() { return close('}'); }
 JsonWriter& JsonWriter::begin_array() {
   before_value();
   (*out_) += '[';
-  has_items_.push_back(false);
+  has_items_.push_back(0);
   return *this;
 }
 

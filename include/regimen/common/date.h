@@ -26,6 +26,9 @@ struct Date {
   };
   [[nodiscard]] constexpr Ymd ymd() const;
   [[nodiscard]] std::string to_string() const;  ///< "YYYY-MM-DD"
+  /// The same into `out` (at least kMaxChars long), without making a string; returns the length.
+  size_t write(char* out) const;
+  static constexpr size_t kMaxChars = 16;  ///< "-32768-12-31" at most
 };
 
 constexpr Date operator+(Date d, int32_t n) { return Date{d.days + n}; }
@@ -40,6 +43,9 @@ struct Timestamp {
 
   [[nodiscard]] bool has_time() const { return seconds >= 0; }
   [[nodiscard]] std::string to_string() const;  ///< as it was written, normalised
+  /// The same into `out` (at least kMaxChars long), without making a string; returns the length.
+  size_t write(char* out) const;
+  static constexpr size_t kMaxChars = 32;  ///< a date, "THH:MM:SS" and "+HH:MM"
 };
 
 /// Orders by date, then by time when both carry one; a timestamp without a time ties with

@@ -47,14 +47,25 @@ class JsonWriter {
   void clear();
 
  private:
-  void before_value();
+  /// The comma (and, pretty, the line break) before a value, unless it follows its key. Inline:
+  /// it runs before every key and value written.
+  void before_value() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (has_items_.empty()) return;
+    if (has_items_.back()) (*out_) += ',';
+    has_items_.back() = 1;
+    if (style_ == Style::kPretty) newline();
+  }
   void newline();
   JsonWriter& close(char bracket);
 
   Style style_;
   std::string own_;
   std::string* out_ = &own_;
-  std::vector<bool> has_items_;  ///< per open container: has it an item yet
+  std::vector<uint8_t> has_items_;  ///< per open container: has it an item yet (not vector<bool>: bits are slower)
   bool after_key_ = false;
 };
 
