@@ -18,6 +18,20 @@ namespace {
 
 // ---- the text of a sub-expression ----
 
+// One character of a scan for parentheses: its change of depth, 0 inside a quoted string (whose
+// opening quote is kept in `quote` until it closes).
+int depth_change(char c, char& quote) {
+  if (quote) {
+    if (c == quote) quote = 0;
+    return 0;
+  }
+  if (c == '\'' || c == '"') {
+    quote = c;
+    return 0;
+  }
+  return c == '(' ? 1 : c == ')' ? -1 : 0;
+}
+
 // After the name of a call at `from`, the end of its argument list's ')'.
 size_t after_closing_paren(const std::string& text, size_t from) {
   size_t i = from;
@@ -26,16 +40,9 @@ size_t after_closing_paren(const std::string& text, size_t from) {
   int depth = 0;
   char quote = 0;
   for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')' && --depth == 0) {
-      return i + 1;
-    }
+    const int change = depth_change(text[i], quote);
+    depth += change;
+    if (change < 0 && depth == 0) return i + 1;
   }
   return text.size();
 }
@@ -44,18 +51,7 @@ size_t after_closing_paren(const std::string& text, size_t from) {
 size_t balance_parens(const std::string& text, size_t begin, size_t end) {
   int depth = 0;
   char quote = 0;
-  for (size_t i = begin; i < end && i < text.size(); ++i) {
-    const char c = text[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      --depth;
-    }
-  }
+  for (size_t i = begin; i < end && i < text.size(); ++i) depth += depth_change(text[i], quote);
   size_t i = end;
   while (depth > 0 && i < text.size()) {
     if (text[i] == ')') {
