@@ -54,6 +54,9 @@ struct LoadedProtocol {
   Result<Plan> plan;
 };
 LoadedProtocol load_protocol_option(const std::string& path);
+/// Whether the protocol compiled; when not, its diagnostics are printed (the caller then exits
+/// with kBadProtocol).
+bool protocol_compiles(const LoadedProtocol& p, const Terminal& terminal);
 
 /// What evaluate, explain, whatif and plan all start from: the compiled protocol, the timeline
 /// read against its instruments, and the evaluation day (CONTRACT §4: --as-of, else the

@@ -228,10 +228,7 @@ int run(const Options& o) {
     return kBadUsage;
   }
   LoadedProtocol protocol = load_protocol_option(o.protocol);
-  if (!protocol.plan.ok()) {
-    print_diagnostics(protocol.plan.diagnostics, &protocol.source, terminal);
-    return kBadProtocol;
-  }
+  if (!protocol_compiles(protocol, terminal)) return kBadProtocol;
   const Plan& plan = *protocol.plan.value;
   Run run{o, protocol, plan, fixed_day, {}, !audit_path(o.audit).empty(), terminal.stderr_color, {}, {}};
   std::unique_ptr<AuditLog> audit_log;

@@ -54,10 +54,7 @@ std::optional<std::string> render_svg(const std::string& dot) {
 int run(const Options& o) {
   const Terminal terminal = detect_terminal();
   LoadedProtocol p = load_protocol_option(o.protocol);
-  if (!p.plan.ok()) {
-    print_diagnostics(p.plan.diagnostics, &p.source, terminal);
-    return kBadProtocol;
-  }
+  if (!protocol_compiles(p, terminal)) return kBadProtocol;
   // The drawing comes from the AST, which the plan was built from.
   Result<ast::Protocol> ast = load_protocol(p.source);
   std::string out = phase_graph_dot(*ast.value);

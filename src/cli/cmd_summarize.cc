@@ -113,10 +113,7 @@ int run(const Options& o) {
   const Terminal terminal = detect_terminal();
   const bool json = o.format == "json";
   const LoadedProtocol protocol = load_protocol_option(o.protocol);
-  if (!protocol.plan.ok()) {
-    print_diagnostics(protocol.plan.diagnostics, &protocol.source, terminal);
-    return kBadProtocol;
-  }
+  if (!protocol_compiles(protocol, terminal)) return kBadProtocol;
   TimelineReadOptions read_options;
   read_options.instruments = &protocol.plan.value->instruments;
   std::vector<LoadedTimeline> loaded;

@@ -23,10 +23,7 @@ struct Options {
 int run(const Options& o) {
   const Terminal terminal = detect_terminal();
   LoadedProtocol p = load_protocol_option(o.protocol);
-  if (!p.plan.ok()) {
-    print_diagnostics(p.plan.diagnostics, &p.source, terminal);
-    return kBadProtocol;
-  }
+  if (!protocol_compiles(p, terminal)) return kBadProtocol;
   const std::vector<std::string> tests = o.tests.empty() ? std::vector<std::string>{"rules/tests"} : o.tests;
   TestRunOptions options;
   options.coverage = true;

@@ -73,6 +73,12 @@ std::optional<std::string> read_text_file(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+bool protocol_compiles(const LoadedProtocol& p, const Terminal& terminal) {
+  if (p.plan.ok()) return true;
+  print_diagnostics(p.plan.diagnostics, &p.source, terminal);
+  return false;
+}
+
 LoadedProtocol load_protocol_option(const std::string& path) {
   LoadedProtocol out;
   if (path.empty()) {
