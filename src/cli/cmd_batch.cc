@@ -215,14 +215,7 @@ int run(const Options& o) {
   const auto started = std::chrono::steady_clock::now();
   const Terminal terminal = detect_terminal();
   std::optional<Date> fixed_day;
-  if (!o.as_of.empty()) {
-    DateParse p = parse_date(o.as_of);
-    if (!p.value) {
-      std::cerr << "regimen: --as-of '" << o.as_of << "' is not a date: " << p.problem << "\nRun 'regimen batch --help' for usage.\n";
-      return kBadUsage;
-    }
-    fixed_day = p.value->date;
-  }
+  if (!read_as_of_option(o.as_of, "batch", fixed_day)) return kBadUsage;
   if (!o.format.empty() && !o.worklist) {
     std::cerr << "regimen: --format applies to --worklist only (results are always JSON Lines)\nRun 'regimen batch --help' for usage.\n";
     return kBadUsage;

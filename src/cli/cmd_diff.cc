@@ -66,14 +66,7 @@ int run(const Options& o) {
   const Terminal terminal = detect_terminal();
   const bool json = o.format == "json";
   std::optional<Date> fixed_day;
-  if (!o.as_of.empty()) {
-    DateParse p = parse_date(o.as_of);
-    if (!p.value) {
-      std::cerr << "regimen: --as-of '" << o.as_of << "' is not a date: " << p.problem << "\nRun 'regimen diff --help' for usage.\n";
-      return kBadUsage;
-    }
-    fixed_day = p.value->date;
-  }
+  if (!read_as_of_option(o.as_of, "diff", fixed_day)) return kBadUsage;
 
   // Both versions must compile, as `regimen check` requires; every error of both is reported.
   LoadedProtocol before = load_protocol_option(o.before);

@@ -111,20 +111,27 @@ std::vector<std::string>& raw() {
 void set_raw_arguments(int argc, char** argv) { raw().assign(argv, argv + argc); }
 const std::vector<std::string>& raw_arguments() { return raw(); }
 
+bool read_as_of_option(const std::string& text, std::string_view command, std::optional<Date>& day) {
+  day.reset();
+  if (text.empty()) return true;
+  DateParse p = parse_date(text);
+  if (!p.value) {
+    std::cerr << "regimen: --as-of '" << text << "' is not a date: " << p.problem << "\nRun 'regimen " << command
+              << " --help' for usage.\n";
+    return false;
+  }
+  day = p.value->date;
+  return true;
+}
+
 Inputs load_inputs(const std::string& protocol, const std::string& timeline, const std::string& as_of, bool json,
                    std::string_view command) {
   const Terminal terminal = detect_terminal();
   Inputs in;
   std::optional<Date> day;
-  if (!as_of.empty()) {
-    DateParse p = parse_date(as_of);
-    if (!p.value) {
-      std::cerr << "regimen: --as-of '" << as_of << "' is not a date: " << p.problem << "\nRun 'regimen " << command
-                << " --help' for usage.\n";
-      in.exit_code = kBadUsage;
-      return in;
-    }
-    day = p.value->date;
+  if (!read_as_of_option(as_of, command, day)) {
+    in.exit_code = kBadUsage;
+    return in;
   }
   in.protocol = load_protocol_option(protocol);
   if (!in.protocol.plan.ok()) {
