@@ -40,6 +40,24 @@ TEST_CASE("the same input gives byte-identical JSON", "[evaluate]") {
   CHECK(to_json(default_plan(), at(t, 2026, 1, 12), info) == to_json(default_plan(), at(t, 2026, 1, 12), info));
 }
 
+TEST_CASE("a plan's texts quoted once give the same JSON as quoting them each time", "[evaluate]") {
+  const Timeline t = timeline(kSeries);
+  const Evaluation e = at(t, 2026, 1, 12);
+  const QuotedPlan quoted(default_plan());
+  ReportInfo plain, fast;
+  plain.protocol_sha256 = fast.protocol_sha256 = "x";
+  fast.quoted = &quoted;
+  for (const auto style : {JsonWriter::Style::kCompact, JsonWriter::Style::kPretty})
+    CHECK(to_json(default_plan(), e, fast, style) == to_json(default_plan(), e, plain, style));
+  // Quoted texts made from another plan are not used.
+  const Plan other = *build_plan(default_protocol_source()).value;
+  const QuotedPlan wrong(other);
+  ReportInfo mismatched = plain;
+  mismatched.quoted = &wrong;
+  CHECK(to_json(default_plan(), e, mismatched) == to_json(default_plan(), e, plain));
+  CHECK(to_json(default_plan(), e, plain).find("\"when\": \"") != std::string::npos);
+}
+
 TEST_CASE("events after as_of are ignored and counted", "[evaluate]") {
   const Timeline t = timeline(kSeries);
   const Evaluation e = at(t, 2026, 1, 10);

@@ -68,3 +68,45 @@ TEST_CASE("strings are escaped where needed, at any place in the string", "[json
   for (int c = 0x20; c < 0x100; ++c) edge += static_cast<char>(c);
   CHECK(written(edge) == reference(edge));
 }
+
+TEST_CASE("a writer into a target string leaves it exact after each document", "[json]") {
+  std::string out = "before\n";
+  {
+    regimen::JsonWriter w(out, regimen::JsonWriter::Style::kCompact);
+    w.begin_object().key("a").value(1).key("b").begin_array().value("x").null().end_array().end_object();
+    // The document is complete: the string holds it exactly, and the caller may append to it.
+    CHECK(out == "before\n{\"a\":1,\"b\":[\"x\",null]}");
+    out += '\n';
+    w.begin_object().key("c").value(true).end_object();  // the writer goes on after the caller's text
+  }
+  CHECK(out == "before\n{\"a\":1,\"b\":[\"x\",null]}\n{\"c\":true}");
+}
+
+TEST_CASE("a document read before it is finished shows only what was written", "[json]") {
+  regimen::JsonWriter w(regimen::JsonWriter::Style::kPretty);
+  w.begin_object().key("name");
+  CHECK(w.str() == "{\n  \"name\": ");
+  w.value("x").key("list").begin_array().value(2.5).end_array().end_object();
+  CHECK(w.str() == "{\n  \"name\": \"x\",\n  \"list\": [\n    2.5\n  ]\n}");
+}
+
+TEST_CASE("keys written in the program and keys that need an escape", "[json]") {
+  regimen::JsonWriter w;
+  char buffer[16] = "ab";  // not a literal: only its text before the NUL is the key
+  w.begin_object().key("plain").value(1).key("quote\"d").value(2).key(buffer).value(3);
+  w.json_key("\"pre\"").json_value("[1]").end_object();
+  CHECK(w.str() == R"({"plain":1,"quote\"d":2,"ab":3,"pre":[1]})");
+}
+
+TEST_CASE("long documents grow the buffer without losing bytes", "[json]") {
+  regimen::JsonWriter w;
+  std::string expected = "[";
+  w.begin_array();
+  for (int i = 0; i < 5000; ++i) {
+    const std::string s(static_cast<size_t>(i % 97), static_cast<char>('a' + i % 26));
+    w.value(s);
+    expected += (i ? ",\"" : "\"") + s + "\"";
+  }
+  w.end_array();
+  CHECK(w.take_line() == expected + "]\n");
+}

@@ -1,5 +1,6 @@
 #include "regimen/common/json_writer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -20,95 +21,136 @@ bool any_to_escape(uint64_t x) {
   return ((below_space | is_quote | is_backslash) & kHigh) != 0;
 }
 
-}  // namespace
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
+/// Writes `s` as a quoted JSON string at `p`, which has room for 6 * s.size() + 2 bytes (every
+/// byte a \u00XX escape); returns the end.
+char* write_json_string(char* p, std::string_view s) {
+  *p++ = '"';
   // Runs of characters that need no escape are copied whole; they are found 8 bytes at a time
-  // (this runs for every key and string of every result line).
+  // (this runs for every string of every result line).
   size_t run = 0, i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t word;
     std::memcpy(&word, s.data() + i, 8);
     if (any_to_escape(word)) break;
   }
+  auto two = [&p](char a, char b) {
+    p[0] = a;
+    p[1] = b;
+    p += 2;
+  };
   for (; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
+    std::memcpy(p, s.data() + run, i - run);
+    p += i - run;
     run = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
+      case '"': two('\\', '"'); break;
+      case '\\': two('\\', '\\'); break;
+      case '\n': two('\\', 'n'); break;
+      case '\r': two('\\', 'r'); break;
+      case '\t': two('\\', 't'); break;
+      case '\b': two('\\', 'b'); break;
+      case '\f': two('\\', 'f'); break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::memcpy(p, "\\u00", 4);
+        p[4] = kHex[c >> 4];
+        p[5] = kHex[c & 15];
+        p += 6;
+      }
     }
   }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
+  std::memcpy(p, s.data() + run, s.size() - run);
+  p += s.size() - run;
+  *p++ = '"';
+  return p;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  const size_t at = out.size();
+  out.resize(at + 6 * s.size() + 2);
+  out.resize(static_cast<size_t>(write_json_string(out.data() + at, s) - out.data()));
+}
+
+void JsonWriter::grow(size_t n) {
+  if (!writing_) {  // the string is exact: the caller may have appended to it since
+    len_ = out_->size();
+    writing_ = true;
+  }
+  // Room in steps, so that a line of many small values resizes a few times, not once per value.
+  constexpr size_t kStep = 4096;
+  if (out_->size() - len_ < n) out_->resize(len_ + std::max(n, kStep));
+}
+
+void JsonWriter::string(std::string_view s) {
+  char* p = room(6 * s.size() + 2);
+  len_ = static_cast<size_t>(write_json_string(p, s) - out_->data());
 }
 
 void JsonWriter::newline() {
   if (style_ != Style::kPretty) return;
-  (*out_) += '\n';
-  out_->append(has_items_.size() * 2, ' ');
-}
-
-JsonWriter& JsonWriter::begin_object() {
-  before_value();
-  (*out_) += '{';
-  has_items_.push_back(0);
-  return *this;
+  const size_t indent = has_items_.size() * 2;
+  char* p = room(1 + indent);
+  p[0] = '\n';
+  std::memset(p + 1, ' ', indent);
+  len_ += 1 + indent;
 }
 
 JsonWriter& JsonWriter::close(char bracket) {
   const bool had_items = has_items_.back();
   has_items_.pop_back();
   if (had_items) newline();
-  (*out_) += bracket;
+  put(bracket);
+  done();
   return *this;
 }
-
-JsonWriter& JsonWriter::end_object() { return close('}'); }
-
-JsonWriter& JsonWriter::begin_array() {
-  before_value();
-  (*out_) += '[';
-  has_items_.push_back(0);
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view k) {
   before_value();
-  append_json_string((*out_), k);
-  (*out_) += style_ == Style::kPretty ? ": " : ":";
+  string(k);
+  colon();
   after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::json_key(std::string_view quoted) {
+  before_value();
+  put(quoted);
+  colon();
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::json_value(std::string_view json) {
+  before_value();
+  put(json);
+  done();
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::string_view s) {
   before_value();
-  append_json_string((*out_), s);
+  string(s);
+  done();
   return *this;
 }
 
 JsonWriter& JsonWriter::value(int64_t n) {
   before_value();
   const fmt::format_int text(n);
-  out_->append(text.data(), text.size());
+  put(std::string_view(text.data(), text.size()));
+  done();
   return *this;
 }
 
 JsonWriter& JsonWriter::value(uint64_t n) {
   before_value();
   const fmt::format_int text(n);
-  out_->append(text.data(), text.size());
+  put(std::string_view(text.data(), text.size()));
+  done();
   return *this;
 }
 
@@ -118,27 +160,31 @@ JsonWriter& JsonWriter::value(double d) {
   // Integral values print without a fraction, others in the shortest round-trip form.
   if (d == std::floor(d) && std::fabs(d) < 1e15) {
     const fmt::format_int text(static_cast<int64_t>(d));
-    out_->append(text.data(), text.size());
+    put(std::string_view(text.data(), text.size()));
   } else {
     char text[64];
-    out_->append(text, fmt::format_to_n(text, sizeof text, "{}", d).out);
+    put(std::string_view(text, static_cast<size_t>(fmt::format_to_n(text, sizeof text, "{}", d).out - text)));
   }
+  done();
   return *this;
 }
 
 JsonWriter& JsonWriter::value(bool b) {
   before_value();
-  (*out_) += b ? "true" : "false";
+  put(b ? std::string_view("true") : std::string_view("false"));
+  done();
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
   before_value();
-  (*out_) += "null";
+  put(std::string_view("null"));
+  done();
   return *this;
 }
 
 void JsonWriter::clear() {
+  trim();
   out_->clear();
   has_items_.clear();
   after_key_ = false;

@@ -46,6 +46,15 @@ std::string_view to_string(EventKind k) {
   return "session";
 }
 
+std::string_view Plan::name_of(const PlanNode& n) const {
+  switch (n.op) {
+    case Op::kFact: return facts[static_cast<size_t>(n.index)].name;
+    case Op::kParam: return parameters[static_cast<size_t>(n.index)].qualified_name;
+    case Op::kState: return state[static_cast<size_t>(n.index)].name;
+    default: return "today";
+  }
+}
+
 std::string Plan::where(SourcePos pos) const { return fmt::format("{}:{}:{}", file, pos.line, pos.column); }
 
 namespace {
@@ -117,7 +126,8 @@ class Compiler {
       specs.push_back(InstrumentSpec{i.name.value, i.label, i.min_score, i.max_score, i.items, i.item_min, i.item_max});
     plan_.instruments = InstrumentCatalog(std::move(specs));
     for (const ast::Parameter& prm : p_.parameters) {
-      Plan::Parameter out{prm.name.value, prm.type, {}, {}, {}, prm.unit, prm.description, cites(prm.cites), prm.name.pos};
+      Plan::Parameter out{prm.name.value, prm.type, {}, {}, {}, prm.unit, prm.description, cites(prm.cites), prm.name.pos,
+                          "params." + prm.name.value};
       if (prm.default_value) out.default_value = constant_of(*prm.default_value);
       if (prm.min) out.min = constant_of(*prm.min).number_value;
       if (prm.max) out.max = constant_of(*prm.max).number_value;
@@ -188,7 +198,24 @@ class Compiler {
     return static_cast<uint32_t>(it - plan_.flag_names.begin());
   }
 
-  CompiledExpr expr(const Expr& e, const std::string& text) { return CompiledExpr{node(e), text, e.pos}; }
+  CompiledExpr expr(const Expr& e, const std::string& text) {
+    CompiledExpr out{node(e), text, e.pos, {}};
+    collect_reads(out.root, out.reads);
+    return out;
+  }
+
+  /// The name nodes under `node`, depth first, leaving out a name already read.
+  void collect_reads(uint32_t node, std::vector<uint32_t>& out) const {
+    const PlanNode& n = plan_.nodes[node];
+    if (n.op == Op::kFact || n.op == Op::kParam || n.op == Op::kState || n.op == Op::kToday) {
+      const bool seen = std::any_of(out.begin(), out.end(), [&](uint32_t r) {
+        return plan_.nodes[r].op == n.op && plan_.nodes[r].index == n.index;
+      });
+      if (!seen) out.push_back(node);
+      return;
+    }
+    for (uint16_t i = 0; i < n.arg_count; ++i) collect_reads(plan_.args[n.first_arg + i], out);
+  }
 
   uint32_t add_constant(Constant c) {
     plan_.constants.push_back(std::move(c));

@@ -52,13 +52,13 @@ void Machine::replay() {
         if (coverage_) [[unlikely]] coverage_->condition(t.when->root, when);
         if (!when.is_true()) {
           if (options_.trace && options_.comparison_detail)
-            out_.passed_over.push_back(PassedOver{seq, ti, !when.known, values_read(t.when->root)});
+            out_.passed_over.push_back(PassedOver{seq, ti, !when.known, values_read(*t.when)});
           continue;
         }
       }
       if (coverage_) [[unlikely]] coverage_->transition_taken(ti);
       HistoryEntry h{seq, ti, phase, t.to >= 0 ? static_cast<uint32_t>(t.to) : phase, {}, {}};
-      if (options_.trace && t.when) h.values = values_read(t.when->root);
+      if (options_.trace && t.when) h.values = values_read(*t.when);
       if (options_.trace && t.explain) h.explanation = render(*t.explain);
       // All assignments see the state as it was before the transition.
       assigned.clear();
@@ -134,7 +134,7 @@ void Machine::evaluate_rules() {
       t.id = static_cast<uint32_t>(out_.trace.size() + 1);
       t.rule = ri;
       t.result = result;
-      if (r.when) t.values = values_read(r.when->root);
+      if (r.when) t.values = values_read(*r.when);
       if (result == Outcome::kNotEvaluated) {
         if (window_unknown) {
           t.missing = missing_data(r.window->earliest.root);
@@ -146,8 +146,8 @@ void Machine::evaluate_rules() {
       }
       if (result == Outcome::kTrue && r.explain) t.explanation = render(*r.explain);
       if (options_.comparison_detail && r.window && (result == Outcome::kTrue || window_unknown)) {
-        t.window_values = values_read(r.window->earliest.root);
-        for (NamedValue& v : values_read(r.window->latest.root))
+        t.window_values = values_read(r.window->earliest);
+        for (NamedValue& v : values_read(r.window->latest))
           if (std::none_of(t.window_values.begin(), t.window_values.end(), [&](const NamedValue& w) { return w.name == v.name; }))
             t.window_values.push_back(std::move(v));
       }

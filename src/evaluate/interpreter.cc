@@ -208,26 +208,10 @@ void Machine::collect_names(uint32_t node, std::vector<uint32_t>& out) const {
   for (uint16_t i = 0; i < n.arg_count; ++i) collect_names(plan_.args[n.first_arg + i], out);
 }
 
-namespace {
-std::string name_of(const Plan& plan, const PlanNode& n) {
-  switch (n.op) {
-    case Op::kFact: return plan.facts[n.index].name;
-    case Op::kParam: return "params." + plan.parameters[n.index].name;
-    case Op::kState: return plan.state[n.index].name;
-    default: return "today";
-  }
-}
-}  // namespace
-
-std::vector<NamedValue> Machine::values_read(uint32_t root) {
-  std::vector<uint32_t> nodes;
-  collect_names(root, nodes);
+std::vector<NamedValue> Machine::values_read(const CompiledExpr& e) {
   std::vector<NamedValue> out;
-  for (uint32_t node : nodes) {
-    std::string name = name_of(plan_, plan_.nodes[node]);
-    if (std::any_of(out.begin(), out.end(), [&](const NamedValue& v) { return v.name == name; })) continue;
-    out.push_back(NamedValue{std::move(name), eval(node)});
-  }
+  out.reserve(e.reads.size());
+  for (uint32_t node : e.reads) out.push_back(NamedValue{plan_.name_of(plan_.nodes[node]), eval(node), node});
   return out;
 }
 

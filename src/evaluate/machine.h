@@ -34,7 +34,7 @@ class Machine {
   Value fact(uint32_t index);
   std::string render(const CompiledTemplate& t);
   /// The names (facts, parameters, state, today) an expression reads, with their values now.
-  std::vector<NamedValue> values_read(uint32_t root);
+  std::vector<NamedValue> values_read(const CompiledExpr& e);
   /// For an unknown result: the unknown data it rests on, as people say them.
   std::vector<std::string> missing_data(uint32_t root);
 

@@ -217,11 +217,12 @@ std::vector<NamedValue> template_values(const Plan& plan, const std::optional<Co
     if (p.expr) names_in(plan, p.expr->root, nodes);
   for (const PlanNode* n : nodes) {
     const auto i = static_cast<uint32_t>(n->index);
+    const auto node = static_cast<uint32_t>(n - plan.nodes.data());
     if (n->op == Op::kParam && i < e.parameters.size()) {
-      out.push_back({"params." + plan.parameters[i].name, e.parameters[i]});
+      out.push_back({plan.parameters[i].qualified_name, e.parameters[i], node});
     } else if (n->op == Op::kFact) {
       for (const auto& [f, v] : e.facts)
-        if (f == i) out.push_back({plan.facts[i].name, v});
+        if (f == i) out.push_back({plan.facts[i].name, v, node});
     }
   }
   return out;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "regimen/explain/report.h"
 
 namespace regimen {
@@ -9,6 +11,15 @@ namespace regimen {
 std::string cite(const Plan& plan, uint32_t source) { return plan.sources[source].citation; }
 
 namespace {
+
+/// A date as a JSON string, without making a std::string.
+void write_date(JsonWriter& w, Date d) {
+  char text[Date::kMaxChars + 2];
+  text[0] = '"';
+  const size_t n = d.write(text + 1);
+  text[n + 1] = '"';
+  w.json_value(std::string_view(text, n + 2));
+}
 
 void write_value(JsonWriter& w, const Value& v, const Evaluation& e) {
   if (!v.known) {
@@ -21,7 +32,7 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e) {
     case Type::kDuration: w.value(v.i); return;
     case Type::kNumber: w.value(v.d); return;
     case Type::kString: w.value(v.s); return;
-    case Type::kDate: w.value(Date{static_cast<int32_t>(v.i)}.to_string()); return;
+    case Type::kDate: write_date(w, Date{static_cast<int32_t>(v.i)}); return;
     case Type::kStringList:
       w.begin_array();
       for (const std::string& s : *v.list) w.value(s);
@@ -32,7 +43,8 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e) {
     case Type::kObservation:
     case Type::kDecision: {
       const EventRef& ev = e.events[static_cast<size_t>(v.i)];
-      w.begin_object().key("date").value(ev.date.to_string());
+      w.begin_object().key("date");
+      write_date(w, ev.date);
       if (ev.kind == EventKind::kAssessment) {
         const auto* a = static_cast<const Assessment*>(ev.item);
         w.key("instrument").value(a->instrument).key("score").value(a->score);
@@ -49,6 +61,15 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e) {
   }
 }
 
+void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e, const QuotedPlan& q) {
+  w.begin_object();
+  for (const NamedValue& nv : values) {
+    w.json_key(q.name_of(q.plan->nodes[nv.node]));
+    write_value(w, nv.value, e);
+  }
+  w.end_object();
+}
+
 }  // namespace
 
 void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e) {
@@ -61,14 +82,17 @@ void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Ev
 }
 
 void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const ReportInfo& info) {
+  std::optional<QuotedPlan> own;
+  const QuotedPlan& q = info.quoted && info.quoted->plan == &plan ? *info.quoted : own.emplace(plan);
   w.begin_object();
   w.key("patient_id").value(e.patient_id);
-  w.key("as_of").value(e.as_of.to_string());
+  w.key("as_of");
+  write_date(w, e.as_of);
   w.key("protocol").begin_object();
   w.key("id").value(plan.id).key("version").value(plan.version).key("sha256").value(info.protocol_sha256);
   w.end_object();
   w.key("engine").begin_object().key("name").value("regimen").key("version").value(REGIMEN_VERSION).end_object();
-  w.key("phase").value(plan.phases[e.phase].name);
+  w.key("phase").json_value(q.phase_name[e.phase]);
 
   w.key("recommendations").begin_array();
   for (const Recommendation& r : e.recommendations) {
@@ -77,7 +101,10 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     w.key("priority").value(to_string(r.priority));
     if (r.window) {
       w.key("window").begin_object();
-      w.key("earliest").value(r.window->earliest.to_string()).key("latest").value(r.window->latest.to_string());
+      w.key("earliest");
+      write_date(w, r.window->earliest);
+      w.key("latest");
+      write_date(w, r.window->latest);
       if (r.window->overdue) w.key("overdue").value(true);
       w.end_object();
     }
@@ -92,7 +119,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
       for (const std::string& c : r.checklist) w.value(c);
       w.end_array();
     }
-    w.key("rule").value(plan.rules[r.rule].id);
+    w.key("rule").json_value(q.rule_id[r.rule]);
     w.key("because").begin_array();
     for (uint32_t id : r.because) w.value(id);
     w.end_array();
@@ -106,7 +133,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
 
   w.key("facts").begin_object();
   for (const auto& [index, value] : e.facts) {
-    w.key(plan.facts[index].name);
+    w.json_key(q.fact_name[index]);
     write_value(w, value, e);
   }
   w.end_object();
@@ -116,11 +143,11 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     const Plan::Rule& r = plan.rules[t.rule];
     w.begin_object();
     w.key("id").value(t.id);
-    w.key("rule").value(r.id);
-    w.key("source").value(r.location);
-    w.key("when").value(r.when ? std::string_view(r.when->text) : std::string_view("true"));
+    w.key("rule").json_value(q.rule_id[t.rule]);
+    w.key("source").json_value(q.rule_location[t.rule]);
+    w.key("when").json_value(q.rule_when[t.rule]);
     w.key("values");
-    write_values(w, t.values, e);
+    write_values(w, t.values, e, q);
     w.key("result");
     if (t.result == Outcome::kNotEvaluated) w.value("not_evaluated");
     else w.value(t.result == Outcome::kTrue);
@@ -130,7 +157,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
       w.end_array();
     }
     w.key("cites").begin_array();
-    for (uint32_t c : r.cites) w.value(plan.sources[c].citation);
+    for (uint32_t c : r.cites) w.json_value(q.citation[c]);
     w.end_array();
     if (!t.explanation.empty()) w.key("explanation").value(t.explanation);
     w.end_object();
@@ -160,16 +187,17 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     const Plan::Transition& t = plan.transitions[h.transition];
     const EventRef& ev = e.events[h.event];
     w.begin_object();
-    w.key("date").value(ev.date.to_string());
+    w.key("date");
+    write_date(w, ev.date);
     w.key("event").value(to_string(ev.kind));
-    w.key("transition").value(t.id);
-    w.key("source").value(t.location);
-    w.key("from").value(plan.phases[h.from_phase].name);
-    w.key("to").value(plan.phases[h.to_phase].name);
+    w.key("transition").json_value(q.transition_id[h.transition]);
+    w.key("source").json_value(q.transition_location[h.transition]);
+    w.key("from").json_value(q.phase_name[h.from_phase]);
+    w.key("to").json_value(q.phase_name[h.to_phase]);
     if (t.when) {
-      w.key("when").value(t.when->text);
+      w.key("when").json_value(q.transition_when[h.transition]);
       w.key("values");
-      write_values(w, h.values, e);
+      write_values(w, h.values, e, q);
     }
     if (!h.explanation.empty()) w.key("explanation").value(h.explanation);
     w.end_object();

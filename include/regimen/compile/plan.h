@@ -61,6 +61,9 @@ struct CompiledExpr {
   uint32_t root = 0;
   std::string text;
   SourcePos pos;
+  /// The nodes that name what it reads (facts, parameters, state, today), each name once, in
+  /// reading order: the values a trace shows with it, found once when compiling.
+  std::vector<uint32_t> reads;
 };
 
 struct CompiledTemplate {
@@ -97,6 +100,7 @@ struct Plan {
     std::string unit, description;
     std::vector<uint32_t> cites;
     SourcePos pos;
+    std::string qualified_name;  ///< "params.<name>", as expressions and traces name it
   };
   struct Fact {
     std::string name;
@@ -177,6 +181,9 @@ struct Plan {
   std::vector<PlanNode> nodes;
   std::vector<uint32_t> args;
   std::vector<Constant> constants;
+
+  /// The name a name node (kFact, kParam, kState, kToday) reads, as traces show it.
+  [[nodiscard]] std::string_view name_of(const PlanNode& n) const;
 
   /// `file:line:col` of a position, as traces print it.
   [[nodiscard]] std::string where(SourcePos pos) const;

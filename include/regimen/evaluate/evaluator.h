@@ -67,8 +67,9 @@ struct Recommendation {
 enum class Outcome : uint8_t { kTrue, kFalse, kNotEvaluated };
 
 struct NamedValue {
-  std::string name;
+  std::string_view name;  ///< the plan's: "phq9.latest", "params.safety.high_score", "today"
   Value value;
+  uint32_t node = 0;  ///< the plan node that names it
 };
 
 struct TraceEntry {
