@@ -81,7 +81,7 @@ void JsonWriter::grow(size_t n) {
     writing_ = true;
   }
   // Room in steps, so that a line of many small values resizes a few times, not once per value.
-  constexpr size_t kStep = 4096;
+  constexpr size_t kStep = 512;
   if (out_->size() - len_ < n) out_->resize(len_ + std::max(n, kStep));
 }
 

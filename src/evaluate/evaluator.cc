@@ -40,6 +40,7 @@ void Machine::replay() {
 
   std::vector<Value> assigned;
   assigned.reserve(8);
+  if (options_.trace) out_.history.reserve(out_.events.size());
   for (uint32_t seq = 0; seq < out_.events.size(); ++seq) {
     const EventRef& e = out_.events[seq];
     move_to(seq + 1, e.date, seq);
@@ -103,6 +104,7 @@ void Machine::evaluate_rules() {
   move_to(out_.events.size(), options_.as_of, std::nullopt);
   const int64_t as_of = options_.as_of.days;
   std::vector<bool> flags(plan_.flag_names.size(), false);
+  if (options_.trace) out_.trace.reserve(plan_.rules.size());  // at most one entry a rule
 
   for (uint32_t ri = 0; ri < plan_.rules.size(); ++ri) {
     const Plan::Rule& r = plan_.rules[ri];
@@ -178,10 +180,13 @@ void Machine::evaluate_rules() {
   for (size_t i = 0; i < flags.size(); ++i)
     if (flags[i]) out_.flags.push_back(plan_.flag_names[i]);  // flag_names are sorted
 
-  if (options_.trace)
+  if (options_.trace) {
+    out_.facts.reserve(plan_.facts.size());
     for (uint32_t f = 0; f < plan_.facts.size(); ++f) out_.facts.emplace_back(f, fact(f));
+  }
   if (options_.trace || !options_.overrides.empty()) {
     out_.parameters.clear();
+    out_.parameters.reserve(plan_.parameters.size());
     for (uint32_t i = 0; i < plan_.parameters.size(); ++i) out_.parameters.push_back(param(i));
     out_.overridden.resize(plan_.parameters.size(), false);
   }

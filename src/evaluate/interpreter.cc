@@ -194,6 +194,7 @@ Value Machine::eval(uint32_t index) {
 
 std::string Machine::render(const CompiledTemplate& t) {
   std::string out;
+  out.reserve(t.text.size() + 16);  // the template's text, with room for values longer than their names
   for (const CompiledTemplate::Part& part : t.parts)
     out += part.expr ? format_value(eval(part.expr->root), out_) : part.text;
   return out;
