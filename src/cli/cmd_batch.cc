@@ -91,7 +91,6 @@ struct Run {
   bool audited = false, color = false;
   std::string input_name;
   std::string protocol_sha256;
-  QuotedPlan quoted{plan};  ///< the plan's texts, quoted once for every result line
 };
 
 /// One worker: its parser, its counts, its worklist entries.
@@ -276,7 +275,6 @@ int run(const Options& o) {
   for (unsigned i = 0; i < threads; ++i) {
     workers.push_back(std::make_unique<Worker>(run));
     workers.back()->info.protocol_sha256 = run.protocol_sha256;
-    workers.back()->info.quoted = &run.quoted;
   }
 
   // The block being evaluated, shared with the workers between the two barrier phases.

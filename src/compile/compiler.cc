@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "regimen/common/date.h"
+#include "regimen/common/json_writer.h"
 #include "regimen/load/protocol_loader.h"
 
 namespace regimen {
@@ -54,6 +55,47 @@ std::string_view Plan::name_of(const PlanNode& n) const {
     default: return "today";
   }
 }
+
+namespace {
+
+std::string quoted(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+template <class T, class F>
+std::vector<std::string> quote_each(const std::vector<T>& items, F&& text) {
+  std::vector<std::string> out;
+  out.reserve(items.size());
+  for (const T& item : items) out.push_back(quoted(text(item)));
+  return out;
+}
+
+QuotedTexts quote_texts(const Plan& p) {
+  using Rule = Plan::Rule;
+  using Transition = Plan::Transition;
+  QuotedTexts q;
+  q.rule_id = quote_each(p.rules, [](const Rule& r) -> std::string_view { return r.id; });
+  q.rule_location = quote_each(p.rules, [](const Rule& r) -> std::string_view { return r.location; });
+  q.rule_when = quote_each(p.rules, [](const Rule& r) {
+    return r.when ? std::string_view(r.when->text) : std::string_view("true");
+  });
+  q.transition_id = quote_each(p.transitions, [](const Transition& t) -> std::string_view { return t.id; });
+  q.transition_location = quote_each(p.transitions, [](const Transition& t) -> std::string_view { return t.location; });
+  q.transition_when = quote_each(p.transitions, [](const Transition& t) {
+    return t.when ? std::string_view(t.when->text) : std::string_view();
+  });
+  q.citation = quote_each(p.sources, [](const Plan::Source& s) -> std::string_view { return s.citation; });
+  q.phase_name = quote_each(p.phases, [](const Plan::Phase& ph) -> std::string_view { return ph.name; });
+  q.fact_name = quote_each(p.facts, [](const Plan::Fact& f) -> std::string_view { return f.name; });
+  q.param_name = quote_each(p.parameters, [](const Plan::Parameter& x) -> std::string_view { return x.qualified_name; });
+  q.state_name = quote_each(p.state, [](const Plan::StateVar& s) -> std::string_view { return s.name; });
+  q.today = quoted("today");
+  return q;
+}
+
+}  // namespace
 
 std::string Plan::where(SourcePos pos) const { return fmt::format("{}:{}:{}", file, pos.line, pos.column); }
 
@@ -154,6 +196,7 @@ class Compiler {
         if (plan_.transitions[ti].from[ph])
           plan_.transitions_by_phase_and_event[ph * Plan::kEventKinds + static_cast<size_t>(plan_.transitions[ti].on)].push_back(ti);
     for (const ast::Rule& r : p_.rules) plan_.rules.push_back(rule(r));
+    plan_.quoted = quote_texts(plan_);
     return std::move(plan_);
   }
 

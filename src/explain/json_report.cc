@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <optional>
-
 #include "regimen/explain/report.h"
 
 namespace regimen {
@@ -61,10 +59,10 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e) {
   }
 }
 
-void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e, const QuotedPlan& q) {
+void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e, const Plan& plan) {
   w.begin_object();
   for (const NamedValue& nv : values) {
-    w.json_key(q.name_of(q.plan->nodes[nv.node]));
+    w.json_key(plan.quoted.name_of(plan.nodes[nv.node]));
     write_value(w, nv.value, e);
   }
   w.end_object();
@@ -82,8 +80,7 @@ void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Ev
 }
 
 void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const ReportInfo& info) {
-  std::optional<QuotedPlan> own;
-  const QuotedPlan& q = info.quoted && info.quoted->plan == &plan ? *info.quoted : own.emplace(plan);
+  const QuotedTexts& q = plan.quoted;
   w.begin_object();
   w.key("patient_id").value(e.patient_id);
   w.key("as_of");
@@ -147,7 +144,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     w.key("source").json_value(q.rule_location[t.rule]);
     w.key("when").json_value(q.rule_when[t.rule]);
     w.key("values");
-    write_values(w, t.values, e, q);
+    write_values(w, t.values, e, plan);
     w.key("result");
     if (t.result == Outcome::kNotEvaluated) w.value("not_evaluated");
     else w.value(t.result == Outcome::kTrue);
@@ -197,7 +194,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     if (t.when) {
       w.key("when").json_value(q.transition_when[h.transition]);
       w.key("values");
-      write_values(w, h.values, e, q);
+      write_values(w, h.values, e, plan);
     }
     if (!h.explanation.empty()) w.key("explanation").value(h.explanation);
     w.end_object();

@@ -83,6 +83,28 @@ std::string_view to_string(Action a);
 std::string_view to_string(Priority p);
 std::string_view to_string(EventKind k);
 
+/// A plan's names and fixed texts as JSON strings, quoted and escaped once when compiling. Every
+/// result line repeats them (each trace entry names its rule, its place in the file, its condition
+/// and its sources), so writers copy these instead of escaping the same texts for every patient.
+struct QuotedTexts {
+  std::vector<std::string> rule_id, rule_location, rule_when;  ///< per rule (`"true"` without a condition)
+  std::vector<std::string> transition_id, transition_location, transition_when;  ///< per transition
+  std::vector<std::string> citation;  ///< per source
+  std::vector<std::string> phase_name;
+  std::vector<std::string> fact_name, param_name, state_name;  ///< param_name is "params.<name>"
+  std::string today;
+
+  /// The quoted name of a name node (kFact, kParam, kState, kToday), as Plan::name_of gives it.
+  [[nodiscard]] std::string_view name_of(const PlanNode& n) const {
+    switch (n.op) {
+      case Op::kFact: return fact_name[static_cast<size_t>(n.index)];
+      case Op::kParam: return param_name[static_cast<size_t>(n.index)];
+      case Op::kState: return state_name[static_cast<size_t>(n.index)];
+      default: return today;
+    }
+  }
+};
+
 struct Plan {
   // Identity
   std::string file;  ///< the protocol's file name, for `file:line:col` in traces
@@ -181,6 +203,8 @@ struct Plan {
   std::vector<PlanNode> nodes;
   std::vector<uint32_t> args;
   std::vector<Constant> constants;
+
+  QuotedTexts quoted;  ///< made last, from everything above
 
   /// The name a name node (kFact, kParam, kState, kToday) reads, as traces show it.
   [[nodiscard]] std::string_view name_of(const PlanNode& n) const;

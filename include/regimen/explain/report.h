@@ -8,7 +8,6 @@
 #include "regimen/common/json_writer.h"
 #include "regimen/compile/plan.h"
 #include "regimen/evaluate/evaluator.h"
-#include "regimen/explain/quoted_plan.h"
 
 namespace regimen {
 
@@ -16,9 +15,6 @@ struct ReportInfo {
   std::string protocol_sha256;  ///< of the protocol's text
   Diagnostics input_warnings;   ///< from reading the timeline
   bool color = false;           ///< ANSI colour (text only; only on a terminal, never with NO_COLOR)
-  /// The plan's texts quoted once, for writing many results of one plan (batch); when absent or
-  /// made from another plan, write_json quotes them itself. The output is the same either way.
-  const QuotedPlan* quoted = nullptr;
 };
 
 /// CONTRACT §3: one JSON object. Keys in a fixed order; the same input gives the same bytes.
