@@ -76,18 +76,18 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void JsonWriter::grow(size_t n) {
-  if (!writing_) {  // the string is exact: the caller may have appended to it since
-    len_ = out_->size();
-    writing_ = true;
-  }
+  // Without a cursor the string is exact (the caller may have appended to it since).
+  const size_t written = cursor_ ? static_cast<size_t>(cursor_ - out_->data()) : out_->size();
   // Room in steps, so that a line of many small values resizes a few times, not once per value.
   constexpr size_t kStep = 512;
-  if (out_->size() - len_ < n) out_->resize(len_ + std::max(n, kStep));
+  if (out_->size() - written < n) out_->resize(written + std::max(n, kStep));
+  cursor_ = out_->data() + written;
+  limit_ = out_->data() + out_->size();
 }
 
 void JsonWriter::string(std::string_view s) {
   char* p = room(6 * s.size() + 2);
-  len_ = static_cast<size_t>(write_json_string(p, s) - out_->data());
+  cursor_ = write_json_string(p, s);
 }
 
 void JsonWriter::newline() {
@@ -96,7 +96,7 @@ void JsonWriter::newline() {
   char* p = room(1 + indent);
   p[0] = '\n';
   std::memset(p + 1, ' ', indent);
-  len_ += 1 + indent;
+  cursor_ += 1 + indent;
 }
 
 JsonWriter& JsonWriter::close(char bracket) {

@@ -10,16 +10,36 @@ std::string cite(const Plan& plan, uint32_t source) { return plan.sources[source
 
 namespace {
 
-/// A date as a JSON string, without making a std::string.
-void write_date(JsonWriter& w, Date d) {
-  char text[Date::kMaxChars + 2];
-  text[0] = '"';
-  const size_t n = d.write(text + 1);
-  text[n + 1] = '"';
-  w.json_value(std::string_view(text, n + 2));
-}
+/// The dates of one result as JSON strings, each formatted once: a line shows the same few dates
+/// (as_of, the last session, the baseline) many times over, and formatting one is a calendar
+/// computation.
+class DateTexts {
+ public:
+  std::string_view quoted(Date d) {
+    Slot& slot = slots_[static_cast<uint32_t>(d.days) % kSlots];
+    if (slot.days != d.days || slot.size == 0) {
+      slot.text[0] = '"';
+      const size_t n = d.write(slot.text + 1);
+      slot.text[n + 1] = '"';
+      slot.size = static_cast<uint8_t>(n + 2);
+      slot.days = d.days;
+    }
+    return {slot.text, slot.size};
+  }
 
-void write_value(JsonWriter& w, const Value& v, const Evaluation& e) {
+ private:
+  static constexpr uint32_t kSlots = 16;
+  struct Slot {
+    int32_t days = 0;
+    uint8_t size = 0;  ///< 0: empty
+    char text[Date::kMaxChars + 2];
+  };
+  Slot slots_[kSlots];
+};
+
+void write_date(JsonWriter& w, Date d, DateTexts& dates) { w.json_value(dates.quoted(d)); }
+
+void write_value(JsonWriter& w, const Value& v, const Evaluation& e, DateTexts& dates) {
   if (!v.known) {
     w.null();
     return;
@@ -30,7 +50,7 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e) {
     case Type::kDuration: w.value(v.i); return;
     case Type::kNumber: w.value(v.d); return;
     case Type::kString: w.value(v.s); return;
-    case Type::kDate: write_date(w, Date{static_cast<int32_t>(v.i)}); return;
+    case Type::kDate: write_date(w, Date{static_cast<int32_t>(v.i)}, dates); return;
     case Type::kStringList:
       w.begin_array();
       for (const std::string& s : *v.list) w.value(s);
@@ -42,7 +62,7 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e) {
     case Type::kDecision: {
       const EventRef& ev = e.events[static_cast<size_t>(v.i)];
       w.begin_object().key("date");
-      write_date(w, ev.date);
+      write_date(w, ev.date, dates);
       if (ev.kind == EventKind::kAssessment) {
         const auto* a = static_cast<const Assessment*>(ev.item);
         w.key("instrument").value(a->instrument).key("score").value(a->score);
@@ -59,11 +79,12 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e) {
   }
 }
 
-void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e, const Plan& plan) {
+void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e, const Plan& plan,
+                  DateTexts& dates) {
   w.begin_object();
   for (const NamedValue& nv : values) {
     w.json_key(plan.quoted.name_of(plan.nodes[nv.node]));
-    write_value(w, nv.value, e);
+    write_value(w, nv.value, e, dates);
   }
   w.end_object();
 }
@@ -71,20 +92,22 @@ void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Ev
 }  // namespace
 
 void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e) {
+  DateTexts dates;
   w.begin_object();
   for (const NamedValue& nv : values) {
     w.key(nv.name);
-    write_value(w, nv.value, e);
+    write_value(w, nv.value, e, dates);
   }
   w.end_object();
 }
 
 void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const ReportInfo& info) {
   const QuotedTexts& q = plan.quoted;
+  DateTexts dates;
   w.begin_object();
   w.key("patient_id").value(e.patient_id);
   w.key("as_of");
-  write_date(w, e.as_of);
+  write_date(w, e.as_of, dates);
   w.key("protocol").begin_object();
   w.key("id").value(plan.id).key("version").value(plan.version).key("sha256").value(info.protocol_sha256);
   w.end_object();
@@ -99,9 +122,9 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     if (r.window) {
       w.key("window").begin_object();
       w.key("earliest");
-      write_date(w, r.window->earliest);
+      write_date(w, r.window->earliest, dates);
       w.key("latest");
-      write_date(w, r.window->latest);
+      write_date(w, r.window->latest, dates);
       if (r.window->overdue) w.key("overdue").value(true);
       w.end_object();
     }
@@ -131,7 +154,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
   w.key("facts").begin_object();
   for (const auto& [index, value] : e.facts) {
     w.json_key(q.fact_name[index]);
-    write_value(w, value, e);
+    write_value(w, value, e, dates);
   }
   w.end_object();
 
@@ -144,7 +167,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     w.key("source").json_value(q.rule_location[t.rule]);
     w.key("when").json_value(q.rule_when[t.rule]);
     w.key("values");
-    write_values(w, t.values, e, plan);
+    write_values(w, t.values, e, plan, dates);
     w.key("result");
     if (t.result == Outcome::kNotEvaluated) w.value("not_evaluated");
     else w.value(t.result == Outcome::kTrue);
@@ -176,7 +199,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
   for (size_t i = 0; i < e.overridden.size(); ++i)
     if (e.overridden[i]) {
       w.key(plan.parameters[i].name);
-      write_value(w, e.parameters[i], e);
+      write_value(w, e.parameters[i], e, dates);
     }
   w.end_object();
   w.key("history").begin_array();
@@ -185,7 +208,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     const EventRef& ev = e.events[h.event];
     w.begin_object();
     w.key("date");
-    write_date(w, ev.date);
+    write_date(w, ev.date, dates);
     w.key("event").value(to_string(ev.kind));
     w.key("transition").json_value(q.transition_id[h.transition]);
     w.key("source").json_value(q.transition_location[h.transition]);
@@ -194,7 +217,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     if (t.when) {
       w.key("when").json_value(q.transition_when[h.transition]);
       w.key("values");
-      write_values(w, h.values, e, plan);
+      write_values(w, h.values, e, plan, dates);
     }
     if (!h.explanation.empty()) w.key("explanation").value(h.explanation);
     w.end_object();
