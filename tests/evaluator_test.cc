@@ -66,6 +66,33 @@ TEST_CASE("the plan's texts quoted when compiling read back as the texts themsel
   }
 }
 
+TEST_CASE("an evaluation reused for the next patient holds nothing of the last", "[evaluate]") {
+  // A batch worker evaluates every patient into one Evaluation (evaluate_into).
+  const Timeline series = timeline(kSeries);
+  const Timeline other = timeline(R"({"patient": {"id": "e-2"}, "sessions": [{"date": "2026-01-05", "status": "missed"}],
+    "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 9, "items": {"9": 2}},
+                    {"date": "2026-01-05", "instrument": "phq9", "score": 11}],
+    "decisions": [{"date": "2026-01-06", "kind": "start_maintenance"}]})");  // ignored: a warning
+  EvaluateOptions traced, plain, overridden;
+  traced.as_of = plain.as_of = overridden.as_of = *Date::from_ymd(2026, 1, 12);
+  plain.trace = false;
+  const auto eight = parse_override(default_plan(), "series.target_sessions", "8");
+  overridden.overrides.emplace_back(eight.value->index, eight.value->value);
+  ReportInfo info;
+  Evaluation reused;
+  for (const EvaluateOptions* first : {&traced, &plain, &overridden})
+    for (const EvaluateOptions* second : {&traced, &plain, &overridden})
+      for (const Timeline* a : {&series, &other})
+        for (const Timeline* b : {&series, &other}) {
+          evaluate_into(default_plan(), *a, *first, reused);
+          evaluate_into(default_plan(), *b, *second, reused);
+          const Evaluation fresh = evaluate(default_plan(), *b, *second);
+          REQUIRE(to_json(default_plan(), reused, info) == to_json(default_plan(), fresh, info));
+          REQUIRE(reused.texts.size() == fresh.texts.size());
+          REQUIRE(reused.merged_assessments.size() == fresh.merged_assessments.size());
+        }
+}
+
 TEST_CASE("events after as_of are ignored and counted", "[evaluate]") {
   const Timeline t = timeline(kSeries);
   const Evaluation e = at(t, 2026, 1, 10);

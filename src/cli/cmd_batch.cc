@@ -104,6 +104,7 @@ struct Worker {
   Tally tally;
   std::vector<WorklistEntry> worklist;
   ReportInfo info;
+  Evaluation evaluation;  ///< reused from patient to patient
   std::string output, canonical;  ///< audited runs: one result and its input, before they go into the chunk
 };
 
@@ -113,7 +114,8 @@ void evaluate_timeline(const Run& run, Worker& w, Share& share, const Timeline& 
   EvaluateOptions options;
   options.as_of = cohort_day(run.fixed_day, t, run.today);
   options.trace = run.o.trace == "full" || run.audited;  // a recorded decision keeps its trace
-  const Evaluation e = evaluate(run.plan, t, options);
+  evaluate_into(run.plan, t, options, w.evaluation);
+  const Evaluation& e = w.evaluation;
 
   ++w.tally.patients;
   ++w.tally.phases[e.phase];

@@ -214,14 +214,39 @@ std::string describe_event(const EventRef& e) {
   return "an event";
 }
 
-Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options) {
-  Evaluation out;
+void Evaluation::clear() {
+  patient_id.clear();
+  as_of = Date{};
+  phase = 0;
+  recommendations.clear();
+  flags.clear();
+  facts.clear();
+  trace.clear();
+  history.clear();
+  passed_over.clear();
+  warnings.clear();
+  ignored_events = 0;
+  parameters.clear();
+  overridden.clear();
+  events.clear();
+  texts.clear();
+  lists.clear();
+  merged_assessments.clear();
+}
+
+void evaluate_into(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options, Evaluation& out) {
+  out.clear();
   out.patient_id = timeline.patient_id;
   out.as_of = options.as_of;
   engine::Machine machine(plan, timeline, options, out);
   machine.build_events();
   machine.replay();
   machine.evaluate_rules();
+}
+
+Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options) {
+  Evaluation out;
+  evaluate_into(plan, timeline, options, out);
   return out;
 }
 

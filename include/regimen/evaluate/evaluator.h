@@ -126,9 +126,16 @@ struct Evaluation {
   std::list<std::string> texts;
   std::list<std::vector<std::string>> lists;
   std::list<Assessment> merged_assessments;
+
+  /// Empties every part, keeping the vectors' memory for the next evaluation.
+  void clear();
 };
 
 Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options);
+
+/// The same into `out`, whose memory is reused (a batch worker evaluates every patient into one):
+/// `out` is emptied first, so the result is exactly evaluate()'s.
+void evaluate_into(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options, Evaluation& out);
 
 /// An event as a person reads it: "the session of 2026-01-05", "the phq9 of 2026-01-26 (score 12)".
 std::string describe_event(const EventRef& e);
