@@ -110,3 +110,15 @@ TEST_CASE("long documents grow the buffer without losing bytes", "[json]") {
   w.end_array();
   CHECK(w.take_line() == expected + "]\n");
 }
+
+TEST_CASE("pieces already in JSON are copied whole, whatever their length", "[json]") {
+  // Short pieces are copied by overlapping moves: every length around their bounds.
+  for (size_t length = 1; length <= 40; ++length) {
+    std::string number;
+    for (size_t i = 0; i < length; ++i) number += static_cast<char>('1' + i % 9);
+    regimen::JsonWriter w;
+    w.begin_array().json_value(number).json_value(number).end_array();
+    INFO("length " << length);
+    REQUIRE(w.str() == "[" + number + "," + number + "]");
+  }
+}

@@ -36,7 +36,6 @@ class JsonWriter {
   /// keys need no escape (one that does goes the general way). Every key of a result line is one.
   template <size_t N>
   [[gnu::always_inline]] JsonWriter& key(const char (&k)[N]) {  // inline: the check folds away
-
     constexpr size_t n = N - 1;
     for (size_t i = 0; i < n; ++i) {
       const auto c = static_cast<unsigned char>(k[i]);
@@ -120,6 +119,12 @@ class JsonWriter {
       std::memcpy(b, from + n - 16, 16);
       std::memcpy(to, a, 16);
       std::memcpy(to + n - 16, b, 16);
+    } else if (n >= 4 && n < 8) {
+      uint32_t a, b;
+      std::memcpy(&a, from, 4);
+      std::memcpy(&b, from + n - 4, 4);
+      std::memcpy(to, &a, 4);
+      std::memcpy(to + n - 4, &b, 4);
     } else {
       std::memcpy(to, from, n);
     }
