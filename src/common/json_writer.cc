@@ -61,8 +61,10 @@ char* write_json_string(char* p, std::string_view s) {
       }
     }
   }
-  std::memcpy(p, s.data() + run, s.size() - run);
-  p += s.size() - run;
+  if (s.size() > run) {  // (an empty view may have no data: memcpy must not see it)
+    std::memcpy(p, s.data() + run, s.size() - run);
+    p += s.size() - run;
+  }
   *p++ = '"';
   return p;
 }

@@ -125,7 +125,7 @@ class JsonWriter {
       std::memcpy(&b, from + n - 4, 4);
       std::memcpy(to, &a, 4);
       std::memcpy(to + n - 4, &b, 4);
-    } else {
+    } else if (n != 0) {  // (an empty view may have no data: memcpy must not see it)
       std::memcpy(to, from, n);
     }
   }
