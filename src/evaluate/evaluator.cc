@@ -139,11 +139,11 @@ void Machine::evaluate_rules() {
       if (r.when) t.values = values_read(*r.when);
       if (result == Outcome::kNotEvaluated) {
         if (window_unknown) {
-          t.missing = missing_data(r.window->earliest.root);
-          for (std::string& m : missing_data(r.window->latest.root))
+          t.missing = missing_data(r.window->earliest);
+          for (std::string& m : missing_data(r.window->latest))
             if (std::find(t.missing.begin(), t.missing.end(), m) == t.missing.end()) t.missing.push_back(std::move(m));
         } else {
-          t.missing = missing_data(r.when->root);
+          t.missing = missing_data(*r.when);
         }
       }
       if (result == Outcome::kTrue && r.explain) t.explanation = render(*r.explain);

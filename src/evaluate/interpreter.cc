@@ -200,15 +200,6 @@ std::string Machine::render(const CompiledTemplate& t) {
   return out;
 }
 
-void Machine::collect_names(uint32_t node, std::vector<uint32_t>& out) const {
-  const PlanNode& n = plan_.nodes[node];
-  if (n.op == Op::kFact || n.op == Op::kParam || n.op == Op::kState || n.op == Op::kToday) {
-    if (std::find(out.begin(), out.end(), node) == out.end()) out.push_back(node);
-    return;
-  }
-  for (uint16_t i = 0; i < n.arg_count; ++i) collect_names(plan_.args[n.first_arg + i], out);
-}
-
 std::vector<NamedValue> Machine::values_read(const CompiledExpr& e) {
   std::vector<NamedValue> out;
   out.reserve(e.reads.size());
@@ -216,14 +207,12 @@ std::vector<NamedValue> Machine::values_read(const CompiledExpr& e) {
   return out;
 }
 
-std::vector<std::string> Machine::missing_data(uint32_t root) {
+std::vector<std::string> Machine::missing_data(const CompiledExpr& expr) {
   std::vector<std::string> out;
   std::vector<uint32_t> seen_facts;
   // Depth-first through unknown facts to the data they rest on.
-  std::function<void(uint32_t)> visit = [&](uint32_t node) {
-    std::vector<uint32_t> nodes;
-    collect_names(node, nodes);
-    for (uint32_t nd : nodes) {
+  std::function<void(const CompiledExpr&)> visit = [&](const CompiledExpr& e) {
+    for (uint32_t nd : e.reads) {
       const PlanNode& n = plan_.nodes[nd];
       if (eval(nd).known) continue;
       if (n.op == Op::kFact) {
@@ -235,16 +224,16 @@ std::vector<std::string> Machine::missing_data(uint32_t root) {
           continue;
         }
         const size_t before = out.size();
-        visit(f.value.root);
+        visit(f.value);
         if (out.size() == before) out.push_back(fmt::format("{}: no such data in the timeline", f.name));
       } else if (n.op == Op::kParam) {
-        out.push_back(fmt::format("params.{}: not set", plan_.parameters[n.index].name));
+        out.push_back(fmt::format("{}: not set", plan_.parameters[n.index].qualified_name));
       } else if (n.op == Op::kState) {
         out.push_back(fmt::format("{}: not set yet", plan_.state[n.index].name));
       }
     }
   };
-  visit(root);
+  visit(expr);
   if (out.empty()) out.push_back("the timeline has no data for it");
   return out;
 }

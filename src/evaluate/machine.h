@@ -36,7 +36,7 @@ class Machine {
   /// The names (facts, parameters, state, today) an expression reads, with their values now.
   std::vector<NamedValue> values_read(const CompiledExpr& e);
   /// For an unknown result: the unknown data it rests on, as people say them.
-  std::vector<std::string> missing_data(uint32_t root);
+  std::vector<std::string> missing_data(const CompiledExpr& expr);
 
   // ---- evaluator.cc ----
   void replay();
@@ -57,7 +57,6 @@ class Machine {
   Value param(uint32_t index) const;
 
   Value arg(const PlanNode& n, uint16_t i) { return eval(plan_.args[n.first_arg + i]); }
-  void collect_names(uint32_t node, std::vector<uint32_t>& out) const;
 
   const Plan& plan_;
   const Timeline& timeline_;
