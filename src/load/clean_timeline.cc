@@ -1,6 +1,7 @@
 #include "clean_timeline.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -10,25 +11,234 @@
 namespace regimen::load {
 namespace {
 
-using simdjson::dom::element;
-using simdjson::dom::element_type;
+// Every reader below returns false when the document is not plainly clean: the caller then hands
+// it to simdjson and the walker, which read any JSON and say what is wrong. So the cursor accepts
+// a strict subset of JSON (no escapes, no exponents, no -0) and never needs to report anything.
 
-// Each reader returns false when the walker must look at the document instead.
-
-bool is_null(element v) { return v.type() == element_type::NULL_VALUE; }
-
-/// key == literal, with the literal's length known when compiling: the comparison is inlined
-/// (string_view's operator== calls memcmp, and keys are compared for every field of every event).
+/// key == literal, with the literal's length known when compiling: the comparison is inlined.
 template <size_t N>
 bool is(std::string_view key, const char (&literal)[N]) {
   return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
 }
 
-bool string(element v, std::string_view& out) {
-  if (v.type() != element_type::STRING) return false;
-  out = v.get_string().value_unsafe();
-  return true;
+/// Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing
+/// past U+10FFFF) that starts with the non-ASCII byte at p, or 0.
+size_t utf8_sequence(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = p[0];
+  size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (static_cast<size_t>(end - p) < n || p[1] < lo || p[1] > hi) return 0;
+  for (size_t i = 2; i < n; ++i)
+    if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+  return n;
 }
+
+/// A cursor over one JSON document, read in a single pass straight into a Timeline.
+class Cursor {
+ public:
+  explicit Cursor(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  // The small steps are forced inline: called for every token, a call costs more than the step.
+  [[gnu::always_inline]] void skip_space() {
+    // Compact JSON has no space at all: one comparison says so.
+    if (p_ < end_ && static_cast<unsigned char>(*p_) > ' ') [[likely]]
+      return;
+    skip_space_slowly();
+  }
+  bool at_end() {
+    skip_space();
+    return p_ == end_;
+  }
+  /// Takes `c` (after any space) when it is next.
+  [[gnu::always_inline]] bool eat(char c) {
+    skip_space();
+    if (p_ == end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
+  /// The next value is null: takes it.
+  bool null() {
+    skip_space();
+    if (end_ - p_ < 4 || std::memcmp(p_, "null", 4) != 0) return false;
+    p_ += 4;
+    return true;
+  }
+  /// A string without escapes or control characters, in well-formed UTF-8.
+  [[gnu::always_inline]] bool string(std::string_view& out) {
+    if (!eat('"')) return false;
+    // Most strings (keys, codes, units) fit in the next eight bytes with their closing quote.
+    if (end_ - p_ >= 8) [[likely]] {
+      uint64_t w;
+      std::memcpy(&w, p_, 8);
+      const uint64_t special = special_bytes(w);
+      if (special) {
+        const int n = std::countr_zero(special) / 8;
+        if (p_[n] == '"') {
+          out = std::string_view(p_, static_cast<size_t>(n));
+          p_ += n + 1;
+          return true;
+        }
+      }
+    }
+    return rest_of_string(out);
+  }
+  /// A string of the length of a date (10 characters) or a date and time (16), taken without
+  /// looking inside: its reader accepts digits, '-', 'T' and ':' at fixed places only, which makes
+  /// it a plain JSON string, and rejects anything else (the caller then declines the document).
+  [[gnu::always_inline]] bool date_string(std::string_view& out) {
+    skip_space();
+    if (end_ - p_ < 18 || *p_ != '"') return false;
+    const size_t n = p_[11] == '"' ? 10 : p_[17] == '"' && p_[11] == 'T' ? 16 : 0;
+    if (n == 0) return false;
+    out = std::string_view(p_ + 1, n);
+    p_ += n + 2;
+    return true;
+  }
+  /// A member's key and its colon.
+  [[gnu::always_inline]] bool key(std::string_view& out) { return string(out) && eat(':'); }
+  /// A non-negative integer as JSON writes it (no leading zero, no fraction, no exponent), of at
+  /// most 18 digits: what simdjson reads as an int64 for sure.
+  bool integer(int64_t& out) {
+    skip_space();
+    const char* start = p_;
+    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+    const size_t digits = static_cast<size_t>(p_ - start);
+    if (digits == 0 || digits > 18 || (digits > 1 && *start == '0') || continues_number()) return false;
+    out = 0;
+    for (const char* d = start; d < p_; ++d) out = out * 10 + (*d - '0');
+    return true;
+  }
+  /// A number as JSON writes it, without an exponent, not -0, with at most 18 digits in all:
+  /// what simdjson reads as exactly this double.
+  bool number(double& out) {
+    skip_space();
+    const bool negative = p_ < end_ && *p_ == '-';
+    if (negative) ++p_;
+    const char* int_start = p_;
+    uint64_t mantissa = 0;
+    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') mantissa = mantissa * 10 + static_cast<uint64_t>(*p_++ - '0');
+    const size_t int_digits = static_cast<size_t>(p_ - int_start);
+    if (int_digits == 0 || int_digits > 18 || (int_digits > 1 && *int_start == '0')) return false;
+    if (negative && *int_start == '0') return false;  // -0 and -0.5: left to simdjson
+    size_t frac_digits = 0;
+    if (p_ < end_ && *p_ == '.') {
+      const char* frac_start = ++p_;
+      while (p_ < end_ && *p_ >= '0' && *p_ <= '9' && p_ - frac_start < 18)
+        mantissa = mantissa * 10 + static_cast<uint64_t>(*p_++ - '0');
+      frac_digits = static_cast<size_t>(p_ - frac_start);
+      if (frac_digits == 0) return false;
+    }
+    if (int_digits + frac_digits > 18 || (p_ < end_ && *p_ >= '0' && *p_ <= '9') || continues_number()) return false;
+    // Clinger's fast path: a mantissa and a power of ten that doubles hold exactly give the
+    // correctly rounded quotient, which is what simdjson (and from_chars) give.
+    static constexpr double kPowers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+                                         1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+    if (mantissa <= (uint64_t{1} << 53)) {
+      out = static_cast<double>(mantissa) / kPowers[frac_digits];
+    } else {
+      const auto [end, ec] = std::from_chars(int_start, p_, out);  // correctly rounded too
+      if (ec != std::errc{} || end != p_) return false;
+    }
+    if (negative) out = -out;
+    return true;
+  }
+
+  /// Calls field(key) for each member of an object; field reads the member's value.
+  template <class F>
+  bool object(F&& field) {
+    if (!eat('{')) return false;
+    if (eat('}')) return true;
+    do {
+      std::string_view name;
+      if (!key(name) || !field(name)) return false;
+    } while (eat(','));
+    return eat('}');
+  }
+  /// Calls element() for each element of an array; element reads it.
+  template <class F>
+  bool array(F&& element) {
+    if (!eat('[')) return false;
+    if (eat(']')) return true;
+    do {
+      if (!element()) return false;
+    } while (eat(','));
+    return eat(']');
+  }
+  bool next_is(char c) {
+    skip_space();
+    return p_ < end_ && *p_ == c;
+  }
+
+ private:
+  void skip_space_slowly() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\t' || *p_ == '\r')) ++p_;
+  }
+
+  /// The string that starts at p_ (after its opening quote), the general way.
+  bool rest_of_string(std::string_view& out) {
+    const char* p = p_;  // a local: writes through char pointers could alias the member
+    const char* const end = end_;
+    const char* start = p;
+    for (;;) {
+      // Eight bytes at a time while they are plain: no quote, backslash, control or non-ASCII byte.
+      while (end - p >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        const uint64_t special = special_bytes(w);
+        if (special) {
+          p += std::countr_zero(special) / 8;
+          break;
+        }
+        p += 8;
+      }
+      if (p == end) return false;
+      const auto c = static_cast<unsigned char>(*p);
+      if (c == '"') break;
+      if (c == '\\' || c < 0x20) return false;
+      if (c < 0x80) {
+        ++p;
+        continue;
+      }
+      const size_t n = utf8_sequence(reinterpret_cast<const unsigned char*>(p), reinterpret_cast<const unsigned char*>(end));
+      if (n == 0) return false;
+      p += n;
+    }
+    out = std::string_view(start, static_cast<size_t>(p - start));
+    p_ = p + 1;
+    return true;
+  }
+
+  /// A number does not end here: a fraction or exponent this reader does not take follows.
+  bool continues_number() const { return p_ < end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E'); }
+
+  /// The high bit of each byte of w that a string cannot hold as it is: a quote, a backslash, a
+  /// control character, or a non-ASCII byte (to be checked as UTF-8). Exact for the lowest such
+  /// byte, which is all the caller uses (a borrow only spills above a byte that matched).
+  static uint64_t special_bytes(uint64_t w) {
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    auto zero_byte = [&](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+    const uint64_t quote = zero_byte(w ^ (kOnes * '"'));
+    const uint64_t backslash = zero_byte(w ^ (kOnes * '\\'));
+    const uint64_t control = (w - kOnes * 0x20) & ~w & kHigh;
+    return quote | backslash | control | (w & kHigh);
+  }
+
+  const char* p_;
+  const char* end_;
+};
 
 /// The two digits at s[i], or -1.
 int two_digits(std::string_view s, size_t i) {
@@ -36,9 +246,10 @@ int two_digits(std::string_view s, size_t i) {
   return a < 10 && b < 10 ? static_cast<int>(a * 10 + b) : -1;
 }
 
-bool date(element v, Timestamp& out) {
+bool date(Cursor& in, Timestamp& out) {
   std::string_view s;
-  if (!string(v, s)) return false;
+  const bool unread = in.date_string(s);  // not yet checked to be a JSON string: see below
+  if (!unread && !in.string(s)) return false;
   // The two forms cohorts use, YYYY-MM-DD and YYYY-MM-DDTHH:MM, by hand (dates are a fifth of the
   // reading otherwise); any other form goes to the general parser. Both accept exactly the same.
   if ((s.size() == 10 || (s.size() == 16 && s[10] == 'T' && s[13] == ':')) && s[4] == '-' && s[7] == '-') {
@@ -60,25 +271,19 @@ bool date(element v, Timestamp& out) {
     out.has_zone = false;
     return true;
   }
+  if (unread) return false;  // only the two forms above make it a plain string
   DateParse p = parse_date_or_datetime(s);
   if (!p.value) return false;
   out = *p.value;
   return true;
 }
 
-bool number(element v, double& out) {
-  switch (v.type()) {
-    case element_type::DOUBLE: out = v.get_double().value_unsafe(); return true;
-    case element_type::INT64: out = static_cast<double>(v.get_int64().value_unsafe()); return true;
-    case element_type::UINT64: out = static_cast<double>(v.get_uint64().value_unsafe()); return true;
-    default: return false;
-  }
-}
-
-/// Only a plain integer: 22.0, which the walker reads as 22, is left to it.
-bool integer(element v, int64_t& out) {
-  if (v.type() != element_type::INT64) return false;
-  out = v.get_int64().value_unsafe();
+/// A string field that may be null (left empty) into `into`.
+bool optional_text(Cursor& in, std::string& into) {
+  if (in.null()) return true;
+  std::string_view text;
+  if (!in.string(text)) return false;
+  into.assign(text);
   return true;
 }
 
@@ -90,260 +295,210 @@ bool first_time(uint32_t& seen, int bit) {
 }
 
 template <class Enum, size_t N>
-bool choice(element v, const std::string_view (&names)[N], const Enum (&values)[N], Enum& out) {
+bool choice(Cursor& in, const std::string_view (&names)[N], const Enum (&values)[N], Enum& out) {
   std::string_view s;
-  if (!string(v, s)) return false;
+  if (!in.string(s)) return false;
   for (size_t i = 0; i < N; ++i)
     if (s == names[i]) return out = values[i], true;
   return false;
 }
 
-/// Calls f(index, object) for each element of an array field (null: none); false if f does,
-/// or the field is not an array of objects.
+/// Reads an array of objects (null: none) into `into`, element by element over what it held, so
+/// that each keeps its strings' and vectors' memory from the last timeline.
 template <class T, class F>
-bool each(element v, std::vector<T>& into, F&& f) {
-  if (is_null(v)) {
+bool each(Cursor& in, std::vector<T>& into, F&& read) {
+  uint32_t n = 0;
+  if (in.null()) {
     into.clear();
     return true;
   }
-  if (v.type() != element_type::ARRAY) return false;
-  const simdjson::dom::array array = v.get_array().value_unsafe();
-  into.resize(array.size());  // elements kept from the last timeline are written over
-  uint32_t i = 0;
-  for (element e : array) {
-    if (e.type() != element_type::OBJECT) return false;
-    into[i].index = i;
-    const simdjson::dom::object object = e.get_object().value_unsafe();
-    if (!f(into[i], object)) return false;
-    ++i;
-  }
-  return i == into.size();
+  const bool ok = in.array([&] {
+    if (!in.next_is('{')) return false;
+    if (n == into.size()) into.emplace_back();
+    T& item = into[n];
+    item.index = n++;
+    return read(item, in);
+  });
+  into.resize(n);
+  return ok;
 }
 
-bool read_patient(element v, Timeline& t) {
-  if (v.type() != element_type::OBJECT) return false;
+bool read_patient(Cursor& in, Timeline& t) {
   bool has_id = false;
-  const simdjson::dom::object object = v.get_object().value_unsafe();  // a handle: keep it alive
-  for (auto field : object) {
+  const bool ok = in.object([&](std::string_view key) {
     std::string_view id;
-    if (!is(field.key, "id") || has_id || !string(field.value, id)) return false;
+    if (!is(key, "id") || has_id || !in.string(id)) return false;
     const size_t n = count_code_points(id);
     if (n < 1 || n > 128) return false;
     t.patient_id.assign(id);
     has_id = true;
-  }
-  return has_id;
+    return true;
+  });
+  return ok && has_id;
 }
 
-bool read_session(Session& s, const simdjson::dom::object& o) {
+bool read_session(Session& s, Cursor& in) {
   static constexpr std::string_view kNames[] = {"completed", "missed", "cancelled"};
   static constexpr SessionStatus kValues[] = {SessionStatus::kCompleted, SessionStatus::kMissed, SessionStatus::kCancelled};
   s.status = SessionStatus::kCompleted;
   s.route.clear();
   s.doses.clear();
   uint32_t seen = 0;
-  for (auto field : o) {
-    const std::string_view key = field.key;
-    if (is(key, "date")) {
-      if (!first_time(seen, 0) || !date(field.value, s.at)) return false;
-    } else if (is(key, "status")) {
-      if (!first_time(seen, 1)) return false;
-      if (!is_null(field.value) && !choice(field.value, kNames, kValues, s.status)) return false;
-    } else if (is(key, "route")) {
-      std::string_view route;
-      if (!first_time(seen, 2)) return false;
-      if (!is_null(field.value)) {
-        if (!string(field.value, route)) return false;
-        s.route.assign(route);
-      }
-    } else if (key.starts_with("dose_")) {
-      for (const Dose& d : s.doses)
-        if (d.name == key) return false;
-      double value = 0;  // a null dose is left to the walker (it skips it, but remembers its name)
-      if (!number(field.value, value) || value < 0) return false;
-      s.doses.push_back(Dose{std::string(key), value});
-    } else {
-      return false;
-    }
-  }
-  return seen & 1u;
+  const bool ok = in.object([&](std::string_view key) {
+    if (is(key, "date")) return first_time(seen, 0) && date(in, s.at);
+    if (is(key, "status")) return first_time(seen, 1) && (in.null() || choice(in, kNames, kValues, s.status));
+    if (is(key, "route")) return first_time(seen, 2) && optional_text(in, s.route);
+    if (!key.starts_with("dose_")) return false;
+    for (const Dose& d : s.doses)
+      if (d.name == key) return false;
+    double value = 0;  // a null dose is left to the walker (it skips it, but remembers its name)
+    if (!in.number(value) || value < 0) return false;
+    s.doses.push_back(Dose{std::string(key), value});
+    return true;
+  });
+  return ok && (seen & 1u);
 }
 
-bool read_items(element v, const InstrumentSpec& spec, Assessment& a) {
-  if (is_null(v)) return true;
-  if (v.type() != element_type::OBJECT) return false;
+/// Reads item answers into `items` as they are; they are checked against their instrument once it
+/// is known (it may come after them).
+bool read_items(Cursor& in, std::vector<ItemAnswer>& items) {
+  if (in.null()) return true;
   uint64_t seen = 0;
-  const simdjson::dom::object object = v.get_object().value_unsafe();
-  for (auto field : object) {
-    const std::string_view key = field.key;
-    int item = 0;
-    const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), item);
-    if (ec != std::errc{} || end != key.data() + key.size() || item < 1 || item > spec.item_count || item > 63) return false;
+  return in.object([&](std::string_view key) {
+    // One or two digits, no leading zero (the walker's reading of "01" is left to it).
+    const auto digit = [&](size_t i) { return static_cast<unsigned>(key[i] - '0'); };
+    if (key.empty() || key.size() > 2 || digit(0) - 1 > 8 || (key.size() == 2 && digit(1) > 9)) return false;
+    const int item = static_cast<int>(key.size() == 1 ? digit(0) : digit(0) * 10 + digit(1));
+    if (item > 63) return false;
     if (seen & (uint64_t{1} << item)) return false;
     seen |= uint64_t{1} << item;
     int64_t answer = 0;
-    if (!integer(field.value, answer) || answer < spec.item_min || answer > spec.item_max) return false;
-    a.items.push_back(ItemAnswer{item, static_cast<int>(answer)});
-  }
-  std::sort(a.items.begin(), a.items.end(), [](const ItemAnswer& x, const ItemAnswer& y) { return x.item < y.item; });
-  return true;
+    if (!in.integer(answer) || answer > 1000) return false;
+    items.push_back(ItemAnswer{item, static_cast<int>(answer)});
+    return true;
+  });
 }
 
-bool read_assessment(Assessment& a, const simdjson::dom::object& o, const InstrumentCatalog& instruments) {
+bool read_assessment(Assessment& a, Cursor& in, const InstrumentCatalog& instruments) {
   a.items.clear();
   uint32_t seen = 0;
   std::string_view instrument;
   int64_t score = 0;
-  element items;
-  bool has_items = false;
-  for (auto field : o) {
-    const std::string_view key = field.key;
-    if (is(key, "date")) {
-      if (!first_time(seen, 0) || !date(field.value, a.at)) return false;
-    } else if (is(key, "instrument")) {
-      if (!first_time(seen, 1) || !string(field.value, instrument) || instrument.empty()) return false;
-    } else if (is(key, "score")) {
-      if (!first_time(seen, 2) || !integer(field.value, score)) return false;
-    } else if (is(key, "items")) {
-      if (!first_time(seen, 3)) return false;
-      items = field.value;
-      has_items = true;
-    } else {
-      return false;
-    }
-  }
-  if ((seen & 7u) != 7u) return false;
+  const bool ok = in.object([&](std::string_view key) {
+    if (is(key, "date")) return first_time(seen, 0) && date(in, a.at);
+    if (is(key, "instrument")) return first_time(seen, 1) && in.string(instrument) && !instrument.empty();
+    if (is(key, "score")) return first_time(seen, 2) && in.integer(score);
+    if (is(key, "items")) return first_time(seen, 3) && read_items(in, a.items);
+    return false;
+  });
+  if (!ok || (seen & 7u) != 7u) return false;
   const InstrumentSpec* spec = instruments.find(instrument);  // undeclared: the walker warns
   if (!spec || score < spec->min_score || score > spec->max_score) return false;
-  if (has_items && !read_items(items, *spec, a)) return false;
+  int sum = 0;
+  bool sorted = true;
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    const ItemAnswer& x = a.items[i];
+    if (x.item > spec->item_count || x.answer < spec->item_min || x.answer > spec->item_max) return false;
+    sum += x.answer;
+    sorted = sorted && (i == 0 || a.items[i - 1].item < x.item);
+  }
+  if (!sorted)
+    std::sort(a.items.begin(), a.items.end(), [](const ItemAnswer& x, const ItemAnswer& y) { return x.item < y.item; });
   a.instrument.assign(instrument);
   a.score = static_cast<int>(score);
-  if (static_cast<int>(a.items.size()) == spec->item_count) {  // items that do not add up: a warning
-    int sum = 0;
-    for (const ItemAnswer& i : a.items) sum += i.answer;
-    if (sum != a.score) return false;
-  }
-  return true;
+  // Items that do not add up to the score: a warning, so the walker's.
+  return static_cast<int>(a.items.size()) != spec->item_count || sum == a.score;
 }
 
-bool read_observation(Observation& ob, const simdjson::dom::object& o) {
+bool read_observation(Observation& ob, Cursor& in) {
   ob.unit.clear();
   uint32_t seen = 0;
-  for (auto field : o) {
-    const std::string_view key = field.key;
-    std::string_view text;
-    if (is(key, "date")) {
-      if (!first_time(seen, 0) || !date(field.value, ob.at)) return false;
-    } else if (is(key, "code")) {
-      if (!first_time(seen, 1) || !string(field.value, text) || text.empty()) return false;
-      ob.code.assign(text);
-    } else if (is(key, "value")) {
-      if (!first_time(seen, 2) || !number(field.value, ob.value)) return false;
-    } else if (is(key, "unit")) {
-      if (!first_time(seen, 3)) return false;
-      if (!is_null(field.value)) {
-        if (!string(field.value, text)) return false;
-        ob.unit.assign(text);
-      }
-    } else {
-      return false;
+  const bool ok = in.object([&](std::string_view key) {
+    std::string_view code;
+    if (is(key, "date")) return first_time(seen, 0) && date(in, ob.at);
+    if (is(key, "code")) {
+      if (!first_time(seen, 1) || !in.string(code) || code.empty()) return false;
+      ob.code.assign(code);
+      return true;
     }
-  }
-  return (seen & 7u) == 7u;
+    if (is(key, "value")) return first_time(seen, 2) && in.number(ob.value);
+    if (is(key, "unit")) return first_time(seen, 3) && optional_text(in, ob.unit);
+    return false;
+  });
+  return ok && (seen & 7u) == 7u;
 }
 
-bool read_condition(Condition& c, const simdjson::dom::object& o) {
+bool read_condition(Condition& c, Cursor& in) {
   static constexpr std::string_view kNames[] = {"active", "resolved"};
   static constexpr ConditionStatus kValues[] = {ConditionStatus::kActive, ConditionStatus::kResolved};
   c.onset.reset();
   c.status = ConditionStatus::kActive;
   uint32_t seen = 0;
-  for (auto field : o) {
-    const std::string_view key = field.key;
+  const bool ok = in.object([&](std::string_view key) {
     if (is(key, "code")) {
       std::string_view code;
-      if (!first_time(seen, 0) || !string(field.value, code) || code.empty()) return false;
+      if (!first_time(seen, 0) || !in.string(code) || code.empty()) return false;
       c.code.assign(code);
-    } else if (is(key, "onset")) {
-      if (!first_time(seen, 1)) return false;
-      if (!is_null(field.value)) {
-        Timestamp onset;
-        if (!date(field.value, onset)) return false;
-        c.onset = onset;
-      }
-    } else if (is(key, "status")) {
-      if (!first_time(seen, 2)) return false;
-      if (!is_null(field.value) && !choice(field.value, kNames, kValues, c.status)) return false;
-    } else {
-      return false;
+      return true;
     }
-  }
-  return seen & 1u;
+    if (is(key, "onset")) {
+      if (!first_time(seen, 1)) return false;
+      if (in.null()) return true;
+      Timestamp onset;
+      if (!date(in, onset)) return false;
+      c.onset = onset;
+      return true;
+    }
+    if (is(key, "status")) return first_time(seen, 2) && (in.null() || choice(in, kNames, kValues, c.status));
+    return false;
+  });
+  return ok && (seen & 1u);
 }
 
-bool read_decision(Decision& d, const simdjson::dom::object& o) {
+bool read_decision(Decision& d, Cursor& in) {
   static constexpr std::string_view kNames[] = {"start_series", "start_maintenance", "end_treatment"};
   static constexpr DecisionKind kValues[] = {DecisionKind::kStartSeries, DecisionKind::kStartMaintenance,
                                              DecisionKind::kEndTreatment};
   d.by.clear();
   d.note.clear();
   uint32_t seen = 0;
-  for (auto field : o) {
-    const std::string_view key = field.key;
-    std::string_view text;
-    if (is(key, "date")) {
-      if (!first_time(seen, 0) || !date(field.value, d.at)) return false;
-    } else if (is(key, "kind")) {
-      if (!first_time(seen, 1) || !choice(field.value, kNames, kValues, d.kind)) return false;
-    } else if (is(key, "by") || is(key, "note")) {
-      std::string& into = is(key, "by") ? d.by : d.note;
-      if (!first_time(seen, is(key, "by") ? 2 : 3)) return false;
-      if (!is_null(field.value)) {
-        if (!string(field.value, text)) return false;
-        into.assign(text);
-      }
-    } else {
-      return false;
-    }
-  }
-  return (seen & 3u) == 3u;
+  const bool ok = in.object([&](std::string_view key) {
+    if (is(key, "date")) return first_time(seen, 0) && date(in, d.at);
+    if (is(key, "kind")) return first_time(seen, 1) && choice(in, kNames, kValues, d.kind);
+    if (is(key, "by")) return first_time(seen, 2) && optional_text(in, d.by);
+    if (is(key, "note")) return first_time(seen, 3) && optional_text(in, d.note);
+    return false;
+  });
+  return ok && (seen & 3u) == 3u;
 }
 
 }  // namespace
 
-bool read_clean_timeline(element root, const InstrumentCatalog& instruments, Timeline& t) {
-  if (root.type() != element_type::OBJECT) return false;
+bool read_clean_timeline(std::string_view text, const InstrumentCatalog& instruments, Timeline& t) {
+  Cursor in(text);
   t.as_of.reset();
   uint32_t seen = 0;
-  const simdjson::dom::object object = root.get_object().value_unsafe();
-  for (auto field : object) {
-    const std::string_view key = field.key;
-    const element v = field.value;
-    bool ok = false;
-    if (is(key, "patient")) {
-      ok = first_time(seen, 0) && read_patient(v, t);
-    } else if (is(key, "as_of")) {
+  const bool ok = in.object([&](std::string_view key) {
+    if (is(key, "patient")) return first_time(seen, 0) && read_patient(in, t);
+    if (is(key, "as_of")) {
+      if (!first_time(seen, 1)) return false;
+      if (in.null()) return true;
       Timestamp as_of;
-      ok = first_time(seen, 1) && (is_null(v) || date(v, as_of));
-      if (ok && !is_null(v)) t.as_of = as_of;
-    } else if (is(key, "sessions")) {
-      ok = first_time(seen, 2) && each(v, t.sessions, read_session);
-    } else if (is(key, "assessments")) {
-      ok = first_time(seen, 3) && each(v, t.assessments, [&](Assessment& a, const simdjson::dom::object& o) {
-             return read_assessment(a, o, instruments);
-           });
-    } else if (is(key, "observations")) {
-      ok = first_time(seen, 4) && each(v, t.observations, read_observation);
-    } else if (is(key, "conditions")) {
-      ok = first_time(seen, 5) && each(v, t.conditions, read_condition);
-    } else if (is(key, "decisions")) {
-      ok = first_time(seen, 6) && each(v, t.decisions, read_decision);
+      if (!date(in, as_of)) return false;
+      t.as_of = as_of;
+      return true;
     }
-    if (!ok) return false;
-  }
-  if (!(seen & 1u)) return false;
-  // The arrays given were written over, element by element (each keeps its strings' and vectors'
-  // memory from the last timeline); one left out is empty.
+    if (is(key, "sessions")) return first_time(seen, 2) && each(in, t.sessions, read_session);
+    if (is(key, "assessments"))
+      return first_time(seen, 3) &&
+             each(in, t.assessments, [&](Assessment& a, Cursor& c) { return read_assessment(a, c, instruments); });
+    if (is(key, "observations")) return first_time(seen, 4) && each(in, t.observations, read_observation);
+    if (is(key, "conditions")) return first_time(seen, 5) && each(in, t.conditions, read_condition);
+    if (is(key, "decisions")) return first_time(seen, 6) && each(in, t.decisions, read_decision);
+    return false;
+  });
+  if (!ok || !in.at_end() || !(seen & 1u)) return false;
+  // The arrays given were written over, element by element; one left out is empty.
   if (!(seen & (1u << 2))) t.sessions.clear();
   if (!(seen & (1u << 3))) t.assessments.clear();
   if (!(seen & (1u << 4))) t.observations.clear();

@@ -192,12 +192,12 @@ Result<Timeline> JsonTimelineReader::read(std::string_view text, std::string_vie
   // Positions are only needed when something is wrong, so the source index is built lazily.
   Result<Timeline> r;
   if (is_blank(text)) return r.diagnostics.add(empty_input(std::string(name))), r;
+  if (load::read_clean_timeline(text, impl_->instruments, impl_->spare)) {
+    r.value = std::move(impl_->spare);
+    return r;
+  }
   simdjson::dom::element root;
   if (impl_->parser.parse(text.data(), text.size(), !padded).get(root) == simdjson::SUCCESS) {
-    if (load::read_clean_timeline(root, impl_->instruments, impl_->spare)) {
-      r.value = std::move(impl_->spare);
-      return r;
-    }
     load::TimelineWalker<load::JsonNode> walker(name, impl_->instruments, r.diagnostics);
     r.value = walker.walk(load::JsonNode(root));
     if (r.diagnostics.empty()) return r;
