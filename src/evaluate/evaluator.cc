@@ -270,7 +270,7 @@ std::string format_value(const Value& v, const Evaluation& e) {
       if (s.back() == '.') s.pop_back();
       return s == "-0" ? "0" : s;
     }
-    case Type::kString: return std::string(v.s);
+    case Type::kString: return std::string(v.s());
     case Type::kDate: return Date{static_cast<int32_t>(v.i)}.to_string();
     case Type::kDuration: return fmt::format("{} day{}", v.i, v.i == 1 || v.i == -1 ? "" : "s");
     case Type::kStringList: {

@@ -30,7 +30,10 @@ int compare(const Value& a, const Value& b) {
     const double x = a.as_number(), y = b.as_number();
     return (x > y) - (x < y);
   }
-  if (a.type == Type::kString) return a.s.compare(b.s) < 0 ? -1 : (a.s == b.s ? 0 : 1);
+  if (a.type == Type::kString) {
+    const int c = a.s().compare(b.s());
+    return (c > 0) - (c < 0);
+  }
   if (a.type == Type::kBool) return static_cast<int>(a.b) - static_cast<int>(b.b);
   return (a.i > b.i) - (a.i < b.i);  // dates, durations, events
 }
@@ -57,8 +60,8 @@ Value Machine::eval(uint32_t index) {
     case Op::kNeg: {
       Value a = arg(n, 0);
       if (!a.known) return a;
-      a.i = -a.i;
-      a.d = -a.d;
+      if (a.type == Type::kNumber) a.d = -a.d;
+      else a.i = -a.i;
       return a;
     }
     case Op::kAnd: {
@@ -121,8 +124,9 @@ Value Machine::eval(uint32_t index) {
       }
       case Builtin::kAbs: {
         Value a = arg(n, 0);
-        a.i = std::llabs(a.i);
-        a.d = std::fabs(a.d);
+        if (!a.known) return a;
+        if (a.type == Type::kNumber) a.d = std::fabs(a.d);
+        else a.i = std::llabs(a.i);
         return a;
       }
       case Builtin::kRound: {
@@ -142,7 +146,7 @@ Value Machine::eval(uint32_t index) {
         const Value a = arg(n, 0), sep = arg(n, 1);
         if (!a.known || !sep.known) return Value::unknown(Type::kString);
         std::string joined;
-        for (size_t i = 0; i < a.list->size(); ++i) joined += (i ? std::string(sep.s) : "") + (*a.list)[i];
+        for (size_t i = 0; i < a.list->size(); ++i) joined += (i ? std::string(sep.s()) : "") + (*a.list)[i];
         out_.texts.push_back(std::move(joined));
         return Value::string(out_.texts.back());
       }
@@ -163,7 +167,7 @@ Value Machine::eval(uint32_t index) {
       if (n.type == Type::kDate) return Value::date(a.i + b.i);  // date + days, or days + date
       if (n.type == Type::kDuration) return Value::duration(a.i + b.i);
       if (n.type == Type::kString) {
-        out_.texts.push_back(std::string(a.s) + std::string(b.s));
+        out_.texts.push_back(std::string(a.s()) + std::string(b.s()));
         return Value::string(out_.texts.back());
       }
       if (n.type == Type::kInt) return Value::integer(a.i + b.i);
@@ -186,7 +190,7 @@ Value Machine::eval(uint32_t index) {
     case Op::kGe: return Value::boolean(compare(a, b) >= 0);
     case Op::kEq: return Value::boolean(compare(a, b) == 0);
     case Op::kNe: return Value::boolean(compare(a, b) != 0);
-    case Op::kIn: return Value::boolean(std::find(b.list->begin(), b.list->end(), a.s) != b.list->end());
+    case Op::kIn: return Value::boolean(std::find(b.list->begin(), b.list->end(), a.s()) != b.list->end());
     default: break;
   }
   return Value::unknown(n.type);

@@ -15,9 +15,15 @@ namespace regimen::engine {
 inline Value from_constant(const Constant& c, Type t) {
   Value v = Value::make(t, c.known, c.int_value);
   v.b = c.bool_value;
-  v.d = c.number_value;
-  v.s = c.string_value;
-  v.list = &c.list_value;
+  switch (t) {
+    case Type::kNumber: v.d = c.number_value; break;
+    case Type::kString:
+      v.chars = c.string_value.data();
+      v.length = static_cast<uint32_t>(c.string_value.size());
+      break;
+    case Type::kStringList: v.list = &c.list_value; break;
+    default: break;  // the int, day count or event index, already in v.i
+  }
   return v;
 }
 

@@ -261,7 +261,7 @@ Value Machine::call(const PlanNode& n) {
       const Value code = arg(n, 0);
       if (!code.known) return Value::unknown(Type::kObservation);
       for (uint32_t seq = end; seq-- > 0;)
-        if (ev[seq].kind == EventKind::kObservation && static_cast<const Observation*>(ev[seq].item)->code == code.s)
+        if (ev[seq].kind == EventKind::kObservation && static_cast<const Observation*>(ev[seq].item)->code == code.s())
           return event_value(seq);
       return Value::unknown(Type::kObservation);
     }
@@ -277,7 +277,7 @@ Value Machine::call(const PlanNode& n) {
                  (!c->onset || c->onset->date <= today_);
         });
       };
-      if (n.fn == Builtin::kActive) return Value::boolean(active(x.s));
+      if (n.fn == Builtin::kActive) return Value::boolean(active(x.s()));
       std::vector<std::string> found;
       for (const std::string& code : *x.list)
         if (active(code)) found.push_back(code);

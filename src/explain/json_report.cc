@@ -49,7 +49,7 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e, DateTexts& 
     case Type::kInt:
     case Type::kDuration: w.value(v.i); return;
     case Type::kNumber: w.value(v.d); return;
-    case Type::kString: w.value(v.s); return;
+    case Type::kString: w.value(v.s()); return;
     case Type::kDate: write_date(w, Date{static_cast<int32_t>(v.i)}, dates); return;
     case Type::kStringList:
       w.begin_array();

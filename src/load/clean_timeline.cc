@@ -107,6 +107,11 @@ class Cursor {
     p_ += n + 2;
     return true;
   }
+  /// The last date read by date() and its value: events of one visit share their date, so most
+  /// dates of a document repeat the one before.
+  std::string_view last_date;
+  Timestamp last_timestamp;
+
   /// A member's key and its colon.
   [[gnu::always_inline]] bool key(std::string_view& out) { return string(out) && eat(':'); }
   /// A non-negative integer as JSON writes it (no leading zero, no fraction, no exponent), of at
@@ -250,6 +255,10 @@ bool date(Cursor& in, Timestamp& out) {
   std::string_view s;
   const bool unread = in.date_string(s);  // not yet checked to be a JSON string: see below
   if (!unread && !in.string(s)) return false;
+  if (s.size() == in.last_date.size() && std::memcmp(s.data(), in.last_date.data(), s.size()) == 0) {
+    out = in.last_timestamp;
+    return true;
+  }
   // The two forms cohorts use, YYYY-MM-DD and YYYY-MM-DDTHH:MM, by hand (dates are a fifth of the
   // reading otherwise); any other form goes to the general parser. Both accept exactly the same.
   if ((s.size() == 10 || (s.size() == 16 && s[10] == 'T' && s[13] == ':')) && s[4] == '-' && s[7] == '-') {
@@ -269,6 +278,8 @@ bool date(Cursor& in, Timestamp& out) {
     out.seconds = seconds;
     out.zone_minutes = 0;
     out.has_zone = false;
+    in.last_date = s;
+    in.last_timestamp = out;
     return true;
   }
   if (unread) return false;  // only the two forms above make it a plain string

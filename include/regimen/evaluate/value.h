@@ -5,20 +5,30 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "regimen/protocol/types.h"
 
 namespace regimen {
 
+// Sixteen bytes, so that the interpreter returns a Value in two registers rather than through
+// memory (it was 48 bytes, copied at every node). Which member of the union holds the payload
+// follows from `type`: read them through the type, never one as the other.
 struct Value {
   Type type = Type::kError;
   bool known = false;
-  bool b = false;
-  int64_t i = 0;  ///< int; date (days since 1970-01-01); duration (days); event: index in the event sequence
-  double d = 0;   ///< number
-  std::string_view s;
-  const std::vector<std::string>* list = nullptr;
+  bool b = false;       ///< bool
+  uint32_t length = 0;  ///< string: its length (the characters are at `chars`)
+  union {
+    int64_t i = 0;  ///< int; date (days since 1970-01-01); duration (days); event: index in the event sequence
+    double d;       ///< number
+    const char* chars;                    ///< string
+    const std::vector<std::string>* list;  ///< string list
+  };
+
+  /// A string value's text.
+  [[nodiscard]] std::string_view s() const { return {chars, length}; }
 
   static Value unknown(Type t) { return make(t, false); }
   static Value boolean(bool v) {
@@ -36,7 +46,8 @@ struct Value {
   static Value duration(int64_t days) { return make(Type::kDuration, true, days); }
   static Value string(std::string_view v) {
     Value x = make(Type::kString, true);
-    x.s = v;
+    x.chars = v.data();
+    x.length = static_cast<uint32_t>(v.size());
     return x;
   }
   static Value event(Type t, int64_t seq) { return make(t, true, seq); }
@@ -57,5 +68,8 @@ struct Value {
   [[nodiscard]] double as_number() const { return type == Type::kNumber ? d : static_cast<double>(i); }
   [[nodiscard]] bool is_true() const { return known && type == Type::kBool && b; }
 };
+
+static_assert(sizeof(Value) == 16, "a Value fits in two registers");
+static_assert(std::is_trivially_copyable_v<Value>);
 
 }  // namespace regimen
