@@ -15,10 +15,27 @@ namespace {
 // it to simdjson and the walker, which read any JSON and say what is wrong. So the cursor accepts
 // a strict subset of JSON (no escapes, no exponents, no -0) and never needs to report anything.
 
-/// key == literal, with the literal's length known when compiling: the comparison is inlined.
+template <class Word>
+Word load(const char* p) {
+  Word w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+/// key == literal, with the literal's length known when compiling: two overlapping loads of 4 or
+/// 8 bytes compare it (memcmp is a call for lengths other than 1, 2, 4 and 8).
 template <size_t N>
-bool is(std::string_view key, const char (&literal)[N]) {
-  return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
+[[gnu::always_inline]] inline bool is(std::string_view key, const char (&literal)[N]) {
+  constexpr size_t n = N - 1;
+  if (key.size() != n) return false;
+  const char* k = key.data();
+  if constexpr (n >= 4 && n <= 8) {
+    return load<uint32_t>(k) == load<uint32_t>(literal) && load<uint32_t>(k + n - 4) == load<uint32_t>(literal + n - 4);
+  } else if constexpr (n > 8 && n <= 16) {
+    return load<uint64_t>(k) == load<uint64_t>(literal) && load<uint64_t>(k + n - 8) == load<uint64_t>(literal + n - 8);
+  } else {
+    return std::memcmp(k, literal, n) == 0;
+  }
 }
 
 /// Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing
@@ -79,13 +96,16 @@ class Cursor {
   /// A string without escapes or control characters, in well-formed UTF-8.
   [[gnu::always_inline]] bool string(std::string_view& out) {
     if (!eat('"')) return false;
-    // Most strings (keys, codes, units) fit in the next eight bytes with their closing quote.
-    if (end_ - p_ >= 8) [[likely]] {
-      uint64_t w;
-      std::memcpy(&w, p_, 8);
-      const uint64_t special = special_bytes(w);
+    // Most strings (keys, codes, units) fit in the next sixteen bytes with their closing quote.
+    if (end_ - p_ >= 16) [[likely]] {
+      uint64_t special = special_bytes(load<uint64_t>(p_));
+      int offset = 0;
+      if (!special) {
+        special = special_bytes(load<uint64_t>(p_ + 8));
+        offset = 8;
+      }
       if (special) {
-        const int n = std::countr_zero(special) / 8;
+        const int n = offset + std::countr_zero(special) / 8;
         if (p_[n] == '"') {
           out = std::string_view(p_, static_cast<size_t>(n));
           p_ += n + 1;
@@ -111,6 +131,27 @@ class Cursor {
   /// dates of a document repeat the one before.
   std::string_view last_date;
   Timestamp last_timestamp;
+
+  /// An item's answer in its usual shape, `"N":A` with N of one or two digits (no leading zero)
+  /// and A of one, followed by ',' or '}': taken whole. Any other shape: false, nothing taken.
+  [[gnu::always_inline]] bool short_item(int& item, int& answer) {
+    const char* p = p_;
+    if (end_ - p < 8 || p[0] != '"') return false;
+    const auto digit = [&](size_t i) { return static_cast<unsigned>(p[i] - '0'); };
+    if (digit(1) - 1 > 8) return false;
+    size_t k = 2;  // the closing quote
+    unsigned n = digit(1);
+    if (p[2] != '"') {
+      if (digit(2) > 9 || p[3] != '"') return false;
+      n = n * 10 + digit(2);
+      k = 3;
+    }
+    if (p[k + 1] != ':' || digit(k + 2) > 9 || (p[k + 3] != ',' && p[k + 3] != '}')) return false;
+    item = static_cast<int>(n);
+    answer = static_cast<int>(digit(k + 2));
+    p_ = p + k + 3;
+    return true;
+  }
 
   /// A member's key and its colon.
   [[gnu::always_inline]] bool key(std::string_view& out) { return string(out) && eat(':'); }
@@ -200,9 +241,7 @@ class Cursor {
     for (;;) {
       // Eight bytes at a time while they are plain: no quote, backslash, control or non-ASCII byte.
       while (end - p >= 8) {
-        uint64_t w;
-        std::memcpy(&w, p, 8);
-        const uint64_t special = special_bytes(w);
+        const uint64_t special = special_bytes(load<uint64_t>(p));
         if (special) {
           p += std::countr_zero(special) / 8;
           break;
@@ -374,20 +413,28 @@ bool read_session(Session& s, Cursor& in) {
 /// is known (it may come after them).
 bool read_items(Cursor& in, std::vector<ItemAnswer>& items) {
   if (in.null()) return true;
+  if (!in.eat('{')) return false;
+  if (in.eat('}')) return true;
+  if (items.capacity() < 16) items.reserve(16);  // PHQ-9 and GAD-7: one allocation, not five
   uint64_t seen = 0;
-  return in.object([&](std::string_view key) {
-    // One or two digits, no leading zero (the walker's reading of "01" is left to it).
-    const auto digit = [&](size_t i) { return static_cast<unsigned>(key[i] - '0'); };
-    if (key.empty() || key.size() > 2 || digit(0) - 1 > 8 || (key.size() == 2 && digit(1) > 9)) return false;
-    const int item = static_cast<int>(key.size() == 1 ? digit(0) : digit(0) * 10 + digit(1));
-    if (item > 63) return false;
-    if (seen & (uint64_t{1} << item)) return false;
+  do {
+    int item = 0, answer = 0;
+    if (!in.short_item(item, answer)) {
+      std::string_view key;
+      int64_t value = 0;
+      if (!in.key(key)) return false;
+      // One or two digits, no leading zero (the walker's reading of "01" is left to it).
+      const auto digit = [&](size_t i) { return static_cast<unsigned>(key[i] - '0'); };
+      if (key.empty() || key.size() > 2 || digit(0) - 1 > 8 || (key.size() == 2 && digit(1) > 9)) return false;
+      item = static_cast<int>(key.size() == 1 ? digit(0) : digit(0) * 10 + digit(1));
+      if (!in.integer(value) || value > 1000) return false;
+      answer = static_cast<int>(value);
+    }
+    if (item > 63 || (seen & (uint64_t{1} << item))) return false;
     seen |= uint64_t{1} << item;
-    int64_t answer = 0;
-    if (!in.integer(answer) || answer > 1000) return false;
-    items.push_back(ItemAnswer{item, static_cast<int>(answer)});
-    return true;
-  });
+    items.push_back(ItemAnswer{item, answer});
+  } while (in.eat(','));
+  return in.eat('}');
 }
 
 bool read_assessment(Assessment& a, Cursor& in, const InstrumentCatalog& instruments) {
