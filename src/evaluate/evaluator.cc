@@ -214,7 +214,35 @@ std::string describe_event(const EventRef& e) {
   return "an event";
 }
 
+namespace {
+
+void keep(std::vector<NamedValue>& v, Evaluation::Spare& spare) {
+  if (v.capacity() == 0) return;
+  v.clear();
+  spare.values.push_back(std::move(v));
+}
+
+void keep(std::string& s, Evaluation::Spare& spare) {
+  if (s.capacity() <= std::string().capacity()) return;  // short: nothing on the heap to keep
+  s.clear();
+  spare.texts.push_back(std::move(s));
+}
+
+}  // namespace
+
 void Evaluation::clear() {
+  // What the last result's entries hold on the heap serves the next one.
+  for (TraceEntry& t : trace) {
+    keep(t.values, spare);
+    keep(t.window_values, spare);
+    keep(t.explanation, spare);
+  }
+  for (HistoryEntry& h : history) {
+    keep(h.values, spare);
+    keep(h.explanation, spare);
+  }
+  for (PassedOver& p : passed_over) keep(p.values, spare);
+  for (Recommendation& r : recommendations) keep(r.summary, spare);
   patient_id.clear();
   as_of = Date{};
   phase = 0;
@@ -260,44 +288,68 @@ std::string format_values(const std::vector<NamedValue>& values, const Evaluatio
 }
 
 std::string format_value(const Value& v, const Evaluation& e) {
-  if (!v.known) return "unknown";
+  std::string out;
+  append_value(out, v, e);
+  return out;
+}
+
+void append_value(std::string& out, const Value& v, const Evaluation& e) {
+  auto to = std::back_inserter(out);
+  if (!v.known) {
+    out += "unknown";
+    return;
+  }
   switch (v.type) {
-    case Type::kBool: return v.b ? "true" : "false";
-    case Type::kInt: return std::to_string(v.i);
+    case Type::kBool: out += v.b ? "true" : "false"; return;
+    case Type::kInt: fmt::format_to(to, "{}", v.i); return;
     case Type::kNumber: {
-      std::string s = fmt::format("{:.2f}", v.d);
-      while (s.back() == '0') s.pop_back();
-      if (s.back() == '.') s.pop_back();
-      return s == "-0" ? "0" : s;
+      char text[64];
+      std::string_view s(text, static_cast<size_t>(fmt::format_to_n(text, sizeof text, "{:.2f}", v.d).out - text));
+      while (s.back() == '0') s.remove_suffix(1);
+      if (s.back() == '.') s.remove_suffix(1);
+      out += s == "-0" ? "0" : s;
+      return;
     }
-    case Type::kString: return std::string(v.s());
-    case Type::kDate: return Date{static_cast<int32_t>(v.i)}.to_string();
-    case Type::kDuration: return fmt::format("{} day{}", v.i, v.i == 1 || v.i == -1 ? "" : "s");
+    case Type::kString: out += v.s(); return;
+    case Type::kDate: {
+      char text[Date::kMaxChars];
+      out.append(text, Date{static_cast<int32_t>(v.i)}.write(text));
+      return;
+    }
+    case Type::kDuration: fmt::format_to(to, "{} day{}", v.i, v.i == 1 || v.i == -1 ? "" : "s"); return;
     case Type::kStringList: {
-      std::string s;
-      for (size_t i = 0; i < v.list->size(); ++i) s += (i ? ", " : "") + (*v.list)[i];
-      return s.empty() ? "none" : s;
+      if (v.list->empty()) out += "none";
+      for (size_t i = 0; i < v.list->size(); ++i) {
+        if (i) out += ", ";
+        out += (*v.list)[i];
+      }
+      return;
     }
     case Type::kSession:
     case Type::kAssessment:
     case Type::kObservation:
     case Type::kDecision: {
       const EventRef& ev = e.events[static_cast<size_t>(v.i)];
+      char day[Date::kMaxChars];
+      const std::string_view date(day, ev.date.write(day));
       switch (ev.kind) {
         case EventKind::kAssessment: {
           const auto* a = static_cast<const Assessment*>(ev.item);
-          return fmt::format("{} {} on {}", a->instrument, a->score, ev.date.to_string());
+          fmt::format_to(to, "{} {} on {}", a->instrument, a->score, date);
+          return;
         }
         case EventKind::kObservation: {
           const auto* o = static_cast<const Observation*>(ev.item);
-          return fmt::format("{} {}{} on {}", o->code, o->value, o->unit.empty() ? "" : " " + o->unit, ev.date.to_string());
+          fmt::format_to(to, "{} {}{}{} on {}", o->code, o->value, o->unit.empty() ? "" : " ", o->unit, date);
+          return;
         }
         case EventKind::kDecision:
-          return fmt::format("{} on {}", to_string(static_cast<const Decision*>(ev.item)->kind), ev.date.to_string());
-        default: return fmt::format("session on {}", ev.date.to_string());
+          fmt::format_to(to, "{} on {}", to_string(static_cast<const Decision*>(ev.item)->kind), date);
+          return;
+        default: fmt::format_to(to, "session on {}", date); return;
       }
     }
-    default: return "?";
+    default: out += "?"; return;
   }
 }
 

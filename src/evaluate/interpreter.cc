@@ -197,15 +197,17 @@ Value Machine::eval(uint32_t index) {
 }
 
 std::string Machine::render(const CompiledTemplate& t) {
-  std::string out;
+  std::string out = spare_text();
   out.reserve(t.text.size() + 16);  // the template's text, with room for values longer than their names
-  for (const CompiledTemplate::Part& part : t.parts)
-    out += part.expr ? format_value(eval(part.expr->root), out_) : part.text;
+  for (const CompiledTemplate::Part& part : t.parts) {
+    if (part.expr) append_value(out, eval(part.expr->root), out_);
+    else out += part.text;
+  }
   return out;
 }
 
 std::vector<NamedValue> Machine::values_read(const CompiledExpr& e) {
-  std::vector<NamedValue> out;
+  std::vector<NamedValue> out = spare_values();
   out.reserve(e.reads.size());
   for (uint32_t node : e.reads) out.push_back(NamedValue{plan_.name_of(plan_.nodes[node]), eval(node), node});
   return out;

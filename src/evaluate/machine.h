@@ -30,6 +30,9 @@ inline Value from_constant(const Constant& c, Type t) {
 class Machine {
  public:
   Machine(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options, Evaluation& out);
+  ~Machine();  ///< gives the working tables back to the evaluation's spare memory
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
 
   // ---- timeline_view.cc ----
   /// Orders the events up to as_of, merges same-day duplicates, counts what was ignored.
@@ -63,6 +66,9 @@ class Machine {
   Value param(uint32_t index) const;
 
   Value arg(const PlanNode& n, uint16_t i) { return eval(plan_.args[n.first_arg + i]); }
+  /// An empty string or vector, with memory from the last evaluation when there is some.
+  std::string spare_text();
+  std::vector<NamedValue> spare_values();
 
   const Plan& plan_;
   const Timeline& timeline_;

@@ -54,8 +54,37 @@ Machine::Machine(const Plan& plan, const Timeline& timeline, const EvaluateOptio
       out_.overridden[index] = true;
     }
   }
+  facts_.swap(out.spare.facts);
+  fact_status_.swap(out.spare.fact_status);
+  conditions_.swap(out.spare.conditions);
+  state_.swap(out.spare.state);
+  state_.clear();
   facts_.assign(plan.facts.size(), Value{});
   fact_status_.assign(plan.facts.size(), 0);
+  conditions_.clear();
+}
+
+Machine::~Machine() {
+  facts_.swap(out_.spare.facts);
+  fact_status_.swap(out_.spare.fact_status);
+  conditions_.swap(out_.spare.conditions);
+  state_.swap(out_.spare.state);
+}
+
+std::string Machine::spare_text() {
+  std::vector<std::string>& texts = out_.spare.texts;
+  if (texts.empty()) return {};
+  std::string s = std::move(texts.back());
+  texts.pop_back();
+  return s;
+}
+
+std::vector<NamedValue> Machine::spare_values() {
+  std::vector<std::vector<NamedValue>>& values = out_.spare.values;
+  if (values.empty()) return {};
+  std::vector<NamedValue> v = std::move(values.back());
+  values.pop_back();
+  return v;
 }
 
 void Machine::build_events() {

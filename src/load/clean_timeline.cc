@@ -353,23 +353,36 @@ bool choice(Cursor& in, const std::string_view (&names)[N], const Enum (&values)
   return false;
 }
 
-/// Reads an array of objects (null: none) into `into`, element by element over what it held, so
-/// that each keeps its strings' and vectors' memory from the last timeline.
-template <class T, class F>
-bool each(Cursor& in, std::vector<T>& into, F&& read) {
-  uint32_t n = 0;
-  if (in.null()) {
-    into.clear();
-    return true;
+/// Leaves the first n elements of `v`; the others, with their memory, go to `surplus`.
+template <class T>
+void shorten(std::vector<T>& v, size_t n, std::vector<T>& surplus) {
+  while (v.size() > n) {
+    surplus.push_back(std::move(v.back()));
+    v.pop_back();
   }
-  const bool ok = in.array([&] {
+}
+
+/// Reads an array of objects (null: none) into `into`, element by element over what it held (or
+/// over elements from `surplus`), so that each keeps its strings' and vectors' memory from earlier
+/// timelines.
+template <class T, class F>
+bool each(Cursor& in, std::vector<T>& into, std::vector<T>& surplus, F&& read) {
+  uint32_t n = 0;
+  const bool ok = in.null() || in.array([&] {
     if (!in.next_is('{')) return false;
-    if (n == into.size()) into.emplace_back();
+    if (n == into.size()) {
+      if (surplus.empty()) {
+        into.emplace_back();
+      } else {
+        into.push_back(std::move(surplus.back()));
+        surplus.pop_back();
+      }
+    }
     T& item = into[n];
     item.index = n++;
     return read(item, in);
   });
-  into.resize(n);
+  shorten(into, n, surplus);
   return ok;
 }
 
@@ -532,7 +545,7 @@ bool read_decision(Decision& d, Cursor& in) {
 
 }  // namespace
 
-bool read_clean_timeline(std::string_view text, const InstrumentCatalog& instruments, Timeline& t) {
+bool read_clean_timeline(std::string_view text, const InstrumentCatalog& instruments, Timeline& t, Timeline& surplus) {
   Cursor in(text);
   t.as_of.reset();
   uint32_t seen = 0;
@@ -546,22 +559,23 @@ bool read_clean_timeline(std::string_view text, const InstrumentCatalog& instrum
       t.as_of = as_of;
       return true;
     }
-    if (is(key, "sessions")) return first_time(seen, 2) && each(in, t.sessions, read_session);
+    if (is(key, "sessions")) return first_time(seen, 2) && each(in, t.sessions, surplus.sessions, read_session);
     if (is(key, "assessments"))
-      return first_time(seen, 3) &&
-             each(in, t.assessments, [&](Assessment& a, Cursor& c) { return read_assessment(a, c, instruments); });
-    if (is(key, "observations")) return first_time(seen, 4) && each(in, t.observations, read_observation);
-    if (is(key, "conditions")) return first_time(seen, 5) && each(in, t.conditions, read_condition);
-    if (is(key, "decisions")) return first_time(seen, 6) && each(in, t.decisions, read_decision);
+      return first_time(seen, 3) && each(in, t.assessments, surplus.assessments, [&](Assessment& a, Cursor& c) {
+               return read_assessment(a, c, instruments);
+             });
+    if (is(key, "observations")) return first_time(seen, 4) && each(in, t.observations, surplus.observations, read_observation);
+    if (is(key, "conditions")) return first_time(seen, 5) && each(in, t.conditions, surplus.conditions, read_condition);
+    if (is(key, "decisions")) return first_time(seen, 6) && each(in, t.decisions, surplus.decisions, read_decision);
     return false;
   });
   if (!ok || !in.at_end() || !(seen & 1u)) return false;
   // The arrays given were written over, element by element; one left out is empty.
-  if (!(seen & (1u << 2))) t.sessions.clear();
-  if (!(seen & (1u << 3))) t.assessments.clear();
-  if (!(seen & (1u << 4))) t.observations.clear();
-  if (!(seen & (1u << 5))) t.conditions.clear();
-  if (!(seen & (1u << 6))) t.decisions.clear();
+  if (!(seen & (1u << 2))) shorten(t.sessions, 0, surplus.sessions);
+  if (!(seen & (1u << 3))) shorten(t.assessments, 0, surplus.assessments);
+  if (!(seen & (1u << 4))) shorten(t.observations, 0, surplus.observations);
+  if (!(seen & (1u << 5))) shorten(t.conditions, 0, surplus.conditions);
+  if (!(seen & (1u << 6))) shorten(t.decisions, 0, surplus.decisions);
   sort_events(t);
   return !has_same_day_sessions(t);
 }

@@ -18,7 +18,8 @@ namespace regimen::load {
 
 /// Reads the JSON document `text` into `t` (replacing what it held, reusing its capacity) when every
 /// field is known, given once, of its expected type and valid, and nothing would be warned about.
-/// Returns false otherwise; `t` then holds nothing meaningful.
-bool read_clean_timeline(std::string_view text, const InstrumentCatalog& instruments, Timeline& t);
+/// Returns false otherwise; `t` then holds nothing meaningful. `surplus` keeps the elements of
+/// arrays longer than this document's (with their strings' and vectors' memory) for later ones.
+bool read_clean_timeline(std::string_view text, const InstrumentCatalog& instruments, Timeline& t, Timeline& surplus);
 
 }  // namespace regimen::load

@@ -179,7 +179,8 @@ struct JsonTimelineReader::Impl {
   explicit Impl(const InstrumentCatalog& c) : instruments(c) {}
   const InstrumentCatalog& instruments;
   simdjson::dom::parser parser;
-  Timeline spare;  ///< memory for the next timeline (recycle())
+  Timeline spare;    ///< memory for the next timeline (recycle())
+  Timeline surplus;  ///< elements of longer arrays than the last timeline's, kept for their memory
 };
 
 JsonTimelineReader::JsonTimelineReader(const InstrumentCatalog& instruments)
@@ -192,7 +193,7 @@ Result<Timeline> JsonTimelineReader::read(std::string_view text, std::string_vie
   // Positions are only needed when something is wrong, so the source index is built lazily.
   Result<Timeline> r;
   if (is_blank(text)) return r.diagnostics.add(empty_input(std::string(name))), r;
-  if (load::read_clean_timeline(text, impl_->instruments, impl_->spare)) {
+  if (load::read_clean_timeline(text, impl_->instruments, impl_->spare, impl_->surplus)) {
     r.value = std::move(impl_->spare);
     return r;
   }

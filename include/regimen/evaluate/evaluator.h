@@ -127,7 +127,17 @@ struct Evaluation {
   std::list<std::vector<std::string>> lists;
   std::list<Assessment> merged_assessments;
 
-  /// Empties every part, keeping the vectors' memory for the next evaluation.
+  /// Memory kept from one evaluation to the next (evaluate_into): emptied strings and vectors the
+  /// last result held, and the evaluator's working tables. Not part of the result.
+  struct Spare {
+    std::vector<std::string> texts;               ///< for rendered sentences
+    std::vector<std::vector<NamedValue>> values;  ///< for the values a condition read
+    std::vector<Value> facts, state;
+    std::vector<uint8_t> fact_status;
+    std::vector<const Condition*> conditions;
+  } spare;
+
+  /// Empties every part, keeping the memory for the next evaluation.
   void clear();
 };
 
@@ -142,6 +152,8 @@ std::string describe_event(const EventRef& e);
 
 /// A value as a person reads it: 2026-01-05, 14 days, 59, unknown.
 std::string format_value(const Value& v, const Evaluation& e);
+/// The same, appended to `out`.
+void append_value(std::string& out, const Value& v, const Evaluation& e);
 
 /// "name = value, name = value" for the values a condition read.
 std::string format_values(const std::vector<NamedValue>& values, const Evaluation& e);
