@@ -2,8 +2,8 @@
 // order. The input is read in blocks of whole lines; each block is cut into pieces of 8 lines
 // that the worker threads claim one at a time, each piece writing its results into its own
 // reused buffer, so the output is the pieces' buffers in order. While the workers evaluate block
-// k, the main thread writes block k-1's results and reads block k+1: memory is a few blocks
-// whatever the cohort's size. An audited run hands each finished block to a recorder thread
+// k, the main thread writes block k-1's results and reads block k+1, then evaluates pieces of
+// block k with them: memory is a few blocks whatever the cohort's size. An audited run hands each finished block to a recorder thread
 // instead (batch_recorder.h), which commits its records and then writes its results. A bad line
 // is reported with its number and skipped; the run exits 1 at the end.
 
@@ -293,11 +293,13 @@ int run(const Options& o) {
       if (!failure) failure = std::current_exception();
     }
   };
-  // Workers 1..N-1 are threads; worker 0 is the main thread when there is one worker only.
-  std::barrier sync(static_cast<std::ptrdiff_t>(threads + 1));
+  // Workers 1..N-1 are threads; worker 0 is the main thread, which reads and writes the blocks and
+  // then evaluates pieces with the others: N threads for N workers, none waiting for a core while
+  // the main thread copies bytes.
+  std::barrier sync(static_cast<std::ptrdiff_t>(threads));
   std::vector<std::jthread> pool;
   if (threads > 1)
-    for (size_t w = 0; w < threads; ++w)
+    for (size_t w = 1; w < threads; ++w)
       pool.emplace_back([&, w] {
         for (;;) {
           sync.arrive_and_wait();  // a block is ready (or the run is over)
@@ -361,15 +363,13 @@ int run(const Options& o) {
   std::string problem;
   while (have_block && !failure) {
     job = &blocks[parity];
-    if (threads == 1) {
-      work(0);
-    } else {
-      sync.arrive_and_wait();  // start the workers on this block
-    }
-    // Meanwhile: write the previous block's results, then read the next block into its buffer.
+    if (threads > 1) sync.arrive_and_wait();  // start the workers on this block
+    // Meanwhile: write the previous block's results, read the next block into its buffer, then
+    // take what pieces of this block are left.
     if (pending) problem = emit_block(blocks[parity ^ 1]);
     bytes_done += blocks[parity].lines.bytes;
     const bool more = problem.empty() && read_block(blocks[parity ^ 1]);
+    work(0);
     if (threads > 1) sync.arrive_and_wait();  // the workers are done with this block
     if (!problem.empty()) break;
     pending = true;
