@@ -87,7 +87,36 @@ void JsonWriter::grow(size_t n) {
   limit_ = out_->data() + out_->size();
 }
 
+namespace {
+
+/// Whether any byte of `s` needs an escape.
+bool needs_escape(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (any_to_escape(word)) return true;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void JsonWriter::string(std::string_view s) {
+  // Most strings need no escape: then they take their own length, not room for the worst case
+  // (six bytes a character), which the string would zero-fill whenever it grows.
+  if (!needs_escape(s)) {
+    char* p = room(s.size() + 2);
+    *p++ = '"';
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '"';
+    cursor_ = p + s.size() + 1;
+    return;
+  }
   char* p = room(6 * s.size() + 2);
   cursor_ = write_json_string(p, s);
 }

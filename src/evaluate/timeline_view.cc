@@ -167,7 +167,7 @@ void Machine::build_events() {
       const std::string& name = static_cast<const Assessment*>(e.item)->instrument;
       const auto& specs = plan_.instruments.specs();
       for (size_t k = 0; k < specs.size(); ++k)
-        if (specs[k].name == name) e.instrument = static_cast<int32_t>(k);
+        if (specs[k].name.size() == name.size() && specs[k].name == name) e.instrument = static_cast<int32_t>(k);
     }
     e.order = (static_cast<uint64_t>(static_cast<int64_t>(e.date.days) + (int64_t{1} << 23)) << 40) |
               (static_cast<uint64_t>(slot(e.kind, e.seconds) + 1) << 20) | (static_cast<uint64_t>(rank(e.kind)) << 18) |
