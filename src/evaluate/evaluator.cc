@@ -14,7 +14,7 @@ void Machine::move_to(size_t cursor, Date today, std::optional<uint32_t> event) 
   cursor_ = cursor;
   today_ = today;
   event_ = event;
-  std::fill(fact_status_.begin(), fact_status_.end(), 0);  // facts depend on the point of evaluation
+  ++epoch_;  // facts depend on the point of evaluation: none computed at the new one yet
 }
 
 namespace {

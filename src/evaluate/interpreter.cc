@@ -11,14 +11,15 @@
 namespace regimen::engine {
 
 Value Machine::fact(uint32_t index) {
-  if (fact_status_[index] == 2) return facts_[index];
-  if (fact_status_[index] == 1) return Value::unknown(plan_.facts[index].value.root < plan_.nodes.size()
+  const uint32_t done = 2 * epoch_, computing = done + 1;
+  if (fact_status_[index] == done) return facts_[index];
+  if (fact_status_[index] == computing) return Value::unknown(plan_.facts[index].value.root < plan_.nodes.size()
                                                           ? plan_.nodes[plan_.facts[index].value.root].type
                                                           : Type::kError);  // unreachable: the checker rejects cycles
-  fact_status_[index] = 1;
+  fact_status_[index] = computing;
   const Value v = eval(plan_.facts[index].value.root);
   facts_[index] = v;
-  fact_status_[index] = 2;
+  fact_status_[index] = done;
   return v;
 }
 

@@ -79,7 +79,10 @@ class Machine {
   std::vector<Value> params_;  ///< only when there are overrides; else the plan's defaults
   std::vector<Value> state_;
   std::vector<Value> facts_;
-  std::vector<uint8_t> fact_status_;  ///< 0 not computed, 1 computing, 2 done
+  /// Per fact: 2 * epoch_ when its value at this point is known, 2 * epoch_ + 1 while computing it;
+  /// anything else: not computed here yet. Moving the point is one increment, not a clearing.
+  std::vector<uint32_t> fact_status_;
+  uint32_t epoch_ = 1;
   size_t cursor_ = 0;                 ///< events [0, cursor_) are visible
   Date today_;
   std::optional<uint32_t> event_;     ///< the event a transition is reading

@@ -81,7 +81,13 @@ class Cursor {
   }
   /// Takes `c` (after any space) when it is next.
   [[gnu::always_inline]] bool eat(char c) {
-    skip_space();
+    const char* p = p_;
+    if (p < end_ && *p == c) [[likely]] {  // compact JSON: the character is right there
+      p_ = p + 1;
+      return true;
+    }
+    if (p == end_ || static_cast<unsigned char>(*p) > ' ') return false;
+    skip_space_slowly();
     if (p_ == end_ || *p_ != c) return false;
     ++p_;
     return true;

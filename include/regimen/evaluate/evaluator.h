@@ -133,7 +133,7 @@ struct Evaluation {
     std::vector<std::string> texts;               ///< for rendered sentences
     std::vector<std::vector<NamedValue>> values;  ///< for the values a condition read
     std::vector<Value> facts, state;
-    std::vector<uint8_t> fact_status;
+    std::vector<uint32_t> fact_status;
     std::vector<const Condition*> conditions;
   } spare;
 
