@@ -42,15 +42,25 @@ int compare(const Value& a, const Value& b) {
 }  // namespace
 
 Value Machine::eval(uint32_t index) {
+  // The leaves, about half of all nodes, are read here; this function stays small, so that they
+  // do not pay for the stack frame that the operators' cases need (eval_operator).
   const PlanNode& n = plan_.nodes[index];
   switch (n.op) {
-    case Op::kConst: {
-      return from_constant(plan_.constants[n.index], n.type);
-    }
+    case Op::kConst: return from_constant(plan_.constants[n.index], n.type);
     case Op::kParam: return param(static_cast<uint32_t>(n.index));
-    case Op::kFact: return fact(static_cast<uint32_t>(n.index));
+    case Op::kFact: {
+      const auto f = static_cast<uint32_t>(n.index);
+      return fact_status_[f] == 2 * epoch_ ? facts_[f] : fact(f);
+    }
     case Op::kState: return state_[n.index];
     case Op::kToday: return Value::date(today_.days);
+    default: return eval_operator(index);
+  }
+}
+
+Value Machine::eval_operator(uint32_t index) {
+  const PlanNode& n = plan_.nodes[index];
+  switch (n.op) {
     case Op::kEvent: return event_ ? event_value(*event_) : Value::unknown(n.type);
     case Op::kField: return field(n, arg(n, 0));
     case Op::kList: return Value::unknown(n.type);  // lists are folded into constants

@@ -40,6 +40,7 @@ class Machine {
 
   // ---- interpreter.cc ----
   Value eval(uint32_t node);
+  [[gnu::noinline]] Value eval_operator(uint32_t node);  ///< eval() of a node that is not a leaf
   Value fact(uint32_t index);
   std::string render(const CompiledTemplate& t);
   /// The names (facts, parameters, state, today) an expression reads, with their values now.
@@ -63,7 +64,11 @@ class Machine {
   bool before(const Value& x, uint32_t seq) const;  ///< event seq is before x (event or date)
   bool after_value(uint32_t seq, const Value& x) const;
   Value event_value(uint32_t seq) const;
-  Value param(uint32_t index) const;
+  Value param(uint32_t index) const {
+    if (!params_.empty()) return params_[index];
+    const Plan::Parameter& p = plan_.parameters[index];
+    return p.default_value ? from_constant(*p.default_value, p.type) : Value::unknown(p.type);
+  }
 
   Value arg(const PlanNode& n, uint16_t i) { return eval(plan_.args[n.first_arg + i]); }
   /// An empty string or vector, with memory from the last evaluation when there is some.

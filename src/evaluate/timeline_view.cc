@@ -177,12 +177,6 @@ void Machine::build_events() {
   out_.ignored_events = ignored;
 }
 
-Value Machine::param(uint32_t index) const {
-  if (!params_.empty()) return params_[index];
-  const Plan::Parameter& p = plan_.parameters[index];
-  return p.default_value ? from_constant(*p.default_value, p.type) : Value::unknown(p.type);
-}
-
 Value Machine::event_value(uint32_t seq) const { return Value::event(type_of(out_.events[seq].kind), seq); }
 
 const Assessment& Machine::assessment(const Value& v) const {
