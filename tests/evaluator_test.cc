@@ -161,3 +161,51 @@ TEST_CASE("parameter overrides are checked against their declaration", "[evaluat
   CHECK(e.recommendations[0].summary.find("of 8") != std::string::npos);
   CHECK(e.overridden[eight.value->index]);
 }
+
+TEST_CASE("values of every type come through negation, abs, min, joins and date arithmetic as their own type",
+          "[evaluate]") {
+  // A Value keeps its payload in a union read through its type: negation and abs of a number must
+  // act on the number, of an int or a day count on the integer.
+  const std::string protocol = R"(protocol: {id: value-demo, version: 1.0.0, title: Values of every type}
+sources:
+  guide: {title: A made-up guideline, certainty: unchecked}
+instruments:
+  phq9: {label: PHQ-9, range: [0, 27], items: 9}
+parameters:
+  pct: {type: number, default: 12.5, range: [0, 100]}
+  gap: {type: days, default: 7d, range: [1d, 30d]}
+facts:
+  score: latest(phq9).score
+  neg_number: -(score / 4)
+  neg_int: -(score)
+  abs_number: abs(-(score / 4))
+  abs_int: abs(-(score))
+  neg_param: -params.pct
+  neg_days: -params.gap
+  mixed_min: min(score, 2.5)
+  joined: latest(phq9).instrument + '!'
+  text_same: latest(phq9).instrument == 'phq9'
+  day: latest(phq9).date - params.gap
+phases:
+  start: {start: true, terminal: true}
+rules:
+  - id: always
+    phase: start
+    action: review
+    summary: "{neg_number} {neg_int} {abs_number} {abs_int} {neg_param} {neg_days} {mixed_min} {joined} {text_same} {day}"
+    cites: [guide]
+)";
+  const Result<Plan> plan = build_plan(SourceFile("values.yaml", protocol));
+  REQUIRE(plan.ok());
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(2026, 1, 10);
+  const Evaluation e = evaluate(
+      *plan.value,
+      timeline(R"({"patient": {"id": "v"}, "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 10}]})"), o);
+  const auto json = nlohmann::json::parse(to_json(*plan.value, e, ReportInfo{}));
+  CHECK(json["facts"] == nlohmann::json::parse(R"({"score": 10, "neg_number": -2.5, "neg_int": -10, "abs_number": 2.5,
+      "abs_int": 10, "neg_param": -12.5, "neg_days": -7, "mixed_min": 2.5, "joined": "phq9!", "text_same": true,
+      "day": "2025-12-29"})"));
+  REQUIRE(e.recommendations.size() == 1);
+  CHECK(e.recommendations[0].summary == "-2.5 -10 2.5 10 -12.5 -7 days 2.5 phq9! true 2025-12-29");
+}
