@@ -3,9 +3,10 @@
 // that the worker threads claim one at a time, each piece writing its results into its own
 // reused buffer, so the output is the pieces' buffers in order. While the workers evaluate block
 // k, the main thread writes block k-1's results and reads block k+1, then evaluates pieces of
-// block k with them: memory is a few blocks whatever the cohort's size. An audited run hands each finished block to a recorder thread
-// instead (batch_recorder.h), which commits its records and then writes its results. A bad line
-// is reported with its number and skipped; the run exits 1 at the end.
+// block k with them: memory is a few blocks whatever the cohort's size. An audited run hands each
+// finished block to a recorder thread instead (batch_recorder.h), which commits its records and
+// then writes its results. A bad line is reported with its number and skipped; the run exits 1 at
+// the end.
 
 #include <algorithm>
 #include <atomic>
