@@ -21,18 +21,27 @@ bool any_to_escape(uint64_t x) {
   return ((below_space | is_quote | is_backslash) & kHigh) != 0;
 }
 
-/// Writes `s` as a quoted JSON string at `p`, which has room for 6 * s.size() + 2 bytes (every
-/// byte a \u00XX escape); returns the end.
-char* write_json_string(char* p, std::string_view s) {
-  *p++ = '"';
-  // Runs of characters that need no escape are copied whole; they are found 8 bytes at a time
-  // (this runs for every string of every result line).
-  size_t run = 0, i = 0;
+bool escaped(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+/// Where the first 8-byte word of `s` that holds a byte to escape starts (or the start of the
+/// last, partial word): everything before it is copied as it is. Strings are scanned this way for
+/// every string of every result line.
+size_t clean_words(std::string_view s) {
+  size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t word;
     std::memcpy(&word, s.data() + i, 8);
     if (any_to_escape(word)) break;
   }
+  return i;
+}
+
+/// Writes `s` as a quoted JSON string at `p`, which has room for 6 * s.size() + 2 bytes (every
+/// byte a \u00XX escape); returns the end.
+char* write_json_string(char* p, std::string_view s) {
+  *p++ = '"';
+  // Runs of characters that need no escape are copied whole.
+  size_t run = 0, i = clean_words(s);
   auto two = [&p](char a, char b) {
     p[0] = a;
     p[1] = b;
@@ -40,7 +49,7 @@ char* write_json_string(char* p, std::string_view s) {
   };
   for (; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!escaped(c)) continue;
     std::memcpy(p, s.data() + run, i - run);
     p += i - run;
     run = i + 1;
@@ -91,16 +100,8 @@ namespace {
 
 /// Whether any byte of `s` needs an escape.
 bool needs_escape(std::string_view s) {
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, s.data() + i, 8);
-    if (any_to_escape(word)) return true;
-  }
-  for (; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == '"' || c == '\\') return true;
-  }
+  for (size_t i = clean_words(s); i < s.size(); ++i)
+    if (escaped(static_cast<unsigned char>(s[i]))) return true;
   return false;
 }
 
