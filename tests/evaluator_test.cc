@@ -42,6 +42,19 @@ TEST_CASE("the same input gives byte-identical JSON", "[evaluate]") {
   CHECK(to_json(default_plan(), at(t, 2026, 1, 12), info) == to_json(default_plan(), at(t, 2026, 1, 12), info));
 }
 
+TEST_CASE("a traced evaluation written without its trace is the untraced evaluation's JSON", "[evaluate]") {
+  // An audited batch records the traced output and writes this one when asked for no trace.
+  const Timeline t = timeline(kSeries);
+  ReportInfo info;
+  const std::string untraced = to_json(default_plan(), at(t, 2026, 2, 20, /*trace=*/false), info, JsonWriter::Style::kCompact);
+  const Evaluation traced = at(t, 2026, 2, 20);
+  REQUIRE_FALSE(traced.trace.empty());
+  REQUIRE_FALSE(traced.history.empty());
+  REQUIRE(to_json(default_plan(), traced, info, JsonWriter::Style::kCompact) != untraced);
+  info.omit_trace = true;
+  CHECK(to_json(default_plan(), traced, info, JsonWriter::Style::kCompact) == untraced);
+}
+
 TEST_CASE("the plan's texts quoted when compiling read back as the texts themselves", "[evaluate]") {
   // Result lines copy these instead of escaping the same texts for every patient.
   const Plan& plan = default_plan();

@@ -70,6 +70,7 @@ void BatchRecorder::run() {
     if (spares_.size() < kMaxQueued) {
       block.records.clear();
       for (std::string& piece : block.pieces) piece.clear();
+      for (std::string& piece : block.results) piece.clear();
       block.errors.clear();
       spares_.push_back(std::move(block));
     }
@@ -86,7 +87,17 @@ std::string BatchRecorder::record(Block& block) {
     std::string error;
     if (!log_.append_chunk(block.records, pieces, error))
       return "the decisions could not be recorded, so the run stops: " + error;
-    if (write_results_) {
+    if (write_results_ && !block.results.empty()) {
+      size_t piece = 0, at = 0;  // the next result line: at `at` in block.results[piece]
+      for (const AuditEntry& e : block.records) {
+        while (piece < block.results.size() && at == block.results[piece].size()) ++piece, at = 0;
+        const size_t newline = piece < block.results.size() ? block.results[piece].find('\n', at) : std::string::npos;
+        if (newline == std::string::npos) return "internal error: a recorded decision has no result line";
+        const std::string_view line = std::string_view(block.results[piece]).substr(at, newline + 1 - at);
+        append_with_decision_id(results, line, e.decision_id, /*pretty=*/false);  // compact JSON: no raw newline inside
+        at = newline + 1;
+      }
+    } else if (write_results_) {
       size_t piece = 0;
       int64_t base = 0;  // where `piece` starts in the chunk
       for (const AuditEntry& e : block.records) {

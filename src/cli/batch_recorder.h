@@ -23,6 +23,9 @@ class BatchRecorder {
   struct Block {
     std::vector<AuditEntry> records;
     std::vector<std::string> pieces;
+    /// The result lines, one per record in order, in pieces, when they differ from the recorded
+    /// outputs (a run without the trace); empty: the results are the recorded outputs.
+    std::vector<std::string> results;
     std::string errors;
   };
 

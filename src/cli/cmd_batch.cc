@@ -56,7 +56,7 @@ constexpr size_t kTracedBlockBytes = size_t{1} << 20;
 
 /// What one worker made of its share of one block.
 struct Share {
-  std::string results;              ///< result lines, in input order (unaudited runs)
+  std::string results;              ///< result lines, in input order (audited runs: only without the trace)
   std::vector<AuditEntry> records;  ///< audited runs: one per good line, without its large columns,
   std::string columns;              ///< which are here, laid out as in an audit chunk
   std::string errors;               ///< the bad lines' diagnostics, rendered, in input order
@@ -142,6 +142,13 @@ void evaluate_timeline(const Run& run, Worker& w, Share& share, const Timeline& 
         audit_fields("batch", run.protocol.source, run.plan, t, run.input_name, options.as_of, "{}", run.o.audit));
     record.input_sha256 = sha256_hex(w.canonical);
     record.chunk_offset = AuditLog::add_to_chunk(share.columns, w.canonical, line, w.output, "");
+    if (run.o.trace == "full" || run.o.worklist) return;  // the recorded output is the result line
+    // The record keeps the trace; the result line is what was asked for, without it.
+    w.info.omit_trace = true;
+    JsonWriter untraced(share.results, JsonWriter::Style::kCompact);
+    write_json(untraced, run.plan, e, w.info);
+    share.results += '\n';
+    w.info.omit_trace = false;
     return;
   }
   JsonWriter writer(share.results, JsonWriter::Style::kCompact);
@@ -330,9 +337,12 @@ int run(const Options& o) {
       BatchRecorder::Block block = recorder->spare();
       block.pieces.resize(shares.size());
       int64_t base = 0;  // where this share's piece starts in the chunk
+      const bool untraced = o.trace != "full";
+      block.results.resize(untraced ? shares.size() : 0);
       for (size_t i = 0; i < shares.size(); ++i) {
         Share& share = shares[i];
         std::swap(block.pieces[i], share.columns);
+        if (untraced) std::swap(block.results[i], share.results);
         for (AuditEntry& r : share.records) {
           r.chunk_offset += base;
           block.records.push_back(std::move(r));
@@ -432,7 +442,7 @@ Runner add_batch_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "Results, JSON Lines, in input order ('-', the default: standard output)");
   cmd->add_option("--as-of", o->as_of, "The day for every patient (default: each line's as_of, else today)");
   cmd->add_option("--threads", o->threads, "Worker threads (default: one per core)")->check(CLI::Range(1u, 256u));
-  cmd->add_option("--trace", o->trace, "none (default: no facts or trace, fastest) or full")->check(CLI::IsMember({"none", "full"}));
+  cmd->add_option("--trace", o->trace, "none (default: no facts or trace, fastest) or full (an audited run records the trace either way)")->check(CLI::IsMember({"none", "full"}));
   add_audit_options(cmd, o->audit);
   cmd->add_flag("--summary", o->summary, "At the end, print patients per phase, per action and per flag, and errors, on stderr");
   cmd->add_flag("--worklist", o->worklist,

@@ -1,6 +1,7 @@
 // CONTRACT §3 JSON. Key order is fixed here; new keys go at the end of their object.
 
 #include <fmt/format.h>
+#include <span>
 
 #include "regimen/explain/report.h"
 
@@ -141,7 +142,8 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     }
     w.key("rule").json_value(q.rule_id[r.rule]);
     w.key("because").begin_array();
-    for (uint32_t id : r.because) w.value(id);
+    if (!info.omit_trace)
+      for (uint32_t id : r.because) w.value(id);
     w.end_array();
     w.end_object();
   }
@@ -152,14 +154,15 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
   w.end_array();
 
   w.key("facts").begin_object();
-  for (const auto& [index, value] : e.facts) {
+  const auto facts = info.omit_trace ? std::span(e.facts.begin(), 0) : std::span(e.facts);
+  for (const auto& [index, value] : facts) {
     w.json_key(q.fact_name[index]);
     write_value(w, value, e, dates);
   }
   w.end_object();
 
   w.key("trace").begin_array();
-  for (const TraceEntry& t : e.trace) {
+  for (const TraceEntry& t : info.omit_trace ? std::span(e.trace.begin(), 0) : std::span(e.trace)) {
     const Plan::Rule& r = plan.rules[t.rule];
     w.begin_object();
     w.key("id").value(t.id);
@@ -203,7 +206,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     }
   w.end_object();
   w.key("history").begin_array();
-  for (const HistoryEntry& h : e.history) {
+  for (const HistoryEntry& h : info.omit_trace ? std::span(e.history.begin(), 0) : std::span(e.history)) {
     const Plan::Transition& t = plan.transitions[h.transition];
     const EventRef& ev = e.events[h.event];
     w.begin_object();

@@ -3,7 +3,9 @@
 #   1. a batch killed with SIGKILL while recording loses no committed record and leaves a
 #      valid database;
 #   2. two processes recording into one database at once keep every record and the chain whole;
-#   3. record -> show -> replay is identical, even after the protocol file changed on disk.
+#   3. record -> show -> replay is identical, even after the protocol file changed on disk;
+#   4. what-if and plan decisions are recorded and replay identically;
+#   5. an audited batch writes the results an unaudited one writes, plus decision ids.
 # Usage: durability_test.sh REGIMEN SOURCE_DIR
 set -euo pipefail
 regimen=$1
@@ -75,4 +77,25 @@ done
 [[ "$("$regimen" audit --audit "$work/r.db" show "$pid_")" == *"scenario partial"* ]] || fail "show of a plan does not give the plan"
 "$regimen" audit --audit "$work/r.db" verify >/dev/null || fail "the chain is broken after what-if and plan records"
 echo "whatif/plan: recorded, shown, replayed identically"
+
+# 5. An audited batch writes the results it would write unaudited, each with its decision id, with
+#    or without the trace; its records keep the full output with the trace either way.
+for trace in none full; do
+  "$regimen" batch -i "$src/tests/fixtures/cohort/small.jsonl" --as-of 2026-11-28 --trace "$trace" --threads 2 \
+    -o "$work/plain-$trace.jsonl" 2>"$work/plain-$trace.err" && fail "the bad lines did not make batch exit 1"
+  "$regimen" batch -i "$src/tests/fixtures/cohort/small.jsonl" --as-of 2026-11-28 --trace "$trace" --threads 2 \
+    --audit "$work/t-$trace.db" -o "$work/audited-$trace.jsonl" 2>"$work/audited-$trace.err" && fail "the bad lines did not make an audited batch exit 1"
+  ids=$(grep -c '"decision_id":"' "$work/audited-$trace.jsonl")
+  [ "$ids" -eq "$(wc -l < "$work/plain-$trace.jsonl")" ] || fail "--trace $trace: $ids decision ids for $(wc -l < "$work/plain-$trace.jsonl") results"
+  sed -E 's/,"decision_id":"[0-9a-f-]+"}$/}/' "$work/audited-$trace.jsonl" | cmp -s - "$work/plain-$trace.jsonl" ||
+    fail "--trace $trace: the audited results differ from the unaudited ones (beyond their decision ids)"
+  cmp -s "$work/audited-$trace.err" "$work/plain-$trace.err" || fail "--trace $trace: the audited run reports the bad lines differently"
+  [ "$(records "$work/t-$trace.db")" -eq "$ids" ] || fail "--trace $trace: $(records "$work/t-$trace.db") records for $ids results"
+  traced=$("$regimen" audit --audit "$work/t-$trace.db" export --format jsonl | grep -c '\\"trace\\":\[{' || true)
+  [ "$traced" -eq "$ids" ] || fail "--trace $trace: $traced of $ids records keep their trace"
+  last=$(tail -n 1 "$work/audited-$trace.jsonl" | sed -n 's/.*"decision_id":"\([^"]*\)".*/\1/p')
+  [[ "$("$regimen" audit --audit "$work/t-$trace.db" replay "$last")" == identical* ]] || fail "--trace $trace: replay is not identical"
+done
+if grep -q '"trace":\[{' "$work/audited-none.jsonl"; then fail "--trace none: the audited results carry the trace"; fi
+echo "audited batch: the results of an unaudited run plus decision ids, with and without the trace; records keep the trace"
 echo "1 passed, 0 failed"

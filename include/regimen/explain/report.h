@@ -15,6 +15,10 @@ struct ReportInfo {
   std::string protocol_sha256;  ///< of the protocol's text
   Diagnostics input_warnings;   ///< from reading the timeline
   bool color = false;           ///< ANSI colour (text only; only on a terminal, never with NO_COLOR)
+  /// JSON: write the result as an evaluation without the trace gives it (no facts, trace, history
+  /// or `because`), whatever `e` holds. An audited batch records the full output and writes this one
+  /// when asked for results without the trace.
+  bool omit_trace = false;
 };
 
 /// CONTRACT §3: one JSON object. Keys in a fixed order; the same input gives the same bytes.
