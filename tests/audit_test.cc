@@ -224,6 +224,50 @@ TEST_CASE("the large columns of one append share a compressed chunk; a flipped b
   CHECK(r.first_broken.find("chunk") != std::string::npos);
 }
 
+TEST_CASE("columns written in place into a chunk read back as the same columns copied in", "[audit]") {
+  // batch writes the canonical input and the output straight into its chunk buffer (RecordWriter);
+  // append() copies them in (add_to_chunk). Both must read back, verify and replay alike.
+  TempDb db;
+  std::string error;
+  std::vector<AuditEntry> entries{recorded_evaluation(default_protocol_source()), recorded_evaluation(default_protocol_source())};
+  std::string chunk = "0:";  // a chunk's text need not start with a record
+  int64_t offsets[2] = {0, 0};
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const AuditEntry& e = entries[i];
+    AuditLog::RecordWriter w(chunk);
+    w.begin_column() += e.input;
+    CHECK(w.end_column() == e.input);
+    w.column(e.input_text);
+    w.begin_column() += e.output;
+    CHECK(w.end_column() == e.output);
+    w.column(e.explanation);
+    offsets[i] = w.offset();
+  }
+  CHECK(offsets[0] == 2);
+  CHECK(AuditLog::output_in_chunk(chunk, offsets[1]) == entries[1].output);
+  std::string copied = "0:";
+  for (const AuditEntry& e : entries)
+    CHECK(AuditLog::add_to_chunk(copied, e.input, e.input_text, e.output, e.explanation) > 0);
+  CHECK(copied.size() < chunk.size());  // the lengths written in place are zero-padded
+
+  const std::vector<AuditEntry> expected = entries;
+  for (size_t i = 0; i < entries.size(); ++i) entries[i].chunk_offset = offsets[i];
+  auto log = AuditLog::open(db.path, error);
+  const std::string_view pieces[] = {std::string_view(chunk).substr(0, 100), std::string_view(chunk).substr(100)};
+  REQUIRE(log->append_chunk(entries, pieces, error));
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto back = log->get(entries[i].decision_id, error);
+    REQUIRE(back);
+    CHECK(back->damaged.empty());
+    CHECK(back->input == expected[i].input);
+    CHECK(back->input_text == expected[i].input_text);
+    CHECK(back->output == expected[i].output);
+    CHECK(back->explanation == expected[i].explanation);
+    CHECK(replay(*back).identical);
+  }
+  CHECK(log->verify(error).ok);
+}
+
 TEST_CASE("decision ids are version 7 UUIDs: a later append's ids sort after an earlier one's", "[audit]") {
   TempDb db;
   std::string error;

@@ -195,6 +195,9 @@ constexpr const char* kSelect =
 // A chunk holds, for each of its records in turn, the four large columns, each written as its
 // length in decimal, a colon, and its bytes.
 constexpr size_t kChunkFields = 4;
+// The digits of a length written in place (RecordWriter): room for any column (read_fields takes
+// up to 12).
+constexpr size_t kInPlaceDigits = 10;
 
 void append_field(std::string& chunk, std::string_view field) {
   char digits[20];
@@ -396,6 +399,22 @@ int64_t AuditLog::add_to_chunk(std::string& chunk, std::string_view input, std::
   const auto offset = static_cast<int64_t>(chunk.size());
   for (std::string_view f : {input, input_text, output, explanation}) append_field(chunk, f);
   return offset;
+}
+
+void AuditLog::RecordWriter::column(std::string_view text) { append_field(chunk_, text); }
+
+std::string& AuditLog::RecordWriter::begin_column() {
+  open_ = chunk_.size();
+  chunk_.append(kInPlaceDigits, '0');
+  chunk_ += ':';
+  return chunk_;
+}
+
+std::string_view AuditLog::RecordWriter::end_column() {
+  const size_t start = open_ + kInPlaceDigits + 1;
+  size_t length = chunk_.size() - start;
+  for (size_t k = kInPlaceDigits; k-- > 0; length /= 10) chunk_[open_ + k] = static_cast<char>('0' + length % 10);
+  return std::string_view(chunk_).substr(start);
 }
 
 std::string_view AuditLog::output_in_chunk(std::string_view chunk, int64_t offset) {

@@ -106,7 +106,6 @@ struct Worker {
   std::vector<WorklistEntry> worklist;
   ReportInfo info;
   Evaluation evaluation;  ///< reused from patient to patient
-  std::string output, canonical;  ///< audited runs: one result and its input, before they go into the chunk
 };
 
 /// Evaluates one good line's timeline and writes its result (or record, or worklist entry).
@@ -130,18 +129,23 @@ void evaluate_timeline(const Run& run, Worker& w, Share& share, const Timeline& 
     if (!run.audited) return;  // the worklist replaces the result lines
   }
   if (run.audited) {
-    // The record's large columns go straight into the share's chunk text, through buffers the
-    // worker reuses: no allocation per record for them. A batch record keeps no explanation
-    // text: `audit show` renders it by replaying the record.
-    w.output.clear();
-    JsonWriter writer(w.output, JsonWriter::Style::kCompact);
-    write_json(writer, run.plan, e, w.info);
-    w.output += '\n';  // as to_json() writes it, which replay compares with
-    write_canonical_json(t, w.canonical);
+    // The record's large columns are written straight into the share's chunk text: no copy and
+    // no allocation per record for them. A batch record keeps no explanation text: `audit show`
+    // renders it by replaying the record.
     AuditEntry& record = share.records.emplace_back(
         audit_fields("batch", run.protocol.source, run.plan, t, run.input_name, options.as_of, "{}", run.o.audit));
-    record.input_sha256 = sha256_hex(w.canonical);
-    record.chunk_offset = AuditLog::add_to_chunk(share.columns, w.canonical, line, w.output, "");
+    AuditLog::RecordWriter columns(share.columns);
+    append_canonical_json(t, columns.begin_column());
+    record.input_sha256 = sha256_hex(columns.end_column());
+    columns.column(line);
+    {
+      JsonWriter writer(columns.begin_column(), JsonWriter::Style::kCompact);
+      write_json(writer, run.plan, e, w.info);
+    }
+    share.columns += '\n';  // as to_json() writes it, which replay compares with
+    columns.end_column();
+    columns.column("");
+    record.chunk_offset = columns.offset();
     if (run.o.trace == "full" || run.o.worklist) return;  // the recorded output is the result line
     // The record keeps the trace; the result line is what was asked for, without it.
     w.info.omit_trace = true;

@@ -46,6 +46,10 @@ std::string to_canonical_json(const Timeline& t) {
 
 void write_canonical_json(const Timeline& t, std::string& out) {
   out.clear();
+  append_canonical_json(t, out);
+}
+
+void append_canonical_json(const Timeline& t, std::string& out) {
   JsonWriter w(out, JsonWriter::Style::kCompact);
   // Lists reused for the order of each array (a batch writes one of these per audited record).
   thread_local std::vector<const Session*> sessions;

@@ -77,6 +77,28 @@ class AuditLog {
   /// Appends one record's large columns to a chunk's text; returns where they start.
   static int64_t add_to_chunk(std::string& chunk, std::string_view input, std::string_view input_text,
                               std::string_view output, std::string_view explanation);
+  /// Writes one record's large columns into a chunk's text where they are made, in add_to_chunk's
+  /// layout, for a caller that would otherwise make them elsewhere and copy them in (batch writes
+  /// the canonical input and the output straight into a worker's buffer). Columns in add_to_chunk's
+  /// order: input, input_text, output, explanation. A column written in place has its length
+  /// written as ten digits, zero-padded: still its length in decimal, read like any other.
+  class RecordWriter {
+   public:
+    explicit RecordWriter(std::string& chunk) : chunk_(chunk), offset_(static_cast<int64_t>(chunk.size())) {}
+    /// Where the record's columns start in the chunk.
+    int64_t offset() const { return offset_; }
+    /// A column given whole.
+    void column(std::string_view text);
+    /// Starts a column: append its bytes to the string returned, then call end_column(), which
+    /// returns them (valid until the chunk grows).
+    std::string& begin_column();
+    std::string_view end_column();
+
+   private:
+    std::string& chunk_;
+    const int64_t offset_;
+    size_t open_ = 0;  ///< where the open column's length goes
+  };
   /// The output column of the record whose columns start at `offset` (empty if not there).
   static std::string_view output_in_chunk(std::string_view chunk, int64_t offset);
   std::vector<AuditEntry> list(const AuditFilter& filter, std::string& error);

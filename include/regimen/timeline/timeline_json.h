@@ -13,5 +13,7 @@ std::string to_canonical_json(const Timeline& t);
 /// The same, written into `out` (replacing what it held): a caller that reuses one buffer makes
 /// no allocation per timeline.
 void write_canonical_json(const Timeline& t, std::string& out);
+/// The same, appended to what `out` holds.
+void append_canonical_json(const Timeline& t, std::string& out);
 
 }  // namespace regimen
