@@ -14,6 +14,7 @@
 #include <span>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -70,6 +71,9 @@ std::optional<std::string> decompress(std::string_view blob) {
   if (ZSTD_isError(n) || n != size) return std::nullopt;
   return out;
 }
+
+// How long a writer waits for another to finish its append before it gives up.
+constexpr int kBusyTimeoutMs = 30000;
 
 constexpr const char* kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -284,6 +288,19 @@ struct AuditLog::Impl {
     sqlite3_free(message);
     return false;
   }
+  /// exec(), tried again while another connection holds the lock it needs. Switching a new
+  /// database to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once, without its
+  /// busy handler, when another process is switching it or reading it at the same moment (two
+  /// batches started together on a new database).
+  bool exec_when_free(const char* sql, std::string& error) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    for (auto pause = std::chrono::milliseconds(2);; pause = std::min(pause * 2, std::chrono::milliseconds(100))) {
+      if (exec(sql, error)) return true;
+      if ((sqlite3_errcode(db) != SQLITE_BUSY && sqlite3_errcode(db) != SQLITE_LOCKED) || std::chrono::steady_clock::now() > deadline)
+        return false;
+      std::this_thread::sleep_for(pause);
+    }
+  }
   /// Chunk `id`, expanded; its `damaged` says why not when it was altered.
   const ChunkCache& load_chunk(int64_t id, const std::string& sha256);
   AuditEntry read_row(const Statement& s);
@@ -367,8 +384,8 @@ std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, std::string& e
     error = fmt::format("cannot open the audit database {}: {}", path, sqlite3_errmsg(impl->db));
     return nullptr;
   }
-  sqlite3_busy_timeout(impl->db, 30000);  // another process may be appending
-  if (!impl->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", error)) return nullptr;
+  sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);  // another process may be appending
+  if (!impl->exec_when_free("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", error)) return nullptr;
   // Migrate, inside one immediate transaction so two processes do not both migrate.
   if (!impl->exec("BEGIN IMMEDIATE", error)) return nullptr;
   int version = 0;

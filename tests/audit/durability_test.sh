@@ -19,8 +19,14 @@ good=$(grep -v '"bad' "$src/tests/fixtures/cohort/small.jsonl" | grep .)
 for _ in $(seq 1 4000); do echo "$good"; done > "$work/cohort.jsonl"
 lines=$(wc -l < "$work/cohort.jsonl")
 
-# 1. SIGKILL in the middle of an audited batch.
-"$regimen" batch -i "$work/cohort.jsonl" -o "$work/killed.jsonl" --audit "$work/k.db" --threads 2 2>/dev/null &
+# 1. SIGKILL in the middle of an audited batch. The batch reads its cohort from a pipe that is
+#    fed 2.5 MB and then held open: it commits its first blocks and waits for more input, so the
+#    kill always lands mid-run, however fast the machine (a batch that had already finished would
+#    prove nothing).
+mkfifo "$work/in.fifo"
+{ head -c 2500000 "$work/cohort.jsonl"; sleep 120; } > "$work/in.fifo" 2>/dev/null &
+feeder=$!
+"$regimen" batch -i "$work/in.fifo" -o "$work/killed.jsonl" --audit "$work/k.db" --threads 2 2>/dev/null &
 pid=$!
 seen=0
 for _ in $(seq 1 600); do  # wait (up to a minute) until something is committed
@@ -28,8 +34,12 @@ for _ in $(seq 1 600); do  # wait (up to a minute) until something is committed
   seen=$(records "$work/k.db" 2>/dev/null || echo 0)
   [ "$seen" -gt 0 ] && break
 done
+kill -0 "$pid" 2>/dev/null || fail "the batch ended before it was killed"
 kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
+pkill -P "$feeder" 2>/dev/null || true
+kill "$feeder" 2>/dev/null || true
+wait "$feeder" 2>/dev/null || true
 [ "$seen" -gt 0 ] || fail "nothing was committed before the kill"
 "$regimen" audit --audit "$work/k.db" verify >/dev/null || fail "the database is not valid after SIGKILL"
 after=$(records "$work/k.db")
@@ -37,17 +47,21 @@ after=$(records "$work/k.db")
 [ ! -e "$work/killed.jsonl" ] || fail "a killed batch left a half-written output file"
 echo "sigkill: $seen records seen committed, $after after the kill, chain whole"
 
-# 2. Two writers at once.
+# 2. Two writers at once, started together on a new database, several times: opening a new
+#    database races for it (one of two used to fail now and then with "database is locked").
 head -n 3000 "$work/cohort.jsonl" > "$work/part.jsonl"
-"$regimen" batch -i "$work/part.jsonl" -o "$work/a.jsonl" --audit "$work/w.db" --threads 1 &
-a=$!
-"$regimen" batch -i "$work/part.jsonl" -o "$work/b.jsonl" --audit "$work/w.db" --threads 1 &
-b=$!
-wait "$a" || fail "writer a failed"
-wait "$b" || fail "writer b failed"
-"$regimen" audit --audit "$work/w.db" verify >/dev/null || fail "two writers broke the chain"
-[ "$(records "$work/w.db")" -eq 6000 ] || fail "two writers lost records: $(records "$work/w.db") of 6000"
-echo "two writers: 6000 records, chain whole"
+for round in 1 2 3 4 5 6; do
+  rm -f "$work/w.db" "$work/w.db-wal" "$work/w.db-shm"
+  "$regimen" batch -i "$work/part.jsonl" -o "$work/a.jsonl" --audit "$work/w.db" --threads 1 &
+  a=$!
+  "$regimen" batch -i "$work/part.jsonl" -o "$work/b.jsonl" --audit "$work/w.db" --threads 1 &
+  b=$!
+  wait "$a" || fail "writer a failed (round $round)"
+  wait "$b" || fail "writer b failed (round $round)"
+  "$regimen" audit --audit "$work/w.db" verify >/dev/null || fail "two writers broke the chain (round $round)"
+  [ "$(records "$work/w.db")" -eq 6000 ] || fail "two writers lost records: $(records "$work/w.db") of 6000 (round $round)"
+done
+echo "two writers, six rounds: 6000 records each, chain whole"
 
 # 3. Record, show, replay; the protocol file changes on disk afterwards.
 cp "$src/rules/ketamine-depression.yaml" "$work/protocol.yaml"
