@@ -1,6 +1,7 @@
 // The JSON timeline reader against CONTRACT §1-2: every valid form, every kind of bad input.
 
 #include <catch2/catch.hpp>
+#include <tuple>
 
 #include "timeline_test_support.h"
 
@@ -125,6 +126,29 @@ TEST_CASE("a syntax error in the middle points at its line and column", "[timeli
   REQUIRE_FALSE(r.ok());
   CHECK(r.diagnostics[0].code == "timeline.syntax");
   CHECK(at(r.diagnostics[0].pos) == "3:3");
+}
+
+TEST_CASE("a number no double or 64-bit integer holds is a located error, in any field", "[timeline][json][bad]") {
+  // It used to escape as an internal error (exit 4), and took a whole batch down with it.
+  for (const auto& [text, where, number] :
+       {std::tuple{R"({"patient": {"id": "x"}, "extra": 1e400})", "1:35", "1e400"},
+        std::tuple{R"({"patient": {"id": "x"}, "extra": -1e309})", "1:35", "-1e309"},
+        std::tuple{"{\"patient\": {\"id\": \"x\"},\n \"assessments\": [{\"date\": \"2026-01-05\", \"instrument\": \"phq9\", \"score\": 123456789012345678901234567890}]}",
+                   "2:72", "123456789012345678901234567890"}}) {
+    INFO(text);
+    const auto r = read_json(text);
+    REQUIRE_FALSE(r.ok());
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].code == "timeline.syntax");
+    CHECK(at(r.diagnostics[0].pos) == where);
+    CHECK(r.diagnostics[0].message.find(std::string("the number ") + number + " is out of range") != std::string::npos);
+    JsonTimelineReader cohort;  // batch's reader
+    const auto line = cohort.read(text, "cohort.jsonl:7");
+    REQUIRE_FALSE(line.ok());
+    CHECK(at(line.diagnostics[0].pos) == where);
+  }
+  // Small numbers that round to zero, and long decimals, are numbers like any other.
+  CHECK(read_json(R"({"patient": {"id": "x"}, "extra": 1e-400, "more": 0.12345678901234567890123})").ok());
 }
 
 TEST_CASE("an impossible calendar date is rejected with its place", "[timeline][json][bad]") {

@@ -1,4 +1,8 @@
 #include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -41,26 +45,100 @@ size_t start_of_token(std::string_view text, size_t last) {
   return i;
 }
 
+/// The first number in a JSON text that no double or 64-bit integer holds (simdjson rejects the
+/// document for it; nlohmann takes a long integer as a double): where it starts, and its text.
+std::optional<std::pair<size_t, std::string_view>> out_of_range_number(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '"') {  // skip the string
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      ++i;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    bool integral = true;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || std::strchr("-+.eE", text[i]))) {
+      if (text[i] == '.' || text[i] == 'e' || text[i] == 'E') integral = false;
+      ++i;
+    }
+    const std::string token(text.substr(start, i - start));
+    errno = 0;
+    if (integral) {
+      char* end = nullptr;
+      if (token[0] == '-') (void)std::strtoll(token.c_str(), &end, 10);
+      else (void)std::strtoull(token.c_str(), &end, 10);
+    } else {
+      char* end = nullptr;
+      const double v = std::strtod(token.c_str(), &end);
+      if (!std::isinf(v)) errno = 0;  // underflow to zero or a subnormal is no error
+    }
+    if (errno == ERANGE) return std::pair{start, text.substr(start, i - start)};
+  }
+  return std::nullopt;
+}
+
+/// Where nlohmann's parser stops on a text, without exceptions.
+struct SyntaxErrorFinder : nlohmann::json_sax<nlohmann::json> {
+  std::optional<size_t> byte;  ///< nlohmann's count of bytes read, the failing one included
+  std::string message, token;
+  bool overflow = false;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception& e) override {
+    byte = position;
+    token = last_token;
+    message = e.what();
+    overflow = e.id == 406;  // out_of_range.406: a number beyond a double's range
+    return false;
+  }
+};
+
 // simdjson says only *that* the text is not JSON; nlohmann's parser says where and why.
 Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, simdjson::error_code code) {
   Diagnostic d{Severity::kError, "timeline.syntax", source.name(), {}, 1, "", ""};
-  try {
-    const auto parsed = nlohmann::json::parse(text.begin(), text.end());
-    (void)parsed;
+  auto out_of_range = [&](size_t at, std::string_view number) {
+    d.pos = source.position_of(at);
+    const bool integral = number.find_first_of(".eE") == std::string_view::npos;
+    d.message = fmt::format("invalid JSON: the number {} is out of range ({})", number,
+                            integral ? "an integer must fit in 64 bits" : "beyond the largest double, about 1.8e308");
+    return d;
+  };
+  SyntaxErrorFinder finder;
+  nlohmann::json::sax_parse(text.begin(), text.end(), &finder);
+  if (!finder.byte) {
+    // nlohmann takes what simdjson refused: a number simdjson cannot hold, or else nothing to point at.
+    if (auto number = out_of_range_number(text)) return out_of_range(number->first, number->second);
     d.message = fmt::format("invalid JSON: {}", simdjson::error_message(code));
-  } catch (const nlohmann::json::parse_error& e) {
-    const size_t offset = e.byte == 0 ? 0 : e.byte - 1;
-    d.pos = source.position_of(start_of_token(text, offset));
-    if (offset >= text.find_last_not_of(" \t\r\n")) {
-      d.message = "invalid JSON: the text ends before the timeline is complete (is the file truncated?)";
-      return d;
-    }
-    std::string_view what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error while parsing …"
-    if (auto colon = what.find(": ", what.find("column")); colon != std::string_view::npos)
-      what.remove_prefix(colon + 2);
-    d.message = fmt::format("invalid JSON: {}", what);
+    return d;
   }
+  const size_t offset = *finder.byte == 0 ? 0 : *finder.byte - 1;
+  const size_t start = start_of_token(text, offset);
+  if (finder.overflow) return out_of_range(start, finder.token);
+  d.pos = source.position_of(start);
+  if (offset >= text.find_last_not_of(" \t\r\n")) {
+    d.message = "invalid JSON: the text ends before the timeline is complete (is the file truncated?)";
+    return d;
+  }
+  std::string_view what = finder.message;
+  // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error while parsing …"
+  if (auto colon = what.find(": ", what.find("column")); colon != std::string_view::npos)
+    what.remove_prefix(colon + 2);
+  d.message = fmt::format("invalid JSON: {}", what);
   return d;
 }
 
