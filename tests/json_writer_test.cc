@@ -2,6 +2,8 @@
 // writer scans 8 bytes at a time), and everything else is copied as it is, UTF-8 included.
 
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "regimen/common/json_writer.h"
@@ -10,11 +12,40 @@ using regimen::append_json_string;
 
 namespace {
 
+// The length of the UTF-8 character at s[i] by decoding it and checking the code point (RFC 3629:
+// the shortest form, no surrogates, at most U+10FFFF); 0 if it is not one. A different method
+// from the writer's byte ranges.
+size_t decoded_length(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  if (n == 0 || c >= 0xF8 || i + n > s.size()) return 0;
+  uint32_t cp = c & (0xFF >> (n + 1));
+  for (size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  const uint32_t shortest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < shortest[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
 // The same escaping, one byte at a time: what the writer must agree with.
 std::string reference(std::string_view s) {
   std::string out = "\"";
-  for (const char ch : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char ch = s[i];
     const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      const size_t n = decoded_length(s, i);
+      if (n == 0) {
+        out += "\\ufffd";
+      } else {
+        out += s.substr(i, n);
+        i += n - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -63,10 +94,43 @@ TEST_CASE("strings are escaped where needed, at any place in the string", "[json
       }
     }
   }
-  // Bytes that look special in one bit-trick or another but are not: 0x20, 0x7f, 0x80-0xff.
+  // Bytes that look special in one bit-trick or another but are not: 0x20, 0x7f. Alone, the
+  // bytes from 0x80 are not UTF-8: each is written as U+FFFD.
   std::string edge;
   for (int c = 0x20; c < 0x100; ++c) edge += static_cast<char>(c);
   CHECK(written(edge) == reference(edge));
+  CHECK(written("\xff") == "\"\\ufffd\"");
+}
+
+TEST_CASE("output is always UTF-8: well-formed characters as they are, any other byte as U+FFFD", "[json]") {
+  // Characters of every length, at every place around the 8-byte steps.
+  for (const std::string_view character : {"\xc3\xa9", "\xe2\x80\x94", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf"}) {
+    for (size_t length = 1; length <= 20; ++length) {
+      for (size_t at = 0; at < length; ++at) {
+        std::string s(length, 'x');
+        s.insert(at, character);
+        INFO("length " << length << " at " << at);
+        REQUIRE(written(s) == "\"" + s + "\"");
+      }
+    }
+  }
+  // Not UTF-8: a lone continuation byte, an overlong form, a surrogate, past U+10FFFF, a
+  // character cut short (in the middle and at the end), bytes no character starts with.
+  for (const std::string_view bad : {"\x80", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                     "\xe2\x82", "\xf0\x9f\x98", "\xf5\x80\x80\x80", "\xfe", "\xff"}) {
+    for (size_t at = 0; at <= 9; ++at) {
+      std::string s = std::string(at, 'y') + std::string(bad) + "z";
+      INFO("bad bytes at " << at);
+      const std::string out = written(s);
+      REQUIRE(out == reference(s));
+      REQUIRE(out.find("\\ufffd") != std::string::npos);
+      for (const char c : out) REQUIRE(static_cast<unsigned char>(c) < 0x80);  // nothing of the bad bytes is left
+    }
+  }
+  // The writer's own string path (it checks first whether anything needs an escape) agrees.
+  regimen::JsonWriter w;
+  w.begin_array().value(std::string_view("caf\xc3\xa9")).value(std::string_view("x\xffy\xc3")).end_array();
+  CHECK(w.take_line() == "[\"caf\xc3\xa9\",\"x\\ufffdy\\ufffd\"]\n");
 }
 
 TEST_CASE("a writer into a target string leaves it exact after each document", "[json]") {

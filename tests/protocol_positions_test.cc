@@ -91,3 +91,16 @@ TEST_CASE("an error inside a folded block scalar points at its own line", "[prot
   CHECK(plan.diagnostics[0].code == "check.unknown_name");
   CHECK(plan.diagnostics[0].pos == SourcePos{6, 7});
 }
+
+TEST_CASE("a protocol file that is not UTF-8, or holds two documents, is rejected at the place", "[protocol]") {
+  const std::string head = "protocol: {id: t, version: 1.0.0, title: T}\n";
+  const Result<Plan> bad_byte = build_plan(SourceFile("t.yaml", head + "phases: {a: {start: true, terminal: true, note: \"caf\xe9\"}}\n"));
+  REQUIRE_FALSE(bad_byte.ok());
+  CHECK(bad_byte.diagnostics[0].code == "load.yaml_syntax");
+  CHECK(bad_byte.diagnostics[0].pos == SourcePos{2, 53});
+  CHECK(bad_byte.diagnostics[0].message.find("not valid UTF-8 (byte 0xE9") != std::string::npos);
+  const Result<Plan> two = build_plan(SourceFile("t.yaml", head + "phases: {a: {start: true, terminal: true}}\n---\n" + head));
+  REQUIRE_FALSE(two.ok());
+  CHECK(two.diagnostics[0].pos.line == 4);
+  CHECK(two.diagnostics[0].message.find("more than one YAML document") != std::string::npos);
+}

@@ -151,6 +151,28 @@ TEST_CASE("a number no double or 64-bit integer holds is a located error, in any
   CHECK(read_json(R"({"patient": {"id": "x"}, "extra": 1e-400, "more": 0.12345678901234567890123})").ok());
 }
 
+TEST_CASE("a text that is not UTF-8 is rejected at its first bad byte, and a byte order mark is allowed", "[timeline][json]") {
+  const auto bad = read_json("{\"patient\": {\"id\": \"x\xff\"}}");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(at(bad.diagnostics[0].pos) == "1:22");
+  CHECK(bad.diagnostics[0].message.find("not valid UTF-8 (byte 0xFF here)") != std::string::npos);
+  const std::string marked = "\xEF\xBB\xBF{\"patient\": {\"id\": \"x\"}, \"sessions\": [{\"date\": \"2026-02-30\"}]}";
+  const auto r = read_json(marked);  // read past the mark: the error is the date, at its place
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.diagnostics[0].code != "timeline.syntax");
+  CHECK(at(r.diagnostics[0].pos) == "1:48");
+  CHECK(read_json("\xEF\xBB\xBF{\"patient\": {\"id\": \"x\"}}").ok());
+  JsonTimelineReader cohort;  // a cohort's first line may carry the file's mark
+  CHECK(cohort.read("\xEF\xBB\xBF{\"patient\": {\"id\": \"x\"}}", "cohort.jsonl:1").ok());
+}
+
+TEST_CASE("a comma after the last item is named as such, not as a truncated file", "[timeline][json][bad]") {
+  const auto r = read_json("{\"patient\": {\"id\": \"x\"},\n \"sessions\": [{\"date\": \"2026-01-05\"},\n]}");
+  REQUIRE_FALSE(r.ok());
+  CHECK(at(r.diagnostics[0].pos) == "2:37");
+  CHECK(r.diagnostics[0].message.find("a comma before ']'") != std::string::npos);
+}
+
 TEST_CASE("an impossible calendar date is rejected with its place", "[timeline][json][bad]") {
   const auto r = read_json("{\"patient\": {\"id\": \"x\"},\n \"sessions\": [{\"date\": \"2026-02-30\"}]}");
   REQUIRE_FALSE(r.ok());

@@ -44,6 +44,20 @@ decisions:
   CHECK(t.decisions[0].note == "early response");
 }
 
+TEST_CASE("a YAML timeline that is not UTF-8, or holds a second document, is rejected whole", "[timeline][yaml][bad]") {
+  const auto bad = read_yaml("patient:\n  id: \"x\xff\"\n");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(at(bad.diagnostics[0].pos) == "2:9");
+  CHECK(bad.diagnostics[0].message.find("not valid UTF-8") != std::string::npos);
+  const auto two = read_yaml("patient: {id: p1}\n---\npatient: {id: p2}\n");
+  REQUIRE_FALSE(two.ok());
+  CHECK(two.diagnostics[0].pos.line == 3);
+  CHECK(two.diagnostics[0].message.find("more than one YAML document") != std::string::npos);
+  // An explicit start, an end marker or a trailing '---' with nothing after it is still one document.
+  CHECK(read_yaml("---\npatient: {id: p1}\n...\n").ok());
+  CHECK(read_yaml("patient: {id: p1}\n---\n").ok());
+}
+
 TEST_CASE("an indentation error is a syntax error at its line", "[timeline][yaml][bad]") {
   const auto r = read_yaml("patient:\n  id: p-1\n sessions:\n  - date: 2026-01-05\n");
   REQUIRE_FALSE(r.ok());

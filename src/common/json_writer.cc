@@ -1,5 +1,7 @@
 #include "regimen/common/json_writer.h"
 
+#include "regimen/common/utf8.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -11,14 +13,15 @@ namespace regimen {
 
 namespace {
 
-/// Whether any of the 8 bytes in `x` needs an escape: below 0x20, '"' or '\\' (bit tricks from
-/// "Bit Twiddling Hacks": a byte below n, a byte equal to c; bytes from 0x80 never match).
+/// Whether any of the 8 bytes in `x` needs a look: below 0x20, '"' or '\\' (an escape), or from
+/// 0x80 (part of a character that must be well-formed UTF-8). Bit tricks from "Bit Twiddling
+/// Hacks": a byte below n, a byte equal to c.
 bool any_to_escape(uint64_t x) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   const uint64_t quote = x ^ (kOnes * '"'), backslash = x ^ (kOnes * '\\');
   const uint64_t below_space = (x - kOnes * 0x20) & ~x;
   const uint64_t is_quote = (quote - kOnes) & ~quote, is_backslash = (backslash - kOnes) & ~backslash;
-  return ((below_space | is_quote | is_backslash) & kHigh) != 0;
+  return ((below_space | is_quote | is_backslash | x) & kHigh) != 0;
 }
 
 bool escaped(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
@@ -49,6 +52,20 @@ char* write_json_string(char* p, std::string_view s) {
   };
   for (; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
+    // A well-formed character is copied as it is; a byte that is not UTF-8 is written as U+FFFD,
+    // so that the output is valid UTF-8 (and JSON) even if such a byte slipped in (a file name).
+    if (c >= 0x80) {
+      if (const size_t n = utf8_char_length(s, i)) {
+        i += n - 1;
+        continue;
+      }
+      std::memcpy(p, s.data() + run, i - run);
+      p += i - run;
+      run = i + 1;
+      std::memcpy(p, "\\ufffd", 6);
+      p += 6;
+      continue;
+    }
     if (!escaped(c)) continue;
     std::memcpy(p, s.data() + run, i - run);
     p += i - run;
@@ -100,8 +117,16 @@ namespace {
 
 /// Whether any byte of `s` needs an escape.
 bool needs_escape(std::string_view s) {
-  for (size_t i = clean_words(s); i < s.size(); ++i)
-    if (escaped(static_cast<unsigned char>(s[i]))) return true;
+  for (size_t i = clean_words(s); i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t n = utf8_char_length(s, i);
+      if (n == 0) return true;
+      i += n - 1;
+    } else if (escaped(c)) {
+      return true;
+    }
+  }
   return false;
 }
 

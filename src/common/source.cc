@@ -15,7 +15,9 @@ SourcePos SourceFile::position_of(size_t offset) const {
   const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const size_t line_index = static_cast<size_t>(it - line_starts_.begin()) - 1;
   const size_t start = line_starts_[line_index];
-  const auto column = count_code_points(std::string_view(text_).substr(start, offset - start)) + 1;
+  auto column = count_code_points(std::string_view(text_).substr(start, offset - start)) + 1;
+  // A byte order mark is no column an editor shows.
+  if (line_index == 0 && offset >= 3 && std::string_view(text_).starts_with("\xEF\xBB\xBF")) --column;
   return SourcePos{static_cast<uint32_t>(line_index + 1), static_cast<uint32_t>(column)};
 }
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "regimen/common/utf8.h"
 #include "regimen/load/expr_parser.h"
 #include "yaml_parse.h"
 #include "yaml_reader.h"
@@ -435,8 +436,24 @@ Result<ast::Protocol> load_protocol(const SourceFile& source) {
 namespace load {
 
 std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view code, Diagnostics& diagnostics) {
+  // YAML is UTF-8 here; yaml-cpp would take other bytes into strings and the output.
+  if (const std::optional<size_t> bad = first_invalid_utf8(source.text())) {
+    diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), source.position_of(*bad), 1, "",
+                               fmt::format("the text is not valid UTF-8 (byte 0x{:02X} here): save the file as UTF-8",
+                                           static_cast<unsigned char>(source.text()[*bad]))});
+    return std::nullopt;
+  }
   try {
-    return YAML::Load(source.text());
+    std::vector<YAML::Node> documents = YAML::LoadAll(source.text());
+    // One file, one document: a second one would be dropped unread, and input is never half-used.
+    for (size_t i = 1; i < documents.size(); ++i)
+      if (!documents[i].IsNull()) {
+        diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), position_of(documents[i].Mark()), 1, "",
+                                   "the file holds more than one YAML document (a second one starts at '---'): "
+                                   "give one document per file"});
+        return std::nullopt;
+      }
+    return documents.empty() ? YAML::Node() : documents.front();
   } catch (const YAML::Exception& e) {
     diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), position_of(e.mark), 1, "",
                                fmt::format("invalid YAML: {}{}", e.msg, yaml_hint(e.msg))});

@@ -14,6 +14,7 @@
 #include "clean_timeline.h"
 #include "document_node.h"
 #include "locate.h"
+#include "regimen/common/utf8.h"
 #include "regimen/load/protocol_loader.h"
 #include "regimen/load/timeline_reader.h"
 #include "timeline_node.h"
@@ -111,6 +112,12 @@ struct SyntaxErrorFinder : nlohmann::json_sax<nlohmann::json> {
 // simdjson says only *that* the text is not JSON; nlohmann's parser says where and why.
 Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, simdjson::error_code code) {
   Diagnostic d{Severity::kError, "timeline.syntax", source.name(), {}, 1, "", ""};
+  if (const std::optional<size_t> bad = first_invalid_utf8(text)) {  // JSON is UTF-8 (RFC 8259 §8.1)
+    d.pos = source.position_of(*bad);
+    d.message = fmt::format("invalid JSON: the text is not valid UTF-8 (byte 0x{:02X} here): save the file as UTF-8",
+                            static_cast<unsigned char>(text[*bad]));
+    return d;
+  }
   auto out_of_range = [&](size_t at, std::string_view number) {
     d.pos = source.position_of(at);
     const bool integral = number.find_first_of(".eE") == std::string_view::npos;
@@ -130,6 +137,14 @@ Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, si
   const size_t start = start_of_token(text, offset);
   if (finder.overflow) return out_of_range(start, finder.token);
   d.pos = source.position_of(start);
+  if (offset < text.size() && (text[offset] == '}' || text[offset] == ']')) {
+    const size_t before = text.find_last_not_of(" \t\r\n", offset == 0 ? 0 : offset - 1);
+    if (offset > 0 && before != std::string_view::npos && text[before] == ',') {
+      d.pos = source.position_of(before);
+      d.message = fmt::format("invalid JSON: a comma before '{}' (JSON allows no comma after the last item)", text[offset]);
+      return d;
+    }
+  }
   if (offset >= text.find_last_not_of(" \t\r\n")) {
     d.message = "invalid JSON: the text ends before the timeline is complete (is the file truncated?)";
     return d;
@@ -148,14 +163,16 @@ bool is_about_key(const Diagnostic& d) {
 }
 
 // Positions for diagnostics that only know their JSON pointer, then position order.
+// `json_text` is the text as parsed: the source's, or a copy without its byte order mark (the same
+// length, so that offsets in it are offsets in the source).
 void resolve_positions(Diagnostics& diagnostics, const SourceFile& source, InputFormat format,
-                       const YAML::Node* yaml_root) {
+                       const YAML::Node* yaml_root, std::string_view json_text = {}) {
   Diagnostics resolved;
   for (Diagnostic d : diagnostics) {
     if (!d.pointer.empty() && (!d.pos.known() || is_about_key(d))) {
       const auto target = is_about_key(d) ? load::Target::kKey : load::Target::kValue;
       const std::optional<SourcePos> pos = format == InputFormat::kJson
-                                               ? load::locate_json_pointer(source.text(), d.pointer, source, target)
+                                               ? load::locate_json_pointer(json_text, d.pointer, source, target)
                                                : load::locate_yaml_pointer(*yaml_root, d.pointer, target);
       if (pos) d.pos = *pos;
     }
@@ -169,6 +186,14 @@ Result<Timeline> read_json(simdjson::dom::parser& parser, const SourceFile& sour
                            const InstrumentCatalog& instruments) {
   Result<Timeline> r;
   if (is_blank(text)) return r.diagnostics.add(empty_input(source.name())), r;
+  // A byte order mark is allowed before the document (RFC 8259 §8.1 lets a parser ignore it, and
+  // editors on Windows write one); read as three spaces, so that positions stay where they are.
+  std::string without_mark;
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    without_mark = "   ";
+    without_mark += text.substr(3);
+    text = without_mark;
+  }
   simdjson::dom::element root;
   if (auto error = parser.parse(text.data(), text.size()).get(root)) {
     r.diagnostics.add(json_syntax_error(source, text, error));
@@ -176,7 +201,7 @@ Result<Timeline> read_json(simdjson::dom::parser& parser, const SourceFile& sour
   }
   load::TimelineWalker<load::JsonNode> walker(source.name(), instruments, r.diagnostics);
   r.value = walker.walk(load::JsonNode(root));
-  if (!r.diagnostics.empty()) resolve_positions(r.diagnostics, source, InputFormat::kJson, nullptr);
+  if (!r.diagnostics.empty()) resolve_positions(r.diagnostics, source, InputFormat::kJson, nullptr, text);
   return r;
 }
 
