@@ -444,7 +444,7 @@ Runner add_batch_command(CLI::App& app) {
   cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)");
   cmd->add_option("-i,--input", o->input, "The cohort, JSON Lines ('-', the default: standard input)");
   cmd->add_option("-o,--output", o->output, "Results, JSON Lines, in input order ('-', the default: standard output)");
-  cmd->add_option("--as-of", o->as_of, "The day for every patient (default: each line's as_of, else today)");
+  cmd->add_option("--as-of", o->as_of, "The day for every patient (default: each line's as_of, else today)")->check(as_of_text());
   cmd->add_option("--threads", o->threads, "Worker threads (default: one per core)")->check(CLI::Range(1u, 256u));
   cmd->add_option("--trace", o->trace, "none (default: no facts or trace, fastest) or full (an audited run records the trace either way)")->check(CLI::IsMember({"none", "full"}));
   add_audit_options(cmd, o->audit);

@@ -192,7 +192,7 @@ Runner add_diff_command(CLI::App& app) {
   cmd->add_option("new", o->after, "The protocol as changed (YAML)")->required();
   cmd->add_option("-i,--input", o->input,
                   "A cohort, JSON Lines, one timeline per line ('-': standard input); without it, only the file's changes");
-  cmd->add_option("--as-of", o->as_of, "The day for every patient (default: each line's as_of, else today)");
+  cmd->add_option("--as-of", o->as_of, "The day for every patient (default: each line's as_of, else today)")->check(as_of_text());
   cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--examples", o->examples, "Patient ids listed per group (default 3; 0: no examples, no explanations)")
       ->check(CLI::Range(size_t{0}, size_t{1000}));

@@ -67,7 +67,7 @@ Runner add_plan_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("plan", "Project the schedule forward under an assumed course, with its cost");
   cmd->add_option("-t,--timeline", o->timeline, "The patient's timeline, JSON or YAML")->required();
   cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)");
-  cmd->add_option("--as-of", o->as_of, "The day the plan starts from (default: the timeline's as_of, else today)");
+  cmd->add_option("--as-of", o->as_of, "The day the plan starts from (default: the timeline's as_of, else today)")->check(as_of_text());
   cmd->add_option("--scenario", o->scenario,
                   "responder (PHQ-9 falls to 40 % of baseline by the end of the series), partial (70 %), nonresponder (90 %), "
                   "or all (default: the three side by side)")

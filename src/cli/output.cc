@@ -111,10 +111,15 @@ std::vector<std::string>& raw() {
 void set_raw_arguments(int argc, char** argv) { raw().assign(argv, argv + argc); }
 const std::vector<std::string>& raw_arguments() { return raw(); }
 
+CLI::Validator as_of_text() {
+  return CLI::Validator([](std::string& s) { return s.empty() ? std::string("expected a date, YYYY-MM-DD") : std::string(); }, "DATE");
+}
+
 bool read_as_of_option(const std::string& text, std::string_view command, std::optional<Date>& day) {
   day.reset();
   if (text.empty()) return true;
-  DateParse p = parse_date(text);
+  // A date-time is accepted wherever a date is (CONTRACT §1); the day is its calendar date.
+  DateParse p = parse_date_or_datetime(text);
   if (!p.value) {
     std::cerr << "regimen: --as-of '" << text << "' is not a date: " << p.problem << "\nRun 'regimen " << command
               << " --help' for usage.\n";

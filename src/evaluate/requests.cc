@@ -18,8 +18,10 @@ struct Problem {
   std::string message;
 };
 
+// A date-time is accepted wherever a date is (CONTRACT §1): a what-if's event is placed on its
+// calendar date.
 Date date_of(const std::string& text, std::string_view what) {
-  DateParse p = parse_date(text);
+  DateParse p = parse_date_or_datetime(text);
   if (!p.value) throw Problem{fmt::format("{} '{}' is not a date: {}", what, text, p.problem)};
   return p.value->date;
 }
