@@ -9,6 +9,7 @@ using namespace regimen;
 using regimen::testing::at;
 using regimen::testing::find;
 using regimen::testing::read_json;
+using regimen::testing::read_yaml;
 
 TEST_CASE("a full timeline is read with every field", "[timeline][json]") {
   const auto r = read_json(R"({
@@ -211,6 +212,13 @@ TEST_CASE("GAD-7 has its own range, and items are checked", "[timeline][json][ba
   r = read_json(R"({"patient": {"id": "x"}, "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 5, "items": {"nine": 1}}]})");
   CHECK(find(r, "timeline.bad_item"));
   CHECK_FALSE(r.ok());
+
+  // "09" is not a second name for item 9 (it could answer it twice, and raise a safety alert).
+  r = read_json(R"({"patient": {"id": "x"}, "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 5, "items": {"9": 0, "09": 2}}]})");
+  REQUIRE(find(r, "timeline.bad_item"));
+  CHECK(find(r, "timeline.bad_item")->message == "'09' is not a PHQ-9 item: items are numbered \"1\" to \"9\"");
+  CHECK_FALSE(r.ok());
+  CHECK_FALSE(read_yaml("patient: {id: x}\nassessments: [{date: 2026-01-05, instrument: phq9, score: 5, items: {'01': 1}}]\n").ok());
 }
 
 TEST_CASE("a score must be a whole number", "[timeline][json][bad]") {

@@ -366,7 +366,9 @@ class TimelineWalker {
       int item = 0;
       const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), item);
       const int max_item = spec ? spec->item_count : 99;
-      if (ec != std::errc{} || end != key.data() + key.size() || item < 1 || item > max_item) {
+      // Items are named as the contract writes them, "1" to "9": "09" would be a second name for
+      // item 9, and could answer it twice.
+      if (ec != std::errc{} || end != key.data() + key.size() || key[0] == '0' || item < 1 || item > max_item) {
         return error(f, "timeline.bad_item",
                      spec ? fmt::format("'{}' is not a {} item: items are numbered \"1\" to \"{}\"", key,
                                         spec->label, spec->item_count)
