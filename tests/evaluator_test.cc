@@ -55,6 +55,22 @@ TEST_CASE("a traced evaluation written without its trace is the untraced evaluat
   CHECK(to_json(default_plan(), traced, info, JsonWriter::Style::kCompact) == untraced);
 }
 
+TEST_CASE("a session's route and doses are carried into the facts and the explanation", "[evaluate]") {
+  const Timeline t = timeline(R"({"patient": {"id": "e-2"},
+    "sessions": [{"date": "2026-01-05", "route": "iv", "dose_mg_per_kg": 0.5},
+                 {"date": "2026-01-07", "route": "im", "dose_mg_per_kg": 0.75, "dose_mg": 52.5}],
+    "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 22, "items": {"9": 0}}]})");
+  const Evaluation e = at(t, 2026, 1, 8);
+  const auto json = nlohmann::json::parse(to_json(default_plan(), e, ReportInfo{}));
+  const auto& last = json["facts"]["sessions.last"];
+  CHECK(last["date"] == "2026-01-07");
+  CHECK(last["route"] == "im");
+  CHECK(last["dose_mg_per_kg"] == 0.75);
+  CHECK(last["dose_mg"] == 52.5);
+  const std::string text = explain_text(default_plan(), e, ReportInfo{});
+  CHECK(text.find("session on 2026-01-05 (iv, 0.5 mg/kg)") != std::string::npos);
+}
+
 TEST_CASE("the plan's texts quoted when compiling read back as the texts themselves", "[evaluate]") {
   // Result lines copy these instead of escaping the same texts for every patient.
   const Plan& plan = default_plan();

@@ -346,7 +346,24 @@ void append_value(std::string& out, const Value& v, const Evaluation& e) {
         case EventKind::kDecision:
           fmt::format_to(to, "{} on {}", to_string(static_cast<const Decision*>(ev.item)->kind), date);
           return;
-        default: fmt::format_to(to, "session on {}", date); return;
+        default: {
+          // The route and doses as recorded (CONTRACT §2: carried into the explanation), e.g.
+          // "session on 2026-04-06 (iv, 0.5 mg/kg)".
+          const auto* s = static_cast<const Session*>(ev.item);
+          fmt::format_to(to, "session on {}", date);
+          if (s->route.empty() && s->doses.empty()) return;
+          out += " (";
+          out += s->route;
+          for (const Dose& d : s->doses) {
+            if (out.back() != '(') out += ", ";
+            const std::string_view unit = std::string_view(d.name).substr(d.name.starts_with("dose_") ? 5 : 0);
+            const size_t per = unit.find("_per_");  // dose_mg_per_kg: mg/kg
+            if (per == std::string_view::npos) fmt::format_to(to, "{} {}", d.value, unit);
+            else fmt::format_to(to, "{} {}/{}", d.value, unit.substr(0, per), unit.substr(per + 5));
+          }
+          out += ')';
+          return;
+        }
       }
     }
     default: out += "?"; return;

@@ -72,6 +72,10 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e, DateTexts& 
         w.key("code").value(o->code).key("value").value(o->value);
       } else if (ev.kind == EventKind::kDecision) {
         w.key("kind").value(to_string(static_cast<const Decision*>(ev.item)->kind));
+      } else if (ev.kind == EventKind::kSession) {  // the route and doses as recorded (CONTRACT §2)
+        const auto* s = static_cast<const Session*>(ev.item);
+        if (!s->route.empty()) w.key("route").value(s->route);
+        for (const Dose& d : s->doses) w.key(d.name).value(d.value);
       }
       w.end_object();
       return;
