@@ -26,7 +26,8 @@ struct Options {
 int run(const Options& o) {
   const Terminal terminal = detect_terminal();
   const bool to_file = !o.output.empty() && o.output != "-";
-  const bool json = o.format == "json" || (o.format.empty() && !o.explain && !terminal.stdout_is_tty && !to_file);
+  // As --help says: text on a terminal, JSON otherwise (an output file is not a terminal).
+  const bool json = o.format == "json" || (o.format.empty() && !o.explain && (to_file || !terminal.stdout_is_tty));
   Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json, o.explain ? "explain" : "evaluate");
   if (in.exit_code != kSuccess) return in.exit_code;
   const Plan& plan = *in.protocol.plan.value;
