@@ -74,6 +74,7 @@ std::optional<WorklistEntry> worklist_entry(const Evaluation& e, uint64_t line) 
   out->patient_id = e.patient_id;
   out->phase = e.phase;
   out->line = line;
+  out->as_of = e.as_of;
   for (const Recommendation& r : e.recommendations)
     if (r.rule != out->rule) out->others.push_back(r.action);
   return out;
@@ -96,12 +97,12 @@ std::string render_worklist(const Plan& plan, const std::vector<WorklistEntry>& 
   auto due = [](const WorklistEntry& e) { return e.due_by ? e.due_by->to_string() : std::string(); };
   switch (format) {
     case WorklistFormat::kCsv:
-      out = "rank,category,patient_id,phase,action,priority,due_by,days_overdue,rule,line\n";
+      out = "rank,category,patient_id,phase,action,priority,due_by,days_overdue,rule,line,as_of\n";
       for (size_t i = 0; i < entries.size(); ++i) {
         const WorklistEntry& e = entries[i];
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", i + 1, to_string(e.category), csv_field(e.patient_id),
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", i + 1, to_string(e.category), csv_field(e.patient_id),
                            plan.phases[e.phase].name, actions_of(e), to_string(e.priority), due(e), e.days_overdue,
-                           plan.rules[e.rule].id, e.line);
+                           plan.rules[e.rule].id, e.line, e.as_of.to_string());
       }
       return out;
     case WorklistFormat::kJson: {
@@ -121,6 +122,7 @@ std::string render_worklist(const Plan& plan, const std::vector<WorklistEntry>& 
         w.key("priority").value(to_string(e.priority));
         if (e.due_by) w.key("due_by").value(e.due_by->to_string());
         w.key("days_overdue").value(e.days_overdue).key("rule").value(plan.rules[e.rule].id).key("line").value(e.line);
+        w.key("as_of").value(e.as_of.to_string());
         w.end_object();
       }
       w.end_array().end_object();
@@ -133,13 +135,15 @@ std::string render_worklist(const Plan& plan, const std::vector<WorklistEntry>& 
                     as_of ? fmt::format("for {}", as_of->to_string()) : std::string("as of each timeline's as_of"), entries.size(),
                     entries.size() == 1 ? "" : "s", entries.size() == 1 ? "s" : "");
   if (entries.empty()) return out;
-  out += fmt::format("{:>5}  {:<9} {:<20} {:<19} {:<36} {:<9} {:<10} {:>7}\n", "#", "category", "patient", "phase",
-                     "action", "priority", "due by", "overdue");
+  // Each patient's own day is shown when the list has no single one.
+  out += fmt::format("{:>5}  {:<9} {:<20} {:<19} {:<36} {:<9} {:<10} {:>7}{}\n", "#", "category", "patient", "phase",
+                     "action", "priority", "due by", "overdue", as_of ? "" : "  as of");
   for (size_t i = 0; i < entries.size(); ++i) {
     const WorklistEntry& e = entries[i];
     const std::string overdue = e.days_overdue > 0 ? fmt::format("{}d", e.days_overdue) : "";
-    out += fmt::format("{:>5}  {:<9} {:<20} {:<19} {:<36} {:<9} {:<10} {:>7}\n", i + 1, to_string(e.category),
-                       e.patient_id, plan.phases[e.phase].name, actions_of(e), to_string(e.priority), due(e), overdue);
+    out += fmt::format("{:>5}  {:<9} {:<20} {:<19} {:<36} {:<9} {:<10} {:>7}{}\n", i + 1, to_string(e.category),
+                       e.patient_id, plan.phases[e.phase].name, actions_of(e), to_string(e.priority), due(e), overdue,
+                       as_of ? std::string() : "  " + e.as_of.to_string());
   }
   return out;
 }

@@ -32,6 +32,7 @@ struct WorklistEntry {
   Action action = Action::kReview;
   std::vector<Action> others;  ///< the patient's other recommended actions, most urgent first
   uint64_t line = 0;           ///< where the patient is in the cohort
+  Date as_of;                  ///< the day the patient was evaluated for (shown: CONTRACT §4)
 };
 
 /// The patient's worklist entry, or nothing when nothing is needed by the evaluation's as_of.
