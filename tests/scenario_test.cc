@@ -136,6 +136,26 @@ TEST_CASE("the plan reaches the end-of-series decision after the remaining sessi
   CHECK(p.sessions_in_horizon == 3);  // no more sessions are pushed after a non-response
 }
 
+TEST_CASE("a plan for a patient with no baseline score says so, rather than inventing a score of 0", "[plan]") {
+  Timeline t;
+  t.patient_id = "new-1";
+  ProjectionOptions o;
+  o.as_of = day("2026-03-01");
+  const Projection p = project(default_plan(), t, o);
+  CHECK(p.steps.empty());  // no invented PHQ-9 or GAD-7 of 0
+  CHECK(p.sessions_in_horizon == 0);
+  CHECK(p.stopped_because.find("no PHQ-9 or GAD-7 score to start from") != std::string::npos);
+  // With a PHQ-9 to start from, the plan goes on as before.
+  Assessment a;
+  a.at.date = day("2026-02-27");
+  a.instrument = "phq9";
+  a.score = 20;
+  t.assessments.push_back(a);
+  const Projection q = project(default_plan(), t, o);
+  CHECK(q.sessions_in_horizon > 6);
+  CHECK(q.stopped_because.empty());
+}
+
 TEST_CASE("the course renders as SVG with its parts", "[svg]") {
   const Timeline t = example("maintenance.yaml");
   EvaluateOptions o;

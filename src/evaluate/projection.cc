@@ -2,6 +2,8 @@
 
 #include "regimen/evaluate/projection.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -122,6 +124,23 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
         day = day + 1;
         if (day > p.until) break;
         continue;  // evaluate the next day: the request may have changed
+      }
+      // A scenario moves scores from where the patient starts; with no score of an instrument to
+      // start from, the plan would have to invent one (a 0 reads as no baseline and stalls the
+      // course), so it stops and says what is missing.
+      std::string missing;
+      for (const std::string& instrument : collect->instruments) {
+        const bool has_start = std::any_of(p.timeline.assessments.begin(), p.timeline.assessments.end(),
+                                           [&](const Assessment& a) { return a.instrument == instrument; });
+        const InstrumentSpec* spec = plan.instruments.find(instrument);
+        if (!has_start) missing += (missing.empty() ? "" : " or ") + (spec ? spec->label : instrument);
+      }
+      if (!missing.empty()) {
+        p.stopped_because = fmt::format(
+            "there is no {} score to start from, and the plan does not invent one: record the baseline "
+            "assessment (or try one with whatif --add-score) and plan again",
+            missing);
+        break;
       }
       for (const std::string& instrument : collect->instruments) {
         for (const Assessment& a : p.timeline.assessments)
