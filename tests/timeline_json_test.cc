@@ -318,6 +318,19 @@ TEST_CASE("unknown fields and undeclared instruments are warnings", "[timeline][
   CHECK(r.value->assessments[0].score == 30);  // kept, range unknown
 }
 
+TEST_CASE("warnings stop at 50, with a note of how many more there were", "[timeline][json][warn]") {
+  // Each warning is placed by a pass over the file: 64,000 of them took a minute to report.
+  std::string text = R"({"patient": {"id": "x"}, "sessions": [)";
+  for (int i = 0; i < 3000; ++i) text += std::string(i ? "," : "") + R"({"date": "2026-01-)" + (i % 2 ? "05" : "06") + R"(", "extra": 1})";
+  text += "]}";
+  const auto r = read_json(text);
+  REQUIRE(r.ok());
+  CHECK(r.diagnostics.size() == 51);
+  const Diagnostic* note = find(r, "timeline.more_warnings");
+  REQUIRE(note);
+  CHECK(note->message == "5948 more warnings are not shown (the first 50 are)");  // 3000 unknown, 2998 same-day
+}
+
 TEST_CASE("two completed sessions on one day are a warning", "[timeline][json][warn]") {
   const auto r = read_json(R"({"patient": {"id": "x"}, "sessions": [{"date": "2026-01-05"}, {"date": "2026-01-05T14:00"},
       {"date": "2026-01-07"}, {"date": "2026-01-07", "status": "missed"}]})");

@@ -22,6 +22,9 @@
 namespace regimen::load {
 
 inline constexpr size_t kMaxTimelineErrors = 50;
+// Warnings too: each is placed in the file by a pass over it, so tens of thousands (a generated
+// file with an unknown field in every event) would take minutes to report, and nobody reads them.
+inline constexpr size_t kMaxTimelineWarnings = 50;
 
 template <class Node>
 class TimelineWalker {
@@ -63,9 +66,10 @@ class TimelineWalker {
       }
     });
     if (!has_patient) missing(root, "patient", "the patient, e.g. {\"id\": \"p-0001\"}");
-    if (errors_ > 0) return std::nullopt;
+    if (errors_ > 0) return note_unshown_warnings(), std::nullopt;
     sort_events(t);
     warn_same_day_sessions(t);
+    note_unshown_warnings();
     return t;
   }
 
@@ -131,6 +135,7 @@ class TimelineWalker {
   // ---- reporting ----
   void report(const Node& at, Severity severity, std::string code, std::string message) {
     if (severity == Severity::kError && ++errors_ > kMaxTimelineErrors) return;
+    if (severity == Severity::kWarning && ++warnings_ > kMaxTimelineWarnings) return;
     diagnostics_.add(Diagnostic{severity, std::move(code), std::string(file_), at.pos(), 1, pointer(),
                                 std::move(message)});
   }
@@ -462,6 +467,7 @@ class TimelineWalker {
   // ---- after reading (timeline_order.h) ----
   void warn_same_day_sessions(const Timeline& t) {
     for_each_same_day_session(t, [&](const Session& previous, const Session& s) {
+      if (++warnings_ > kMaxTimelineWarnings) return;
       Scope scope(path_, "sessions");
       Scope item(path_, s.index);
       diagnostics_.add(Diagnostic{Severity::kWarning, "timeline.same_day_sessions", std::string(file_), {}, 1, pointer(),
@@ -471,11 +477,18 @@ class TimelineWalker {
     });
   }
 
+  void note_unshown_warnings() {
+    if (warnings_ <= kMaxTimelineWarnings) return;
+    diagnostics_.add(Diagnostic{Severity::kWarning, "timeline.more_warnings", std::string(file_), {}, 1, "",
+                                fmt::format("{} more warnings are not shown (the first {} are)",
+                                            warnings_ - kMaxTimelineWarnings, kMaxTimelineWarnings)});
+  }
+
   std::string_view file_;
   const InstrumentCatalog& instruments_;
   Diagnostics& diagnostics_;
   Path path_;
-  size_t errors_ = 0;
+  size_t errors_ = 0, warnings_ = 0;
 };
 
 }  // namespace regimen::load
