@@ -46,6 +46,8 @@ void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source,
 
 /// The whole text of a file, or nothing when it cannot be read.
 std::optional<std::string> read_text_file(const std::string& path);
+/// Why a file cannot be read, for a message ("No such file or directory", "it is a directory").
+std::string why_unreadable(const std::string& path);
 
 /// The protocol named by -p (a file), or the built-in default when the option is empty,
 /// compiled; with the source kept for diagnostics.

@@ -28,7 +28,7 @@ int run(const Options& o) {
     } else if (auto text = read_text_file(path)) {
       source = SourceFile(path, std::move(*text));
     } else {
-      plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file"});
+      plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file: " + why_unreadable(path)});
     }
     if (plan.diagnostics.empty()) plan = build_plan(source);
     const size_t e = plan.diagnostics.error_count();

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <cerrno>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -65,6 +66,13 @@ std::string write_output(const std::string& path, std::string_view content) {
   return "";
 }
 
+std::string why_unreadable(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return "it is a directory";
+  if (::access(path.c_str(), R_OK) != 0) return std::strerror(errno);
+  return "read error";
+}
+
 std::optional<std::string> read_text_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return std::nullopt;
@@ -87,7 +95,7 @@ LoadedProtocol load_protocol_option(const std::string& path) {
     out.source = SourceFile(path, std::move(*text));
   } else {
     out.source = SourceFile(path, "");
-    out.plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file"});
+    out.plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file: " + why_unreadable(path)});
     return out;
   }
   out.plan = build_plan(out.source);
