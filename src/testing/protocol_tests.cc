@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <yaml-cpp/yaml.h>
 
@@ -286,7 +288,11 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunO
   for (const std::string& path : expand(paths)) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-      run.errors.add(Diagnostic{Severity::kError, "test.io", path, {}, 1, "", "cannot read the test file"});
+      const bool absent = !std::filesystem::exists(path);
+      run.errors.add(Diagnostic{Severity::kError, "test.io", path, {}, 1, "",
+                                absent ? "cannot read the test file: there is no such file or directory (`regimen test` "
+                                         "with no path reads rules/tests from the current directory)"
+                                       : "cannot read the test file: " + std::string(std::strerror(errno))});
       ++run.failed;
       continue;
     }
