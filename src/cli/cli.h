@@ -56,10 +56,10 @@ struct LoadedProtocol {
   Result<Plan> plan;
 };
 LoadedProtocol load_protocol_option(const std::string& path);
-/// Reads --as-of into `day` (left empty when the option is); false, with the usage message
-/// printed for `command`, when it is not a date.
 /// --as-of's check: an empty value is an error (left out, the option takes the timeline's as_of).
 CLI::Validator as_of_text();
+/// Reads --as-of into `day` (left empty when the option is); false, with the usage message
+/// printed for `command`, when it is not a date or date-time.
 bool read_as_of_option(const std::string& text, std::string_view command, std::optional<Date>& day);
 /// Whether the protocol compiled; when not, its diagnostics are printed (the caller then exits
 /// with kBadProtocol).
