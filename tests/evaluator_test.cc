@@ -1,5 +1,6 @@
 // The evaluator as a library: determinism, as_of, overrides, and the trace's content.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "regimen/compile/compiler.h"
@@ -69,6 +70,23 @@ TEST_CASE("a session's route and doses are carried into the facts and the explan
   CHECK(last["dose_mg"] == 52.5);
   const std::string text = explain_text(default_plan(), e, ReportInfo{});
   CHECK(text.find("session on 2026-01-05 (iv, 0.5 mg/kg)") != std::string::npos);
+}
+
+TEST_CASE("the text answer and the explanation show each instrument's baseline, latest score and change", "[evaluate]") {
+  // The spec: GAD-7 baseline, latest and change are shown in facts and explanations, like PHQ-9's.
+  const Timeline t = timeline(R"({"patient": {"id": "e-3"},
+    "sessions": [{"date": "2026-01-05"}, {"date": "2026-01-07"}],
+    "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 20, "items": {"9": 0}},
+                    {"date": "2026-01-05", "instrument": "gad7", "score": 14},
+                    {"date": "2026-01-08", "instrument": "phq9", "score": 10},
+                    {"date": "2026-01-08", "instrument": "gad7", "score": 7}]})");
+  const Evaluation e = at(t, 2026, 1, 8);
+  for (const std::string& text : {to_text(default_plan(), e, ReportInfo{}), explain_text(default_plan(), e, ReportInfo{})}) {
+    std::string flat = text;
+    std::replace(flat.begin(), flat.end(), '\n', ' ');  // the line may wrap
+    CHECK(flat.find("Scores: PHQ-9 20 at baseline, 10 latest (-50 %); GAD-7 14 at baseline, 7 latest (-50 %)") !=
+          std::string::npos);
+  }
 }
 
 TEST_CASE("the plan's texts quoted when compiling read back as the texts themselves", "[evaluate]") {

@@ -117,6 +117,27 @@ std::string answer(const Plan& plan, const Evaluation& e, const ReportInfo& info
     flags += f;
   }
   out += wrap("Flags: " + (flags.empty() ? std::string("none") : flags), "");
+  // Each instrument's baseline, latest score and change, where the protocol computes them (the
+  // spec shows GAD-7's beside PHQ-9's, though no rule reads it).
+  auto fact = [&](const std::string& name) -> const Value* {
+    for (const auto& [index, value] : e.facts)
+      if (plan.facts[index].name == name) return value.known ? &value : nullptr;
+    return nullptr;
+  };
+  std::string scores;
+  for (const InstrumentSpec& spec : plan.instruments.specs()) {
+    const Value* latest = fact(spec.name + ".latest");
+    if (!latest) continue;
+    if (!scores.empty()) scores += "; ";
+    scores += spec.label + " ";
+    if (const Value* baseline = fact(spec.name + ".baseline")) {
+      scores += format_value(*baseline, e) + " at baseline, " + format_value(*latest, e) + " latest";
+      if (const Value* change = fact(spec.name + ".change")) scores += fmt::format(" ({:+.0f} %)", change->as_number());
+    } else {
+      scores += format_value(*latest, e) + " latest (no baseline)";
+    }
+  }
+  if (!scores.empty()) out += wrap("Scores: " + scores, "");
   const size_t warnings = info.input_warnings.size() + e.warnings.size();
   if (warnings > 0) {
     out += "Warnings:\n";
