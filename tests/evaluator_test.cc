@@ -89,6 +89,25 @@ TEST_CASE("the text answer and the explanation show each instrument's baseline, 
   }
 }
 
+TEST_CASE("an untimed decision is read before its day's session, whether the session has a time or not", "[evaluate]") {
+  // The spec: "On its day a decision is read after the PHQ-9s and before the sessions, unless
+  // times order them"; one time alone orders nothing.
+  for (const std::string session : {R"("2026-05-03")", R"("2026-05-03T10:00")"}) {
+    INFO("the session of " << session);
+    const Timeline t = timeline(R"({"patient": {"id": "e-4"},
+      "sessions": [{"date": "2026-04-01"}, {"date": "2026-04-03"}, {"date": "2026-04-05"}, {"date": "2026-04-08"},
+                   {"date": "2026-04-10"}, {"date": "2026-04-12"}, {"date": )" + session + R"(}],
+      "assessments": [{"date": "2026-03-31", "instrument": "phq9", "score": 20, "items": {"9": 0}},
+                      {"date": "2026-04-13", "instrument": "phq9", "score": 8},
+                      {"date": "2026-05-03", "instrument": "phq9", "score": 15}],
+      "decisions": [{"date": "2026-05-03", "kind": "start_series"}]})");
+    const Evaluation e = at(t, 2026, 5, 4);
+    CHECK(default_plan().phases[e.phase].name == "initial_series");  // the session is the new series' first
+    const auto json = nlohmann::json::parse(to_json(default_plan(), e, ReportInfo{}));
+    CHECK(json["facts"]["series.sessions_done"] == 1);
+  }
+}
+
 TEST_CASE("the plan's texts quoted when compiling read back as the texts themselves", "[evaluate]") {
   // Result lines copy these instead of escaping the same texts for every patient.
   const Plan& plan = default_plan();

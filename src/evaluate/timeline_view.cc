@@ -11,7 +11,9 @@ namespace regimen::engine {
 namespace {
 
 // Untimed events sit at the start of their day (assessments, observations) or at its end
-// (decisions, then sessions): a PHQ-9 on a session's day is read before the session.
+// (decisions, then sessions): a PHQ-9 on a session's day is read before the session. An untimed
+// decision on a day with a session is read just before that session, whenever it was given (see
+// build_events): the spec reads a decision before the day's sessions unless times order them.
 int32_t slot(EventKind kind, int32_t seconds) {
   if (seconds >= 0) return seconds;
   switch (kind) {
@@ -160,6 +162,16 @@ void Machine::build_events() {
     if (c.onset && c.onset->date > as_of) ++ignored;
     else conditions_.push_back(&c);
   }
+  // An untimed decision takes the slot of its day's session, if any (rank puts it just before
+  // the session): a timed session would otherwise be read before it. Decisions are few, and the
+  // sessions come first in `ev`, one a day.
+  auto decision_slot = [&](const EventRef& d) {
+    for (const EventRef& s : ev) {
+      if (s.kind != EventKind::kSession && s.kind != EventKind::kMissedSession) break;
+      if (s.kind == EventKind::kSession && s.date == d.date) return slot(s.kind, s.seconds);
+    }
+    return slot(d.kind, d.seconds);
+  };
   // One 64-bit key per event (day, slot in the day, kind, input index) makes the order total
   // and the sort cheap: no comparator tuples, no merge buffer.
   for (EventRef& e : ev) {
@@ -169,8 +181,9 @@ void Machine::build_events() {
       for (size_t k = 0; k < specs.size(); ++k)
         if (specs[k].name.size() == name.size() && specs[k].name == name) e.instrument = static_cast<int32_t>(k);
     }
+    const int32_t in_day = e.kind == EventKind::kDecision && e.seconds < 0 ? decision_slot(e) : slot(e.kind, e.seconds);
     e.order = (static_cast<uint64_t>(static_cast<int64_t>(e.date.days) + (int64_t{1} << 23)) << 40) |
-              (static_cast<uint64_t>(slot(e.kind, e.seconds) + 1) << 20) | (static_cast<uint64_t>(rank(e.kind)) << 18) |
+              (static_cast<uint64_t>(in_day + 1) << 20) | (static_cast<uint64_t>(rank(e.kind)) << 18) |
               (e.index & 0x3FFFF);
   }
   std::sort(ev.begin(), ev.end(), [](const EventRef& a, const EventRef& b) { return a.order < b.order; });
