@@ -45,6 +45,9 @@ struct Options {
   unsigned threads = 0;
   bool summary = false, worklist = false, no_progress = false;
   AuditOptions audit;
+  /// Audited runs: the result lines are not the records' outputs but written apart, without the
+  /// trace (the records keep it). A worklist writes no result lines.
+  bool results_apart() const { return trace != "full" && !worklist; }
 };
 
 // Input bytes per block. Two blocks of input and two of output are in memory at once. An output
@@ -146,7 +149,7 @@ void evaluate_timeline(const Run& run, Worker& w, Share& share, const Timeline& 
     columns.end_column();
     columns.column("");
     record.chunk_offset = columns.offset();
-    if (run.o.trace == "full" || run.o.worklist) return;  // the recorded output is the result line
+    if (!run.o.results_apart()) return;  // the recorded output is the result line
     // The record keeps the trace; the result line is what was asked for, without it.
     w.info.omit_trace = true;
     JsonWriter untraced(share.results, JsonWriter::Style::kCompact);
@@ -341,7 +344,7 @@ int run(const Options& o) {
       BatchRecorder::Block block = recorder->spare();
       block.pieces.resize(shares.size());
       int64_t base = 0;  // where this share's piece starts in the chunk
-      const bool untraced = o.trace != "full";
+      const bool untraced = o.results_apart();
       block.results.resize(untraced ? shares.size() : 0);
       for (size_t i = 0; i < shares.size(); ++i) {
         Share& share = shares[i];
