@@ -56,6 +56,12 @@ struct LoadedProtocol {
   Result<Plan> plan;
 };
 LoadedProtocol load_protocol_option(const std::string& path);
+/// CONTRACT §6: whether the command line asks for JSON (`--format json`), in which case errors,
+/// the command line's own included, go to standard output as {"errors":[…]}.
+bool json_errors_requested();
+/// Reports a wrong command line (as JSON on stdout when json_errors_requested(), else on stderr
+/// with a pointer to `regimen COMMAND --help`) and returns kBadUsage.
+int usage_error(std::string_view command, std::string_view message);
 /// --as-of's check: an empty value is an error (left out, the option takes the timeline's as_of).
 CLI::Validator as_of_text();
 /// Reads --as-of into `day` (left empty when the option is); false, with the usage message

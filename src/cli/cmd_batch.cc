@@ -234,8 +234,7 @@ int run(const Options& o) {
   std::optional<Date> fixed_day;
   if (!read_as_of_option(o.as_of, "batch", fixed_day)) return kBadUsage;
   if (!o.format.empty() && !o.worklist) {
-    std::cerr << "regimen: --format applies to --worklist only (results are always JSON Lines)\nRun 'regimen batch --help' for usage.\n";
-    return kBadUsage;
+    return usage_error("batch", "--format applies to --worklist only (results are always JSON Lines)");
   }
   LoadedProtocol protocol = load_protocol_option(o.protocol);
   if (!protocol_compiles(protocol, terminal)) return kBadProtocol;

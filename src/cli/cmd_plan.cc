@@ -29,8 +29,7 @@ int run(const Options& o) {
   const PlanRequest request{o.scenario, o.horizon, o.set};
   PlanRun run = run_plan(plan, *in.timeline.result.value, in.as_of, request);
   if (!run.error.empty()) {
-    std::cerr << "regimen: " << run.error << "\nRun 'regimen plan --help' for usage.\n";
-    return kBadUsage;
+    return usage_error("plan", run.error);
   }
   const std::vector<Projection>& projections = run.projections;
   ReportInfo info;

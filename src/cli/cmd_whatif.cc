@@ -88,28 +88,21 @@ int run(const Options& o) {
   try {
     request.flags = flags_document(o);
   } catch (const UsageError& e) {
-    std::cerr << "regimen: " << e.message << "\nRun 'regimen whatif --help' for usage.\n";
-    return kBadUsage;
+    return usage_error("whatif", e.message);
   }
   if (!o.scenario.empty()) {
     const std::optional<std::string> text = read_text_file(o.scenario);
     if (!text) {
-      std::cerr << "regimen: cannot read the scenario file " << o.scenario << "\nRun 'regimen whatif --help' for usage.\n";
-      return kBadUsage;
+      return usage_error("whatif", "cannot read the scenario file " + o.scenario + ": " + why_unreadable(o.scenario));
     }
     request.scenario = *text;
     request.scenario_name = o.scenario;
   }
   if (request.flags.empty() && request.scenario.empty()) {
-    std::cerr << "regimen: no change given: add --miss-session, --add-session, --add-score, --set or --scenario\n"
-                 "Run 'regimen whatif --help' for usage.\n";
-    return kBadUsage;
+    return usage_error("whatif", "no change given: add --miss-session, --add-session, --add-score, --set or --scenario");
   }
   const AlternativesRead alternatives = alternatives_of(plan, request);
-  if (!alternatives.error.empty()) {
-    std::cerr << "regimen: " << alternatives.error << "\nRun 'regimen whatif --help' for usage.\n";
-    return kBadUsage;
-  }
+  if (!alternatives.error.empty()) return usage_error("whatif", alternatives.error);
   const WhatIf w = what_if(plan, *in.timeline.result.value, in.as_of, alternatives.alternatives);
   ReportInfo info;
   info.protocol_sha256 = sha256_hex(in.protocol.source.text());

@@ -58,8 +58,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "regimen: " << e.what() << "\nRun 'regimen --help' for usage.\n";
-    return kBadUsage;
+    return usage_error("", e.what());
   }
   set_up_logging(log_level);
 

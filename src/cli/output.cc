@@ -48,13 +48,13 @@ std::string write_output(const std::string& path, std::string_view content) {
   temp += ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot create " + temp.string() + ": " + std::strerror(errno);
+    if (!out) return "cannot write " + path + ": " + std::strerror(errno);
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     out.close();
     if (!out) {
       std::error_code ignored;
       fs::remove(temp, ignored);
-      return "cannot write " + temp.string();
+      return "cannot write " + path;
     }
   }
   std::error_code ec;
@@ -102,19 +102,29 @@ LoadedProtocol load_protocol_option(const std::string& path) {
   return out;
 }
 
-int emit(const std::string& path, std::string_view content) {
-  const std::string problem = write_output(path, content);
-  if (problem.empty()) return kSuccess;
-  std::cerr << "regimen: " << problem << "\n";
-  return kBadInput;
-}
-
 namespace {
 std::vector<std::string>& raw() {
   static std::vector<std::string> args;
   return args;
 }
 }  // namespace
+
+int emit(const std::string& path, std::string_view content) {
+  const std::string problem = write_output(path, content);
+  if (problem.empty()) return kSuccess;
+  if (json_errors_requested()) {
+    Diagnostics errors;
+    Diagnostic d;
+    d.code = "output.io";
+    d.file = path == "-" ? std::string() : path;
+    d.message = problem;
+    errors.add(std::move(d));
+    std::cout << render_json(errors) << std::flush;
+  } else {
+    std::cerr << "regimen: " << problem << "\n";
+  }
+  return kBadInput;
+}
 
 void set_raw_arguments(int argc, char** argv) { raw().assign(argv, argv + argc); }
 const std::vector<std::string>& raw_arguments() { return raw(); }
@@ -123,14 +133,37 @@ CLI::Validator as_of_text() {
   return CLI::Validator([](std::string& s) { return s.empty() ? std::string("expected a date, YYYY-MM-DD") : std::string(); }, "DATE");
 }
 
+bool json_errors_requested() {
+  const std::vector<std::string>& args = raw();
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] == "--format=json" || (args[i] == "--format" && i + 1 < args.size() && args[i + 1] == "json")) return true;
+  }
+  return false;
+}
+
+int usage_error(std::string_view command, std::string_view message) {
+  if (json_errors_requested()) {
+    Diagnostics errors;
+    Diagnostic d;
+    d.code = "usage.command_line";
+    d.message = std::string(message);
+    errors.add(std::move(d));
+    std::cout << render_json(errors) << std::flush;
+  } else {
+    std::cerr << "regimen: " << message << "\nRun 'regimen " << command << (command.empty() ? "" : " ")
+              << "--help' for usage.\n";
+  }
+  return kBadUsage;
+}
+
 bool read_as_of_option(const std::string& text, std::string_view command, std::optional<Date>& day) {
   day.reset();
   if (text.empty()) return true;
   // A date-time is accepted wherever a date is (CONTRACT §1); the day is its calendar date.
   DateParse p = parse_date_or_datetime(text);
   if (!p.value) {
-    std::cerr << "regimen: --as-of '" << text << "' is not a date: " << p.problem << "\nRun 'regimen " << command
-              << " --help' for usage.\n";
+    usage_error(command, "--as-of '" + text + "' is not a date: " + p.problem);
     return false;
   }
   day = p.value->date;

@@ -100,7 +100,8 @@ std::string render_json(const Diagnostics& diagnostics) {
   w.begin_array();
   for (const Diagnostic& d : diagnostics) {
     w.begin_object();
-    w.key("file").value(d.file);
+    if (d.file.empty()) w.key("file").null();  // about no file: the command line, say
+    else w.key("file").value(d.file);
     if (d.pos.known()) {
       w.key("line").value(d.pos.line).key("column").value(d.pos.column);
     } else {
