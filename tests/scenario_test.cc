@@ -136,6 +136,58 @@ TEST_CASE("the plan reaches the end-of-series decision after the remaining sessi
   CHECK(p.sessions_in_horizon == 3);  // no more sessions are pushed after a non-response
 }
 
+TEST_CASE("the end-of-series decision point is listed when the post-series PHQ-9 is projected on as_of", "[plan]") {
+  // Six sessions done, the last on 01-16; the post-series PHQ-9 is due on as_of, 01-17, the day
+  // a plan is most often made. Its judgement is the decision point, with no session before it.
+  Timeline t;
+  t.patient_id = "dp-1";
+  for (const char* d : {"2026-01-05", "2026-01-07", "2026-01-09", "2026-01-12", "2026-01-14", "2026-01-16"}) {
+    Session s;
+    s.at.date = day(d);
+    s.index = static_cast<uint32_t>(t.sessions.size());
+    t.sessions.push_back(s);
+  }
+  Assessment baseline;
+  baseline.at.date = day("2026-01-02");
+  baseline.instrument = "phq9";
+  baseline.score = 13;
+  t.assessments.push_back(baseline);
+  ProjectionOptions o;
+  o.as_of = day("2026-01-17");
+  for (const auto& [scenario, to] : {std::pair{Scenario::kResponder, "maintenance"}, std::pair{Scenario::kNonresponder, "reassessment"}}) {
+    o.scenario = scenario;
+    const Projection p = project(default_plan(), t, o);
+    REQUIRE_FALSE(p.decisions.empty());
+    CHECK(p.decisions.front().date == day("2026-01-17"));
+    CHECK(p.decisions.front().from_phase == "series_evaluation");
+    CHECK(p.decisions.front().to_phase == to);
+    CHECK(p.sessions_until_decision == 0);
+  }
+}
+
+TEST_CASE("a plan stops when the protocol asks again for a session on a day that has one", "[plan]") {
+  // A protocol that wants a session every day, today: once today has one, a second would count as
+  // one and change nothing, so the plan stops and says why instead of repeating it.
+  const Plan plan = *build_plan(SourceFile("again.yaml",
+                                           "protocol: {id: t, version: 1.0.0, title: T}\n"
+                                           "sources: {s: {title: S}}\n"
+                                           "instruments:\n  phq9: {range: [0, 27], items: 9}\n"
+                                           "phases:\n  a: {start: true}\n  b: {terminal: true, no_rules: ended}\n"
+                                           "transitions:\n  - {id: end, from: a, on: 'decision:end_treatment', to: b}\n"
+                                           "rules:\n  - {id: again, phase: a, action: schedule_session, window: {earliest: today, "
+                                           "latest: today}, summary: again, cites: [s]}\n"))
+                         .value;
+  Timeline t;
+  t.patient_id = "again-1";
+  ProjectionOptions o;
+  o.as_of = day("2026-01-02");
+  const Projection p = project(plan, t, o);
+  CHECK(p.sessions_in_horizon == 1);
+  REQUIRE(p.steps.size() == 1);
+  CHECK(p.steps.front().date == day("2026-01-02"));
+  CHECK(p.stopped_because.find("asks again for a session on 2026-01-02") != std::string::npos);
+}
+
 TEST_CASE("a plan for a patient with no baseline score says so, rather than inventing a score of 0", "[plan]") {
   Timeline t;
   t.patient_id = "new-1";

@@ -87,26 +87,26 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
   Date day = o.as_of;
   std::string phase;
   Date last_assessment_day{-1};
-  uint32_t history_seen = 0;
+  // The projection's own assessments are those at and past this index (it adds none of the
+  // other kinds but sessions, which never make a decision point).
+  const size_t given_assessments = p.timeline.assessments.size();
+  std::vector<uint32_t> judged;  // projected assessments whose phase change is already a decision point
   for (int step = 0; step < kMaxSteps; ++step) {
     const Evaluation e = evaluate(plan, p.timeline, evaluate_options(o, day));
     phase = plan.phases[e.phase].name;
-    if (step == 0) {
-      p.cost_per_session = parameter_number(plan, e, kCostPerSessionParameter);
-      history_seen = static_cast<uint32_t>(e.history.size());
-    }
-    // Decision points: phase changes the projection's own events caused, by a judgement
-    // (an assessment or a decision) rather than by a session.
-    for (uint32_t h = history_seen; h < e.history.size(); ++h) {
-      const HistoryEntry& he = e.history[h];
+    if (step == 0) p.cost_per_session = parameter_number(plan, e, kCostPerSessionParameter);
+    // Decision points: phase changes a projected assessment caused (a judgement, not a session).
+    // They are told apart by the assessment itself, not by date: one projected on as_of, the day
+    // a post-series PHQ-9 is most often due, is read among that day's given events.
+    for (const HistoryEntry& he : e.history) {
       if (he.from_phase == he.to_phase) continue;
       const EventRef& ev = e.events[he.event];
-      if (ev.date <= o.as_of) continue;
-      if (ev.kind == EventKind::kSession) continue;
+      if (ev.kind != EventKind::kAssessment || ev.index < given_assessments) continue;
+      if (std::find(judged.begin(), judged.end(), ev.index) != judged.end()) continue;
+      judged.push_back(ev.index);
       p.decisions.push_back({ev.date, plan.phases[he.from_phase].name, plan.phases[he.to_phase].name,
                              plan.transitions[he.transition].id});
     }
-    history_seen = static_cast<uint32_t>(e.history.size());
 
     const Recommendation* collect = nullptr;
     const Recommendation* schedule = nullptr;
@@ -162,6 +162,17 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
     if (schedule) {
       const Date next = std::max(schedule->window->earliest, day);
       if (next > p.until) break;
+      // A second session on a day counts as one: asked for again on a day that has one, the
+      // course would not move, and the plan would only repeat it.
+      const bool day_has_session = std::any_of(p.timeline.sessions.begin(), p.timeline.sessions.end(), [&](const Session& s) {
+        return s.at.date == next && s.status == SessionStatus::kCompleted;
+      });
+      if (day_has_session) {
+        p.stopped_because = fmt::format(
+            "the protocol asks again for a session on {}, which has one already (two on a day count as one)",
+            next.to_string());
+        break;
+      }
       Session s;
       s.at.date = next;
       s.index = static_cast<uint32_t>(p.timeline.sessions.size());
