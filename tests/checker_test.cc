@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "protocol_test_support.h"
+#include "regimen/compile/overrides.h"
 
 using namespace regimen;
 using namespace regimen::testing;
@@ -125,4 +126,37 @@ TEST_CASE("parameters: defaults inside their range", "[check]") {
   std::string p = protocol_with("");
   p.replace(p.find("default: 4"), 10, "default: 40");
   CHECK(first_error(compile_text(p)) == "check.default_out_of_range: the default 40 of 'gap' is outside its range [1, 14]");
+}
+
+TEST_CASE("parameters: at_most keeps two parameters in order, in the file and in overrides", "[check]") {
+  // protocol_with declares gap (days, default 4, 1..14) and n (int, default 6, 1..12).
+  auto with_gap = [](const std::string& replacement) {
+    std::string p = protocol_with("");
+    const std::string gap = "gap: {type: days, default: 4, range: [1, 14]}", section = "parameters:\n";
+    p.replace(p.find(gap), gap.size(), replacement);
+    p.replace(p.find(section), section.size(), section + "  most: {type: days, default: 5, range: [1, 14]}\n");
+    return p;
+  };
+  const Result<Plan> ok = compile_text(with_gap("gap: {type: days, default: 4, range: [1, 14], at_most: most}"));
+  REQUIRE(ok.ok());
+  CHECK(first_error(compile_text(with_gap("gap: {type: days, default: 6, range: [1, 14], at_most: most}"))) ==
+        "check.default_out_of_range: the default 6 of 'gap' is more than the default 5 of 'most', which it must be at most");
+  CHECK(first_error(compile_text(with_gap("gap: {type: days, default: 4, range: [1, 14], at_most: mots}"))) ==
+        "check.unknown_name: unknown parameter 'mots' (did you mean 'most'?)");
+  CHECK(first_error(compile_text(with_gap("gap: {type: days, default: 4, range: [1, 14], at_most: n}"))) ==
+        "check.type_mismatch: 'gap' (days) cannot be at most 'n' (int): both must be numbers, or both days");
+
+  // Overrides: either side moved past the other is refused, with both values named; both moved
+  // together is fine.
+  const Plan& plan = *ok.value;
+  auto order = [&](std::vector<std::pair<const char*, const char*>> sets) {
+    std::vector<ParameterOverride> overrides;
+    for (const auto& [name, value] : sets) overrides.push_back(*parse_override(plan, name, value).value);
+    return check_parameter_order(plan, overrides);
+  };
+  CHECK(order({}).empty());
+  CHECK(order({{"gap", "5"}}).empty());  // equal is allowed
+  CHECK(order({{"gap", "6"}}) == "gap = 6 is more than most = 5, which it must be at most: set both to move them together");
+  CHECK(order({{"most", "3"}}) == "gap = 4 is more than most = 3, which it must be at most: set both to move them together");
+  CHECK(order({{"gap", "9"}, {"most", "10"}}).empty());
 }

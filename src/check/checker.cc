@@ -161,6 +161,7 @@ class Checker {
       cites(i.cites);
     }
     for (const ast::Parameter& prm : p_.parameters) parameter(prm);
+    for (const ast::Parameter& prm : p_.parameters) parameter_order(prm);
   }
 
   static double numeric(const ast::Literal& l) {
@@ -188,6 +189,33 @@ class Checker {
                           prm.min ? fmt::format("{}", numeric(*prm.min)) : "…",
                           prm.max ? fmt::format("{}", numeric(*prm.max)) : "…"));
     }
+  }
+
+  /// `at_most: other`: the other is a parameter of the same ordered type, and the defaults keep
+  /// the order (overrides are checked against it when they are applied).
+  void parameter_order(const ast::Parameter& prm) {
+    if (!prm.at_most || prm.type == Type::kError) return;
+    const ast::Name& other_name = *prm.at_most;
+    std::vector<std::string_view> names;
+    for (const ast::Parameter& q : p_.parameters)
+      if (&q != &prm) names.push_back(q.name.value);
+    if (!one_of(other_name, names, "check.unknown_name", "parameter")) return;
+    const ast::Parameter& other = *std::find_if(p_.parameters.begin(), p_.parameters.end(),
+                                                [&](const ast::Parameter& q) { return q.name.value == other_name.value; });
+    const bool ordered = prm.type == Type::kInt || prm.type == Type::kNumber || prm.type == Type::kDuration;
+    const bool comparable = prm.type == other.type || (prm.type != Type::kDuration && other.type != Type::kDuration &&
+                                                       (other.type == Type::kInt || other.type == Type::kNumber));
+    if (!ordered || !comparable) {
+      error(other_name.pos, "check.type_mismatch",
+            fmt::format("'{}' ({}) cannot be at most '{}' ({}): both must be numbers, or both days", prm.name.value,
+                        to_string(prm.type), other.name.value, to_string(other.type)),
+            count_code_points(other_name.value));
+      return;
+    }
+    if (prm.default_value && other.default_value && numeric(*prm.default_value) > numeric(*other.default_value))
+      error_wide(prm.default_value->pos, prm.default_value->text.size(), "check.default_out_of_range",
+                 fmt::format("the default {} of '{}' is more than the default {} of '{}', which it must be at most",
+                             numeric(*prm.default_value), prm.name.value, numeric(*other.default_value), other.name.value));
   }
 
   // ---- facts: dependency order first, so each fact is checked after the facts it reads ----

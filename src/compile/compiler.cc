@@ -168,11 +168,14 @@ class Compiler {
       specs.push_back(InstrumentSpec{i.name.value, i.label, i.min_score, i.max_score, i.items, i.item_min, i.item_max});
     plan_.instruments = InstrumentCatalog(std::move(specs));
     for (const ast::Parameter& prm : p_.parameters) {
-      Plan::Parameter out{prm.name.value, prm.type, {}, {}, {}, prm.unit, prm.description, cites(prm.cites), prm.name.pos,
-                          "params." + prm.name.value};
+      Plan::Parameter out{prm.name.value, prm.type, {}, {}, {}, {}, prm.unit, prm.description, cites(prm.cites),
+                          prm.name.pos, "params." + prm.name.value};
       if (prm.default_value) out.default_value = constant_of(*prm.default_value);
       if (prm.min) out.min = constant_of(*prm.min).number_value;
       if (prm.max) out.max = constant_of(*prm.max).number_value;
+      if (prm.at_most)
+        for (uint32_t i = 0; i < p_.parameters.size(); ++i)
+          if (p_.parameters[i].name.value == prm.at_most->value) out.at_most = i;
       plan_.parameters.push_back(std::move(out));
     }
     for (const ast::Fact& f : p_.facts) {

@@ -1,5 +1,6 @@
 #include "regimen/compile/overrides.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -104,6 +105,28 @@ OverrideResult parse_override(const Plan& plan, std::string_view name, std::stri
   }
   r.value = ParameterOverride{index, std::move(c)};
   return r;
+}
+
+std::string check_parameter_order(const Plan& plan, const std::vector<ParameterOverride>& overrides) {
+  auto effective = [&](uint32_t index) -> std::optional<double> {
+    const Constant* c = plan.parameters[index].default_value ? &*plan.parameters[index].default_value : nullptr;
+    for (const ParameterOverride& o : overrides)
+      if (o.index == index) c = &o.value;
+    if (!c || !c->known) return std::nullopt;
+    return c->type == Type::kNumber ? c->number_value : static_cast<double>(c->int_value);
+  };
+  auto overridden = [&](uint32_t index) {
+    return std::any_of(overrides.begin(), overrides.end(), [&](const ParameterOverride& o) { return o.index == index; });
+  };
+  for (uint32_t i = 0; i < plan.parameters.size(); ++i) {
+    const Plan::Parameter& p = plan.parameters[i];
+    if (!p.at_most || (!overridden(i) && !overridden(*p.at_most))) continue;
+    const std::optional<double> value = effective(i), limit = effective(*p.at_most);
+    if (value && limit && *value > *limit)
+      return fmt::format("{} = {} is more than {} = {}, which it must be at most: set both to move them together",
+                         p.name, *value, plan.parameters[*p.at_most].name, *limit);
+  }
+  return "";
 }
 
 }  // namespace regimen

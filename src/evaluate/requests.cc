@@ -72,6 +72,7 @@ std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& r
         if (!r.value) throw Problem{r.error};
         a.overrides.push_back(*r.value);
       }
+    if (std::string order = check_parameter_order(plan, a.overrides); !order.empty()) throw Problem{order};
     out.push_back(std::move(a));
   }
   if (out.empty()) throw Problem{fmt::format("{}: no alternatives (expected a list under 'alternatives:')", name)};
@@ -154,6 +155,10 @@ PlanRun run_plan(const Plan& plan, const Timeline& timeline, Date as_of, const P
       return out;
     }
     options.overrides.push_back(*r.value);
+  }
+  if (std::string order = check_parameter_order(plan, options.overrides); !order.empty()) {
+    out.error = order;
+    return out;
   }
   out.overrides = options.overrides;
   for (Scenario s : {Scenario::kResponder, Scenario::kPartial, Scenario::kNonresponder}) {

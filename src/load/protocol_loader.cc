@@ -24,7 +24,7 @@ constexpr std::string_view kTopKeys[] = {"regimen", "protocol", "sources", "inst
 constexpr std::string_view kProtocolKeys[] = {"id", "version", "title", "description"};
 constexpr std::string_view kSourceKeys[] = {"title", "url", "note", "certainty"};
 constexpr std::string_view kInstrumentKeys[] = {"label", "range", "items", "item_range", "cites"};
-constexpr std::string_view kParameterKeys[] = {"type", "default", "range", "unit", "description", "cites"};
+constexpr std::string_view kParameterKeys[] = {"type", "default", "range", "at_most", "unit", "description", "cites"};
 constexpr std::string_view kStateKeys[] = {"type", "initial", "description"};
 constexpr std::string_view kFactKeys[] = {"value", "description", "when_unknown"};
 constexpr std::string_view kPhaseKeys[] = {"description", "start", "terminal", "no_rules"};
@@ -231,6 +231,8 @@ class Loader {
         }
         p.min = literal(e[0], p.type, fmt::format("the range of {}", what));
         p.max = literal(e[1], p.type, fmt::format("the range of {}", what));
+      } else if (k == "at_most") {
+        p.at_most = r_.name(e, "a parameter name");
       } else if (k == "unit") {
         p.unit = r_.text(e, "a parameter's unit");
       } else if (k == "description") {

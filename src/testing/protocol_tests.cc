@@ -127,11 +127,14 @@ class CaseRunner {
       return fail_setup(result.pos, "the case has no as_of (and its timeline none)");
     }
     if (const YAML::Node set = c["set"]) {
+      std::vector<ParameterOverride> overrides;
       for (auto it = set.begin(); it != set.end(); ++it) {
         OverrideResult o = parse_override(plan_, it->first.Scalar(), it->second.Scalar());
         if (!o.value) return fail_setup(pos_of(it->first), o.error);
+        overrides.push_back(*o.value);
         options.overrides.emplace_back(o.value->index, std::move(o.value->value));
       }
+      if (std::string order = check_parameter_order(plan_, overrides); !order.empty()) return fail_setup(pos_of(set), order);
     }
 
     const Evaluation e = evaluate(plan_, *timeline.value, options);

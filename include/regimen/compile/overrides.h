@@ -24,4 +24,9 @@ struct OverrideResult {
 /// "a,b,c" for lists, "unset" to make it unknown.
 OverrideResult parse_override(const Plan& plan, std::string_view name, std::string_view text);
 
+/// Whether the parameters, with `overrides` applied (a later one for the same parameter wins),
+/// keep every `at_most` between two of them: an empty string, or why not, e.g.
+/// "series.min_gap_days = 7 is more than series.max_gap_days = 4, which it must be at most".
+std::string check_parameter_order(const Plan& plan, const std::vector<ParameterOverride>& overrides);
+
 }  // namespace regimen

@@ -119,6 +119,7 @@ struct Plan {
     Type type = Type::kError;
     std::optional<Constant> default_value;  ///< absent: unknown until set
     std::optional<double> min, max;
+    std::optional<uint32_t> at_most;  ///< the parameter this one may not exceed (overrides are checked against it)
     std::string unit, description;
     std::vector<uint32_t> cites;
     SourcePos pos;

@@ -57,6 +57,7 @@ struct Parameter {
   Type type = Type::kError;
   std::optional<Literal> default_value;  ///< absent: the parameter is unknown until set
   std::optional<Literal> min, max;       ///< the allowed range, for numbers and days
+  std::optional<Name> at_most;           ///< another parameter this one may not exceed
   std::string unit;
   std::string description;
   std::vector<Name> cites;
