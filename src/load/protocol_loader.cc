@@ -412,16 +412,6 @@ class Loader {
 
 }  // namespace
 
-std::string yaml_hint(const std::string& message) {
-  // yaml-cpp's messages for the commonest mistake, wrong indentation, do not say so.
-  if (message.find("end of sequence not found") != std::string::npos ||
-      message.find("end of map not found") != std::string::npos ||
-      message.find("illegal map value") != std::string::npos ||
-      message.find("bad indentation") != std::string::npos)
-    return " (check the indentation of this line against the lines above it)";
-  return "";
-}
-
 Result<ast::Protocol> load_protocol(const SourceFile& source) {
   Result<ast::Protocol> r;
   if (source.text().find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -435,35 +425,6 @@ Result<ast::Protocol> load_protocol(const SourceFile& source) {
   return r;
 }
 
-namespace load {
-
-std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view code, Diagnostics& diagnostics) {
-  // YAML is UTF-8 here; yaml-cpp would take other bytes into strings and the output.
-  if (const std::optional<size_t> bad = first_invalid_utf8(source.text())) {
-    diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), source.position_of(*bad), 1, "",
-                               fmt::format("the text is not valid UTF-8 (byte 0x{:02X} here): save the file as UTF-8",
-                                           static_cast<unsigned char>(source.text()[*bad]))});
-    return std::nullopt;
-  }
-  try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(source.text());
-    // One file, one document: a second one would be dropped unread, and input is never half-used.
-    for (size_t i = 1; i < documents.size(); ++i)
-      if (!documents[i].IsNull()) {
-        diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), position_of(documents[i].Mark()), 1, "",
-                                   "the file holds more than one YAML document (a second one starts at '---'): "
-                                   "give one document per file"});
-        return std::nullopt;
-      }
-    return documents.empty() ? YAML::Node() : documents.front();
-  } catch (const YAML::Exception& e) {
-    diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), position_of(e.mark), 1, "",
-                               fmt::format("invalid YAML: {}{}", e.msg, yaml_hint(e.msg))});
-    return std::nullopt;
-  }
-}
-
-}  // namespace load
 
 LoadedProtocolFile load_protocol_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -22,7 +22,4 @@ struct LoadedProtocolFile {
 /// Reads and loads a file; a file that cannot be read is a `load.io` error.
 LoadedProtocolFile load_protocol_file(const std::string& path);
 
-/// A hint appended to yaml-cpp's syntax messages (which never mention indentation), or "".
-std::string yaml_hint(const std::string& message);
-
 }  // namespace regimen
