@@ -99,3 +99,25 @@ TEST_CASE("templates hold text and expressions", "[expr]") {
   CHECK_FALSE(parse_template(text_at("due {date"), "p.yaml", bad));
   CHECK(bad[0].code == "parse.template");
 }
+
+TEST_CASE("an expression nested thousands deep is an error, not a stack overflow", "[expr]") {
+  // Every later stage walks the tree recursively, as the parser does: the parser bounds its depth.
+  auto code_of = [](const std::string& s) {
+    Diagnostics d;
+    auto e = parse_expression(text_at(s, 1, 1), "p.yaml", d);
+    return e ? std::string("ok") : d[0].code;
+  };
+  auto repeat = [](const std::string& piece, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += piece;
+    return out;
+  };
+  CHECK(code_of(repeat("(", 5000) + "1" + repeat(")", 5000)) == "parse.too_deep");
+  CHECK(code_of(repeat("-", 20000) + "1") == "parse.too_deep");
+  CHECK(code_of(repeat("not ", 5000) + "true") == "parse.too_deep");
+  CHECK(code_of("true" + repeat(" and true", 20000)) == "parse.too_deep");
+  CHECK(code_of("f(x)" + repeat(" .f", 5000)) == "parse.too_deep");  // a space keeps the fields apart
+  // Long but ordinary conditions are fine.
+  CHECK(code_of("true" + repeat(" and true", 200)) == "ok");
+  CHECK(code_of(repeat("(", 100) + "1" + repeat(")", 100)) == "ok");
+}

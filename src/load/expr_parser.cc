@@ -201,8 +201,31 @@ class Parser {
     return t;
   }
 
+  // ---- depth ----
+  // Every stage after this one walks an expression recursively, as this parser does: a protocol
+  // nesting thousands deep (parentheses, '- - -', 'a and b and …', 'x.f.f.f') would overflow the
+  // stack. No real condition comes near the limit; the bound counts each nesting, each operator
+  // of a chain and each field, so it bounds the depth of the tree built.
+  static constexpr int kMaxDepth = 256;
+  int depth_ = 0;
+  struct Deeper {
+    int& depth;
+    int by = 1;
+    ~Deeper() { depth -= by; }
+  };
+  bool deeper(int by = 1) {
+    depth_ += by;
+    if (depth_ <= kMaxDepth) return true;
+    fail(tok_, "parse.too_deep",
+         fmt::format("the expression nests more than {} levels deep here: split it into facts", kMaxDepth));
+    return false;
+  }
+
   // ---- grammar ----
   std::optional<Expr> expr() {
+    const bool ok = deeper();
+    Deeper guard{depth_};
+    if (!ok) return std::nullopt;
     if (!is_kw("if")) return or_expr();
     const Token if_tok = take();
     auto cond = expr();
@@ -228,11 +251,14 @@ class Parser {
   std::optional<Expr> left_assoc(Next next, std::initializer_list<std::string_view> ops, bool keywords) {
     auto lhs = (this->*next)();
     if (!lhs) return std::nullopt;
+    Deeper chain{depth_, 0};  // each operator of the chain nests the tree one level deeper
     while (true) {
       std::string_view op;
       for (std::string_view o : ops)
         if (keywords ? is_kw(o) : is_op(o)) op = o;
       if (op.empty()) return lhs;
+      ++chain.by;
+      if (!deeper()) return std::nullopt;
       const Token op_tok = take();
       auto rhs = (this->*next)();
       if (!rhs) return std::nullopt;
@@ -254,6 +280,9 @@ class Parser {
 
   std::optional<Expr> not_expr() {
     if (!is_kw("not")) return compare();
+    const bool ok = deeper();
+    Deeper guard{depth_};
+    if (!ok) return std::nullopt;
     const Token t = take();
     auto operand = not_expr();
     if (!operand) return std::nullopt;
@@ -291,6 +320,9 @@ class Parser {
 
   std::optional<Expr> unary() {
     if (!is_op("-")) return postfix();
+    const bool ok = deeper();
+    Deeper guard{depth_};
+    if (!ok) return std::nullopt;
     const Token t = take();
     auto operand = unary();
     if (!operand) return std::nullopt;
@@ -303,7 +335,10 @@ class Parser {
   std::optional<Expr> postfix() {
     auto e = primary();
     if (!e) return std::nullopt;
+    Deeper fields{depth_, 0};
     while (is_op(".")) {
+      ++fields.by;
+      if (!deeper()) return std::nullopt;
       take();
       if (tok_.kind != Tok::kName)
         return fail(tok_, "parse.syntax", fmt::format("expected a field name after '.', found {}", describe(tok_)));
