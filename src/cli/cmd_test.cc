@@ -95,7 +95,7 @@ int run(const Options& o) {
     if (options.coverage) out += "\n" + coverage_text(r.coverage);
   }
   if (const int rc = emit("-", out); rc != kSuccess) return rc;
-  int code = r.failed > 0 || r.errors.has_errors() ? kBadInput : kSuccess;
+  int code = r.protocol_failed ? kBadProtocol : r.failed > 0 || r.errors.has_errors() ? kBadInput : kSuccess;
   if (o.min_coverage) {
     for (const std::string& problem : below(r.coverage, *o.min_coverage)) {
       std::cerr << "regimen: " << problem << "\n";

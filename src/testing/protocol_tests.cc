@@ -26,6 +26,7 @@
 #include "regimen/compile/overrides.h"
 #include "regimen/evaluate/evaluator.h"
 #include "regimen/load/protocol_loader.h"
+#include "test_file_shape.h"
 
 namespace regimen {
 namespace {
@@ -90,7 +91,12 @@ class CaseRunner {
     TestCaseResult result;
     result.file = file_.name();
     result.pos = pos_of(c);
-    result.name = c["name"] ? c["name"].Scalar() : fmt::format("case {}", number);
+    const bool named = c.IsMap() && c["name"] && c["name"].IsScalar();
+    result.name = named ? c["name"].Scalar() : fmt::format("case {}", number);
+    if (!testing_shape::check_case(c, file_, run_.errors)) {
+      result.differences.push_back("the case is not written as a test case (see the errors above), so it was not run");
+      return finish(std::move(result));
+    }
     auto fail_setup = [&](SourcePos at, std::string message) {
       run_.errors.add(Diagnostic{Severity::kError, "test.case", file_.name(), at, 1, "",
                                  fmt::format("{}: {}", result.name, message)});
@@ -118,7 +124,7 @@ class CaseRunner {
     EvaluateOptions options;
     const YAML::Node as_of = c["as_of"];
     if (as_of) {
-      DateParse p = parse_date(as_of.Scalar());
+      DateParse p = parse_date_or_datetime(as_of.Scalar());  // a date-time is accepted wherever a date is
       if (!p.value) return fail_setup(pos_of(as_of), fmt::format("as_of '{}' is not a date: {}", as_of.Scalar(), p.problem));
       options.as_of = p.value->date;
     } else if (timeline.value->as_of) {
@@ -306,12 +312,17 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunO
       continue;
     }
     const YAML::Node& root = *parsed;
+    if (!testing_shape::check_file(root, file, run.errors)) {
+      ++run.failed;
+      continue;
+    }
     std::string protocol;
     if (root["protocol"]) protocol = (fs::path(path).parent_path() / root["protocol"].Scalar()).lexically_normal().string();
     const Result<Plan>& plan = override_plan ? *override_plan : plans.get(protocol);
     if (!plan.ok()) {
       for (const Diagnostic& d : plan.diagnostics) run.errors.add(d);
       run.errors.add(Diagnostic{Severity::kError, "test.protocol", path, {}, 1, "", "its protocol does not compile"});
+      run.protocol_failed = true;
       ++run.failed;
       continue;
     }

@@ -22,6 +22,7 @@ struct TestRun {
   std::vector<TestCaseResult> cases;
   Diagnostics errors;  ///< files or cases that could not be run (bad YAML, bad protocol, bad timeline)
   size_t passed = 0, failed = 0;
+  bool protocol_failed = false;  ///< a protocol the cases name does not compile (CONTRACT §5: exit 3)
   /// With TestRunOptions::coverage: one report per protocol the cases ran against, by file name.
   std::vector<ProtocolCoverage> coverage;
 };
