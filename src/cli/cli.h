@@ -44,7 +44,7 @@ int emit(const std::string& path, std::string_view content);
 /// Prints diagnostics to stderr for a person (with the source line when `source` is given).
 void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source, const Terminal& terminal);
 
-/// The whole text of a file, or nothing when it cannot be read.
+/// The whole text of a file ("-": standard input), or nothing when it cannot be read.
 std::optional<std::string> read_text_file(const std::string& path);
 /// Why a file cannot be read, for a message ("No such file or directory", "it is a directory").
 std::string why_unreadable(const std::string& path);

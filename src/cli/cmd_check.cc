@@ -23,10 +23,8 @@ int run(const Options& o) {
   for (const std::string& path : o.files) {
     SourceFile source;
     Result<Plan> plan;
-    if (path == "-") {
-      source = SourceFile("<stdin>", std::string(std::istreambuf_iterator<char>(std::cin), {}));
-    } else if (auto text = read_text_file(path)) {
-      source = SourceFile(path, std::move(*text));
+    if (auto text = read_text_file(path)) {
+      source = SourceFile(path == "-" ? "<stdin>" : path, std::move(*text));
     } else {
       plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file: " + why_unreadable(path)});
     }

@@ -81,6 +81,8 @@ std::string flags_document(const Options& o) {
 
 int run(const Options& o) {
   const bool json = o.format == "json";
+  if (o.scenario == "-" && (o.timeline == "-" || o.protocol == "-"))
+    return usage_error("whatif", "only one of the timeline, the protocol and the scenario can be read from standard input ('-')");
   Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json, "whatif");
   if (in.exit_code != kSuccess) return in.exit_code;
   const Plan& plan = *in.protocol.plan.value;
@@ -96,7 +98,7 @@ int run(const Options& o) {
       return usage_error("whatif", "cannot read the scenario file " + o.scenario + ": " + why_unreadable(o.scenario));
     }
     request.scenario = *text;
-    request.scenario_name = o.scenario;
+    request.scenario_name = o.scenario == "-" ? "<stdin>" : o.scenario;
   }
   if (request.flags.empty() && request.scenario.empty()) {
     return usage_error("whatif", "no change given: add --miss-session, --add-session, --add-score, --set or --scenario");

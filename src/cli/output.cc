@@ -74,6 +74,7 @@ std::string why_unreadable(const std::string& path) {
 }
 
 std::optional<std::string> read_text_file(const std::string& path) {
+  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
@@ -92,7 +93,7 @@ LoadedProtocol load_protocol_option(const std::string& path) {
   if (path.empty()) {
     out.source = default_protocol_source();
   } else if (auto text = read_text_file(path)) {
-    out.source = SourceFile(path, std::move(*text));
+    out.source = SourceFile(path == "-" ? "<stdin>" : path, std::move(*text));
   } else {
     out.source = SourceFile(path, "");
     out.plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file: " + why_unreadable(path)});
@@ -175,6 +176,10 @@ Inputs load_inputs(const std::string& protocol, const std::string& timeline, con
   const Terminal terminal = detect_terminal();
   Inputs in;
   std::optional<Date> day;
+  if (protocol == "-" && timeline == "-") {
+    in.exit_code = usage_error(command, "the protocol and the timeline cannot both be read from standard input ('-')");
+    return in;
+  }
   if (!read_as_of_option(as_of, command, day)) {
     in.exit_code = kBadUsage;
     return in;

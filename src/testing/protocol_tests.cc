@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <iostream>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -294,37 +295,27 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunO
   if (protocol_override) override_plan = build_plan(*protocol_override);
   // By text: the built-in protocol and the file it was made from are one protocol.
   std::map<std::string, CoverageAccumulator> coverage;
-  for (const std::string& path : expand(paths)) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      const bool absent = !std::filesystem::exists(path);
-      run.errors.add(Diagnostic{Severity::kError, "test.io", path, {}, 1, "",
-                                absent ? "cannot read the test file: there is no such file or directory (`regimen test` "
-                                         "with no path reads rules/tests from the current directory)"
-                                       : "cannot read the test file: " + std::string(std::strerror(errno))});
-      ++run.failed;
-      continue;
-    }
-    const SourceFile file(path, std::string(std::istreambuf_iterator<char>(in), {}));
+  // One file's cases; a protocol it names is relative to `dir`.
+  auto run_file = [&](const SourceFile& file, const fs::path& dir) {
     const std::optional<YAML::Node> parsed = load::parse_yaml(file, "test.yaml_syntax", run.errors);
     if (!parsed) {
       ++run.failed;
-      continue;
+      return;
     }
     const YAML::Node& root = *parsed;
     if (!testing_shape::check_file(root, file, run.errors)) {
       ++run.failed;
-      continue;
+      return;
     }
     std::string protocol;
-    if (root["protocol"]) protocol = (fs::path(path).parent_path() / root["protocol"].Scalar()).lexically_normal().string();
+    if (root["protocol"]) protocol = (dir / root["protocol"].Scalar()).lexically_normal().string();
     const Result<Plan>& plan = override_plan ? *override_plan : plans.get(protocol);
     if (!plan.ok()) {
       for (const Diagnostic& d : plan.diagnostics) run.errors.add(d);
-      run.errors.add(Diagnostic{Severity::kError, "test.protocol", path, {}, 1, "", "its protocol does not compile"});
+      run.errors.add(Diagnostic{Severity::kError, "test.protocol", file.name(), {}, 1, "", "its protocol does not compile"});
       run.protocol_failed = true;
       ++run.failed;
-      continue;
+      return;
     }
     CoverageAccumulator* measured = nullptr;
     if (options.coverage) {
@@ -336,6 +327,23 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunO
     CaseRunner runner(*plan.value, file, run, measured);
     size_t number = 0;
     for (const auto& c : root["cases"]) runner.run(c, ++number);
+  };
+  for (const std::string& path : expand(paths)) {
+    if (path == "-") {  // standard input: the paths it names are relative to the working directory
+      run_file(SourceFile("<stdin>", std::string(std::istreambuf_iterator<char>(std::cin), {})), fs::path());
+      continue;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      const bool absent = !std::filesystem::exists(path);
+      run.errors.add(Diagnostic{Severity::kError, "test.io", path, {}, 1, "",
+                                absent ? "cannot read the test file: there is no such file or directory (`regimen test` "
+                                         "with no path reads rules/tests from the current directory)"
+                                       : "cannot read the test file: " + std::string(std::strerror(errno))});
+      ++run.failed;
+      continue;
+    }
+    run_file(SourceFile(path, std::string(std::istreambuf_iterator<char>(in), {})), fs::path(path).parent_path());
   }
   for (auto& [text, a] : coverage) run.coverage.push_back(coverage_report(*a.plan, a.source, a.sink, std::move(a.cases)));
   std::stable_sort(run.coverage.begin(), run.coverage.end(),
