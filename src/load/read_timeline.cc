@@ -145,6 +145,13 @@ Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, si
       return d;
     }
   }
+  if (finder.message.find("; expected end of input") != std::string::npos) {
+    // The document was whole; something follows it (a stray bracket, a second document).
+    d.message = fmt::format("invalid JSON: unexpected {} after the end of the timeline: a file (or cohort line) holds one JSON object",
+                            offset < text.size() ? fmt::format("'{}'", text.substr(start, std::max<size_t>(offset + 1, start + 1) - start))
+                                                 : std::string("text"));
+    return d;
+  }
   if (offset >= text.find_last_not_of(" \t\r\n")) {
     d.message = "invalid JSON: the text ends before the timeline is complete (is the file truncated?)";
     return d;
