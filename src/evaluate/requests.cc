@@ -3,94 +3,171 @@
 
 #include "regimen/evaluate/requests.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "load/yaml_parse.h"
 #include "regimen/common/json_writer.h"
+#include "regimen/common/suggest.h"
 
 namespace regimen {
 namespace {
 
-// A problem in the request: its message. Thrown only inside this file and caught at its edge.
+// A problem in the request: its message, and where in a scenario file. Thrown only inside this
+// file and caught at its edge.
 struct Problem {
   std::string message;
+  YAML::Mark mark = YAML::Mark::null_mark();
 };
+
+constexpr std::string_view kScenarioKeys[] = {"alternatives"};
+constexpr std::string_view kAlternativeKeys[] = {"name", "miss_session", "add_session", "add_score", "set"};
+constexpr std::string_view kScoreKeys[] = {"date", "instrument", "score", "items"};
+
+// A scenario's keys are all known: a misspelt one would drop its change, and "nothing differs".
+void known_keys(const YAML::Node& n, std::span<const std::string_view> known, std::string_view what) {
+  if (!n.IsMap()) throw Problem{fmt::format("{} must be a map", what), n.Mark()};
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string message = fmt::format("unknown key '{}' in {}", key, what);
+    if (auto s = closest_match(key, known)) {
+      message += fmt::format(" (did you mean '{}'?)", *s);
+    } else {
+      message += "; expected one of:";
+      for (std::string_view k : known) message += fmt::format(" {}", k);
+    }
+    throw Problem{message, it->first.Mark()};
+  }
+}
+
+const std::string& scalar(const YAML::Node& n, std::string_view what) {
+  if (!n.IsScalar()) throw Problem{fmt::format("{} must be a single value", what), n.Mark()};
+  return n.Scalar();
+}
 
 // A date-time is accepted wherever a date is (CONTRACT §1): a what-if's event is placed on its
 // calendar date.
-Date date_of(const std::string& text, std::string_view what) {
+Date date_of(const YAML::Node& n, std::string_view what) {
+  const std::string& text = scalar(n, what);
   DateParse p = parse_date_or_datetime(text);
-  if (!p.value) throw Problem{fmt::format("{} '{}' is not a date: {}", what, text, p.problem)};
+  if (!p.value) throw Problem{fmt::format("{} '{}' is not a date: {}", what, text, p.problem), n.Mark()};
   return p.value->date;
 }
 
-int int_of(const std::string& text, std::string_view what) {
+// A list of dates; one date alone is a list of one.
+std::vector<Date> dates_of(const YAML::Node& n, std::string_view what) {
+  if (!n || n.IsNull()) return {};
+  if (n.IsScalar()) return {date_of(n, what)};
+  if (!n.IsSequence()) throw Problem{fmt::format("{} must be a date or a list of dates", what), n.Mark()};
+  std::vector<Date> out;
+  for (const YAML::Node& d : n) out.push_back(date_of(d, what));
+  return out;
+}
+
+int int_of(const YAML::Node& n, std::string_view what) {
+  const std::string& text = scalar(n, what);
   int v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size()) throw Problem{fmt::format("{} '{}' is not a whole number", what, text)};
+  if (ec != std::errc{} || end != text.data() + text.size())
+    throw Problem{fmt::format("{} '{}' is not a whole number", what, text), n.Mark()};
   return v;
 }
 
 TimelineChange score_change(const Plan& plan, const YAML::Node& s) {
+  known_keys(s, kScoreKeys, "a score to add");
   TimelineChange c;
   c.kind = TimelineChange::Kind::kAddScore;
-  if (!s["date"] || !s["instrument"] || !s["score"]) throw Problem{"add_score needs a date, an instrument and a score"};
-  c.date = date_of(s["date"].Scalar(), "the score's date");
-  c.instrument = s["instrument"].Scalar();
-  c.score = int_of(s["score"].Scalar(), "the score");
+  if (!s["date"] || !s["instrument"] || !s["score"]) throw Problem{"add_score needs a date, an instrument and a score", s.Mark()};
+  c.date = date_of(s["date"], "the score's date");
+  c.instrument = scalar(s["instrument"], "the instrument");
+  c.score = int_of(s["score"], "the score");
   const InstrumentSpec* spec = plan.instruments.find(c.instrument);
-  if (!spec) throw Problem{fmt::format("instrument '{}' is not declared by the protocol", c.instrument)};
+  if (!spec) throw Problem{fmt::format("instrument '{}' is not declared by the protocol", c.instrument), s["instrument"].Mark()};
   if (c.score < spec->min_score || c.score > spec->max_score)
-    throw Problem{fmt::format("{} score {} is outside its range {}-{}", spec->label, c.score, spec->min_score, spec->max_score)};
-  if (const YAML::Node items = s["items"])
-    for (auto it = items.begin(); it != items.end(); ++it) {
-      const std::string text = it->first.Scalar() + "=" + it->second.Scalar();
-      const int n = int_of(it->first.Scalar(), "the item number"), v = int_of(it->second.Scalar(), "the item answer");
-      if (n < 1 || n > spec->item_count || v < spec->item_min || v > spec->item_max)
-        throw Problem{fmt::format("--item {}: {} items are 1-{} with answers {}-{}", text, spec->label, spec->item_count,
-                                  spec->item_min, spec->item_max)};
-      c.items.push_back(ItemAnswer{n, v});
-    }
+    throw Problem{fmt::format("{} score {} is outside its range {}-{}", spec->label, c.score, spec->min_score, spec->max_score),
+                  s["score"].Mark()};
+  const YAML::Node items = s["items"];
+  if (!items || items.IsNull()) return c;
+  if (!items.IsMap()) throw Problem{"'items' must be a map of item number → answer", items.Mark()};
+  for (auto it = items.begin(); it != items.end(); ++it) {
+    const std::string& key = scalar(it->first, "an item number");
+    const std::string text = key + "=" + scalar(it->second, "an item answer");
+    const int n = int_of(it->first, "the item number"), v = int_of(it->second, "the item answer");
+    // Written as a timeline writes it ("9", not "09" or "+9"), as the timeline reader requires.
+    if (key != std::to_string(n) || n < 1 || n > spec->item_count || v < spec->item_min || v > spec->item_max)
+      throw Problem{fmt::format("--item {}: {} items are 1-{} (written without a leading zero) with answers {}-{}", text,
+                                spec->label, spec->item_count, spec->item_min, spec->item_max),
+                    it->first.Mark()};
+    for (const ItemAnswer& earlier : c.items)
+      if (earlier.item == n)
+        throw Problem{fmt::format("--item {}: item {} is given twice for this score", text, n), it->first.Mark()};
+    c.items.push_back(ItemAnswer{n, v});
+  }
   return c;
 }
 
 std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& root, std::string_view name) {
   std::vector<Alternative> out;
   if (!root.IsMap() || !root["alternatives"] || !root["alternatives"].IsSequence())
-    throw Problem{fmt::format("{}: no alternatives (expected a list under 'alternatives:')", name)};
+    throw Problem{fmt::format("{}: no alternatives (expected a list under 'alternatives:')", name), root.Mark()};
+  known_keys(root, kScenarioKeys, "a scenario");
   for (const auto& n : root["alternatives"]) {
+    known_keys(n, kAlternativeKeys, "an alternative");
     Alternative a;
-    a.name = n["name"] ? n["name"].Scalar() : fmt::format("alternative {}", out.size() + 1);
-    for (const auto& d : n["miss_session"]) a.changes.push_back({TimelineChange::Kind::kMissSession, date_of(d.Scalar(), "miss_session"), "", 0, {}});
-    for (const auto& d : n["add_session"]) a.changes.push_back({TimelineChange::Kind::kAddSession, date_of(d.Scalar(), "add_session"), "", 0, {}});
-    for (const auto& s : n["add_score"]) a.changes.push_back(score_change(plan, s));
-    if (const YAML::Node set = n["set"])
+    a.name = n["name"] ? scalar(n["name"], "'name'") : fmt::format("alternative {}", out.size() + 1);
+    for (Date d : dates_of(n["miss_session"], "miss_session")) a.changes.push_back({TimelineChange::Kind::kMissSession, d, "", 0, {}});
+    for (Date d : dates_of(n["add_session"], "add_session")) a.changes.push_back({TimelineChange::Kind::kAddSession, d, "", 0, {}});
+    if (const YAML::Node scores = n["add_score"]; scores && !scores.IsNull()) {
+      if (!scores.IsSequence()) throw Problem{"add_score must be a list of scores", scores.Mark()};
+      for (const auto& s : scores) a.changes.push_back(score_change(plan, s));
+    }
+    if (const YAML::Node set = n["set"]; set && !set.IsNull()) {
+      if (!set.IsMap()) throw Problem{"'set' must be a map of parameter → value", set.Mark()};
       for (auto it = set.begin(); it != set.end(); ++it) {
-        OverrideResult r = parse_override(plan, it->first.Scalar(), it->second.Scalar());
-        if (!r.value) throw Problem{r.error};
+        OverrideResult r = parse_override(plan, scalar(it->first, "a parameter name"), scalar(it->second, "a parameter value"));
+        if (!r.value) throw Problem{r.error, it->first.Mark()};
         a.overrides.push_back(*r.value);
       }
-    if (std::string order = check_parameter_order(plan, a.overrides); !order.empty()) throw Problem{order};
+    }
+    if (std::string order = check_parameter_order(plan, a.overrides); !order.empty()) throw Problem{order, n.Mark()};
     out.push_back(std::move(a));
   }
-  if (out.empty()) throw Problem{fmt::format("{}: no alternatives (expected a list under 'alternatives:')", name)};
+  if (out.empty()) throw Problem{fmt::format("{}: no alternatives (expected a list under 'alternatives:')", name), root.Mark()};
   return out;
+}
+
+AlternativesRead read(const Plan& plan, std::string_view document, std::string_view name, bool a_file) {
+  AlternativesRead r;
+  const SourceFile source{std::string(name), std::string(document)};
+  Diagnostics syntax;
+  const std::optional<YAML::Node> root = load::parse_yaml(source, "whatif.syntax", syntax);
+  if (!root) {
+    const Diagnostic& d = syntax[0];
+    r.error = d.pos.known() ? fmt::format("{}:{}:{}: {}", name, d.pos.line, d.pos.column, d.message)
+                            : fmt::format("{}: {}", name, d.message);
+    return r;
+  }
+  try {
+    r.alternatives = alternatives_from(plan, *root, name);
+  } catch (const Problem& p) {
+    // A scenario file's problems name their place; the command line's document is made by the
+    // command line itself, so its places mean nothing to the person who typed it.
+    const SourcePos at = load::position_of(p.mark);
+    r.error = a_file && at.known() ? fmt::format("{}:{}:{}: {}", name, at.line, at.column, p.message) : p.message;
+  } catch (const YAML::Exception& e) {
+    r.error = fmt::format("{}: {}", name, e.what());
+  }
+  return r;
 }
 
 }  // namespace
 
 AlternativesRead read_alternatives(const Plan& plan, std::string_view document, std::string_view name) {
-  AlternativesRead r;
-  try {
-    r.alternatives = alternatives_from(plan, YAML::Load(std::string(document)), name);
-  } catch (const Problem& p) {
-    r.error = p.message;
-  } catch (const YAML::Exception& e) {
-    r.error = fmt::format("{}: {}", name, e.what());
-  }
-  return r;
+  return read(plan, document, name, true);
 }
 
 std::string to_json(const WhatIfRequest& r) {
@@ -102,7 +179,7 @@ std::string to_json(const WhatIfRequest& r) {
 
 AlternativesRead alternatives_of(const Plan& plan, const WhatIfRequest& r) {
   AlternativesRead out;
-  if (!r.flags.empty()) out = read_alternatives(plan, r.flags, "the command line");
+  if (!r.flags.empty()) out = read(plan, r.flags, "the command line", false);
   if (!out.error.empty() || r.scenario.empty()) return out;
   AlternativesRead file = read_alternatives(plan, r.scenario, r.scenario_name);
   if (!file.error.empty()) return file;
