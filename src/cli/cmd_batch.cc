@@ -41,7 +41,7 @@ namespace regimen::cli {
 namespace {
 
 struct Options {
-  std::string protocol, input = "-", output = "-", as_of, trace = "none", format;
+  std::string protocol, input = "-", output = "-", as_of, trace = "full", format;
   unsigned threads = 0;
   bool summary = false, worklist = false, no_progress = false;
   AuditOptions audit;
@@ -95,6 +95,10 @@ struct Run {
   bool audited = false, color = false;
   std::string input_name;
   std::string protocol_sha256;
+
+  /// Whether evaluations keep their trace: for the result lines asked for with it, and always
+  /// for a recorded decision; a worklist without the audit has no use for it.
+  bool traced() const { return audited || (o.trace == "full" && !o.worklist); }
 };
 
 /// One worker: its parser, its counts, its worklist entries.
@@ -116,7 +120,7 @@ void evaluate_timeline(const Run& run, Worker& w, Share& share, const Timeline& 
                        uint64_t line_number) {
   EvaluateOptions options;
   options.as_of = cohort_day(run.fixed_day, t, run.today);
-  options.trace = run.o.trace == "full" || run.audited;  // a recorded decision keeps its trace
+  options.trace = run.traced();
   evaluate_into(run.plan, t, options, w.evaluation);
   const Evaluation& e = w.evaluation;
 
@@ -367,7 +371,7 @@ int run(const Options& o) {
     return {};
   };
 
-  LineReader reader(in_fd, o.trace == "full" || run.audited ? kTracedBlockBytes : kBlockBytes);
+  LineReader reader(in_fd, run.traced() ? kTracedBlockBytes : kBlockBytes);
   // Reads the next block and cuts it into pieces for the workers.
   auto read_block = [&](BlockWork& b) {
     if (!reader.next(b.lines)) return false;
@@ -450,7 +454,7 @@ Runner add_batch_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "Results, JSON Lines, in input order ('-', the default: standard output)");
   cmd->add_option("--as-of", o->as_of, "The day for every patient (default: each line's as_of, else today)")->check(as_of_text());
   cmd->add_option("--threads", o->threads, "Worker threads (default: one per core)")->check(CLI::Range(1u, 256u));
-  cmd->add_option("--trace", o->trace, "none (default: no facts or trace, fastest) or full (an audited run records the trace either way)")->check(CLI::IsMember({"none", "full"}));
+  cmd->add_option("--trace", o->trace, "full (default: each line is what evaluate --format json prints, with the facts and the trace that each recommendation's 'because' points at) or none (no facts or trace: about 1.6 times faster; an audited run records the trace either way)")->check(CLI::IsMember({"none", "full"}));
   add_audit_options(cmd, o->audit);
   cmd->add_flag("--summary", o->summary, "At the end, print patients per phase, per action and per flag, and errors, on stderr");
   cmd->add_flag("--worklist", o->worklist,
