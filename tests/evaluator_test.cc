@@ -275,3 +275,33 @@ rules:
   REQUIRE(e.recommendations.size() == 1);
   CHECK(e.recommendations[0].summary == "-2.5 -10 2.5 10 -12.5 -7 days 2.5 phq9! true 2025-12-29");
 }
+
+TEST_CASE("a date past 9999-12-31 or before 0001-01-01 is unknown, not a wrapped-around day", "[evaluate]") {
+  // Date arithmetic on a day count could otherwise leave what YYYY-MM-DD can write (a window in
+  // year 10000), or overflow it (today + 3000000000d printed as a date 3.5 million years back).
+  const std::string protocol = R"(protocol: {id: far, version: 1.0.0, title: Far dates}
+sources:
+  guide: {title: A made-up guideline, certainty: unchecked}
+instruments:
+  phq9: {label: PHQ-9, range: [0, 27], items: 9}
+facts:
+  soon: today + 2d
+  next_year: today + 10d
+  far: today + 3000000000d
+  long_ago: today - 3000000000d
+phases:
+  start: {start: true, terminal: true}
+rules:
+  - {id: always, phase: start, action: review, summary: "{soon} {next_year} {far} {long_ago}", cites: [guide]}
+)";
+  const Result<Plan> plan = build_plan(SourceFile("far.yaml", protocol));
+  REQUIRE(plan.ok());
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(9999, 12, 28);
+  const Evaluation e = evaluate(*plan.value, timeline(R"({"patient": {"id": "f"}})"), o);
+  const auto json = nlohmann::json::parse(to_json(*plan.value, e, ReportInfo{}));
+  CHECK(json["facts"]["soon"] == "9999-12-30");
+  CHECK(json["facts"]["next_year"].is_null());
+  CHECK(json["facts"]["far"].is_null());
+  CHECK(json["facts"]["long_ago"].is_null());
+}

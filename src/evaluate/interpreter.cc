@@ -25,6 +25,10 @@ Value Machine::fact(uint32_t index) {
 
 namespace {
 
+// A date past what a date can be written as (year 10000, before year 1) is no date: unknown,
+// like any value that cannot be computed, rather than a wrapped-around day count.
+Value date_or_unknown(int64_t days) { return writable_date(days) ? Value::date(days) : Value::unknown(Type::kDate); }
+
 int compare(const Value& a, const Value& b) {
   if (a.type == Type::kInt && b.type == Type::kInt) return (a.i > b.i) - (a.i < b.i);
   if ((a.type == Type::kInt || a.type == Type::kNumber) && (b.type == Type::kInt || b.type == Type::kNumber)) {
@@ -175,7 +179,7 @@ Value Machine::eval_operator(uint32_t index) {
   if (!a.known || !b.known) return Value::unknown(n.type);
   switch (n.op) {
     case Op::kAdd:
-      if (n.type == Type::kDate) return Value::date(a.i + b.i);  // date + days, or days + date
+      if (n.type == Type::kDate) return date_or_unknown(a.i + b.i);  // date + days, or days + date
       if (n.type == Type::kDuration) return Value::duration(a.i + b.i);
       if (n.type == Type::kString) {
         out_.texts.push_back(std::string(a.s()) + std::string(b.s()));
@@ -185,7 +189,7 @@ Value Machine::eval_operator(uint32_t index) {
       return Value::number(a.as_number() + b.as_number());
     case Op::kSub:
       if (n.type == Type::kDuration) return Value::duration(a.i - b.i);  // date - date, days - days
-      if (n.type == Type::kDate) return Value::date(a.i - b.i);
+      if (n.type == Type::kDate) return date_or_unknown(a.i - b.i);
       if (n.type == Type::kInt) return Value::integer(a.i - b.i);
       return Value::number(a.as_number() - b.as_number());
     case Op::kMul:

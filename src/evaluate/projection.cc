@@ -77,7 +77,7 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
   Projection p;
   p.scenario = o.scenario;
   p.as_of = o.as_of;
-  p.until = o.as_of + o.horizon_days;
+  p.until = std::min(o.as_of + o.horizon_days, kLastDate);  // no plan runs past the last writable date
   p.timeline = timeline;
   // Events after as_of are not part of the plan's starting point.
   std::erase_if(p.timeline.sessions, [&](const Session& s) { return s.at.date > o.as_of; });

@@ -94,4 +94,9 @@ constexpr Date::Ymd Date::ymd() const {
   return Ymd{yoe + era * 400 + (m <= 2), m, d};
 }
 
+/// The dates CONTRACT §1 can write (YYYY-MM-DD): 0001-01-01 to 9999-12-31.
+inline constexpr Date kFirstDate = *Date::from_ymd(1, 1, 1);
+inline constexpr Date kLastDate = *Date::from_ymd(9999, 12, 31);
+constexpr bool writable_date(int64_t days) { return days >= kFirstDate.days && days <= kLastDate.days; }
+
 }  // namespace regimen
