@@ -64,7 +64,7 @@ Runner add(CLI::App& app, bool explain) {
                       : app.add_subcommand("evaluate", "What should happen next for one patient, and why");
   cmd->add_option("-t,--timeline", o->timeline, "The patient's timeline, JSON or YAML ('-' for standard input)")->required();
   cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in ketamine-depression protocol)");
-  cmd->add_option("--as-of", o->as_of, "The day to evaluate for, YYYY-MM-DD (default: the timeline's as_of, else today)")->check(as_of_text());
+  cmd->add_option("--as-of", o->as_of, "The day to evaluate for, YYYY-MM-DD or a date-time (its date counts) (default: the timeline's as_of, else today)")->check(as_of_text());
   if (!explain)
     cmd->add_option("--format", o->format, "text or json (default: text on a terminal, json otherwise)")
         ->check(CLI::IsMember({"text", "json"}));

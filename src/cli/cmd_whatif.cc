@@ -131,7 +131,7 @@ Runner add_whatif_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("whatif", "Evaluate a changed copy of the timeline or parameters and show what differs");
   cmd->add_option("-t,--timeline", o->timeline, "The patient's timeline, JSON or YAML")->required();
   cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)");
-  cmd->add_option("--as-of", o->as_of, "The day to compare on, YYYY-MM-DD (default: the timeline's as_of, else today)")->check(as_of_text());
+  cmd->add_option("--as-of", o->as_of, "The day to compare on, YYYY-MM-DD or a date-time (its date counts) (default: the timeline's as_of, else today)")->check(as_of_text());
   cmd->add_option("--miss-session", o->miss_session,
                   "DATE: the session that day does not happen (a planned one: it happens as it is, not as changed)")
       ->take_all();

@@ -27,6 +27,7 @@ int run(int argc, char** argv) {
       "regimen"};
   app.set_version_flag("--version", std::string("regimen ") + REGIMEN_VERSION);
   app.require_subcommand(0, 1);
+  app.fallthrough();  // --log-level after the command name too: subcommands created below inherit it
   std::string log_level = "warn";
   if (const char* env = std::getenv("REGIMEN_LOG_LEVEL")) log_level = env;
   app.add_option("--log-level", log_level, "Diagnostic logging on stderr: trace, debug, info, warn, error, off "
