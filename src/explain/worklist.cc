@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "regimen/common/json_writer.h"
+#include "regimen/common/source.h"
 
 namespace regimen {
 
@@ -135,15 +136,26 @@ std::string render_worklist(const Plan& plan, const std::vector<WorklistEntry>& 
                     as_of ? fmt::format("for {}", as_of->to_string()) : std::string("as of each timeline's as_of"), entries.size(),
                     entries.size() == 1 ? "" : "s", entries.size() == 1 ? "s" : "");
   if (entries.empty()) return out;
-  // Each patient's own day is shown when the list has no single one.
-  out += fmt::format("{:>5}  {:<9} {:<20} {:<19} {:<36} {:<9} {:<10} {:>7}{}\n", "#", "category", "patient", "phase",
-                     "action", "priority", "due by", "overdue", as_of ? "" : "  as of");
+  // Columns as wide as their widest entry, so that long ids and action lists keep the table in
+  // line. Each patient's own day is shown when the list has no single one.
+  size_t patient_width = 7, action_width = 6;
+  for (const WorklistEntry& e : entries) {
+    patient_width = std::max(patient_width, count_code_points(e.patient_id));
+    action_width = std::max(action_width, actions_of(e).size());
+  }
+  auto line = [&](std::string_view rank, std::string_view category, std::string_view patient, std::string_view phase,
+                  std::string_view action, std::string_view priority, std::string_view due_by, std::string_view overdue,
+                  std::string_view day, std::string_view rule) {
+    const size_t pad = patient_width - std::min(patient_width, count_code_points(patient));
+    out += fmt::format("{:>5}  {:<9} {}{} {:<19} {:<{}} {:<9} {:<10} {:>7}{}  {}\n", rank, category, patient,
+                       std::string(pad, ' '), phase, action, action_width, priority, due_by, overdue, day, rule);
+  };
+  line("#", "category", "patient", "phase", "action", "priority", "due by", "overdue", as_of ? "" : "  as of     ", "rule");
   for (size_t i = 0; i < entries.size(); ++i) {
     const WorklistEntry& e = entries[i];
     const std::string overdue = e.days_overdue > 0 ? fmt::format("{}d", e.days_overdue) : "";
-    out += fmt::format("{:>5}  {:<9} {:<20} {:<19} {:<36} {:<9} {:<10} {:>7}{}\n", i + 1, to_string(e.category),
-                       e.patient_id, plan.phases[e.phase].name, actions_of(e), to_string(e.priority), due(e), overdue,
-                       as_of ? std::string() : "  " + e.as_of.to_string());
+    line(std::to_string(i + 1), to_string(e.category), e.patient_id, plan.phases[e.phase].name, actions_of(e),
+         to_string(e.priority), due(e), overdue, as_of ? std::string() : "  " + e.as_of.to_string(), plan.rules[e.rule].id);
   }
   return out;
 }
