@@ -45,6 +45,10 @@ void entry_json(JsonWriter& w, const AuditEntry& e) {
       .key("sha256").value(e.protocol_sha256).key("file").value(e.protocol_file).end_object();
   w.key("engine_version").value(e.engine_version).key("requested_by").value(e.requested_by);
   w.key("overrides").value(e.overrides).key("input").value(e.input).key("input_sha256").value(e.input_sha256);
+  // What the record holds besides: the input as it was given (and its name), a what-if's or a
+  // plan's question, and the explanation as printed (empty where none was, as in batch).
+  w.key("input_text").value(e.input_text).key("input_name").value(e.input_name).key("request").value(e.request);
+  w.key("explanation").value(e.explanation);
   w.key("output").value(e.output).key("prev_hash").value(e.prev_hash).key("record_hash").value(e.record_hash);
   w.end_object();
 }
