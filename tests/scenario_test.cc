@@ -165,6 +165,42 @@ TEST_CASE("the end-of-series decision point is listed when the post-series PHQ-9
   }
 }
 
+TEST_CASE("the plan takes each PHQ-9 on the day it falls due, not at the next session", "[plan]") {
+  // Two series sessions, baseline 24; the responder course reaches maintenance, where a PHQ-9 is
+  // due once the last is older than 28 days. Walking only from session to session took it the
+  // day after the next session (gaps of 33 to 58 days), leaving gaps without a judging score.
+  Timeline t;
+  t.patient_id = "due-1";
+  for (const char* d : {"2026-01-05", "2026-01-07"}) {
+    Session s;
+    s.at.date = day(d);
+    s.index = static_cast<uint32_t>(t.sessions.size());
+    t.sessions.push_back(s);
+  }
+  Assessment baseline;
+  baseline.at.date = day("2026-01-02");
+  baseline.instrument = "phq9";
+  baseline.score = 24;
+  t.assessments.push_back(baseline);
+  ProjectionOptions o;
+  o.as_of = day("2026-01-08");
+  o.horizon_days = 200;
+  o.scenario = Scenario::kResponder;
+  const Projection p = project(default_plan(), t, o);
+  std::optional<Date> previous;
+  std::vector<std::string> maintenance_sessions;
+  for (const ProjectedStep& s : p.steps) {
+    if (s.kind == ProjectedStep::Kind::kSession && s.phase == "maintenance") maintenance_sessions.push_back(s.date.to_string());
+    if (s.kind != ProjectedStep::Kind::kAssessment || s.phase != "maintenance") continue;
+    if (previous) CHECK(s.date - *previous <= 29);  // due the day the last one is older than 28 days
+    previous = s.date;
+  }
+  // Each gap judged stable grows by a 7-day step, and the plan takes each window's earliest day,
+  // 3 before its target: 18 days after the series' last session (01-15), then 22, 26, 30, 34, 38.
+  CHECK(maintenance_sessions ==
+        std::vector<std::string>{"2026-02-02", "2026-02-24", "2026-03-22", "2026-04-21", "2026-05-25", "2026-07-02"});
+}
+
 TEST_CASE("a plan stops when the protocol asks again for a session on a day that has one", "[plan]") {
   // A protocol that wants a session every day, today: once today has one, a second would count as
   // one and change nothing, so the plan stops and says why instead of repeating it.

@@ -31,7 +31,6 @@ double target_fraction(Scenario s) {
 
 namespace {
 
-constexpr int kMaxSteps = 400;  // a safety stop: a horizon of a year takes far fewer
 
 EvaluateOptions evaluate_options(const ProjectionOptions& o, Date day) {
   EvaluateOptions e;
@@ -91,7 +90,10 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
   // other kinds but sessions, which never make a decision point).
   const size_t given_assessments = p.timeline.assessments.size();
   std::vector<uint32_t> judged;  // projected assessments whose phase change is already a decision point
-  for (int step = 0; step < kMaxSteps; ++step) {
+  // A safety stop: each day takes one step to pass and a few to take its assessments and its
+  // session, so a plan needs far fewer.
+  const int64_t max_steps = 8 * (static_cast<int64_t>(p.until - o.as_of) + 1) + 64;
+  for (int64_t step = 0; step < max_steps; ++step) {
     const Evaluation e = evaluate(plan, p.timeline, evaluate_options(o, day));
     phase = plan.phases[e.phase].name;
     if (step == 0) p.cost_per_session = parameter_number(plan, e, kCostPerSessionParameter);
@@ -162,6 +164,13 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
     if (schedule) {
       const Date next = std::max(schedule->window->earliest, day);
       if (next > p.until) break;
+      // Walk to the session day by day: an assessment that falls due on the way (a PHQ-9 grown
+      // older than the protocol allows) is taken on the day it falls due, as evaluating each day
+      // would ask for it, not on the next session's day.
+      if (next > day) {
+        day = day + 1;
+        continue;
+      }
       // A second session on a day counts as one: asked for again on a day that has one, the
       // course would not move, and the plan would only repeat it.
       const bool day_has_session = std::any_of(p.timeline.sessions.begin(), p.timeline.sessions.end(), [&](const Session& s) {

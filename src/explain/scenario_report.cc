@@ -136,9 +136,9 @@ std::string plan_text(const Plan& plan, const std::vector<Projection>& projectio
     int session = 0;
     for (const ProjectedStep& s : p.steps) {
       if (s.kind == ProjectedStep::Kind::kSession)
-        out += fmt::format("  {}  session (projected #{})       {}\n", s.date.to_string(), ++session, s.phase);
+        out += fmt::format("  {}  {:<26}{}\n", s.date.to_string(), fmt::format("session (projected #{})", ++session), s.phase);
       else
-        out += fmt::format("  {}  {} {:>2} (scenario)         {}\n", s.date.to_string(), s.instrument, s.score, s.phase);
+        out += fmt::format("  {}  {:<26}{}\n", s.date.to_string(), fmt::format("{} {:>2} (scenario)", s.instrument, s.score), s.phase);
     }
     for (const DecisionPoint& d : p.decisions)
       out += fmt::format("  Decision point {}: {} → {} ({})\n", d.date.to_string(), d.from_phase, d.to_phase, d.transition);
