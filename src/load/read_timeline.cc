@@ -109,6 +109,9 @@ struct SyntaxErrorFinder : nlohmann::json_sax<nlohmann::json> {
   }
 };
 
+// The parsers' nesting limit (simdjson's default; a timeline needs four levels).
+constexpr size_t kMaxJsonDepth = simdjson::DEFAULT_MAX_DEPTH;
+
 // simdjson says only *that* the text is not JSON; nlohmann's parser says where and why.
 Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, simdjson::error_code code) {
   Diagnostic d{Severity::kError, "timeline.syntax", source.name(), {}, 1, "", ""};
@@ -125,6 +128,27 @@ Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, si
                             integral ? "an integer must fit in 64 bits" : "beyond the largest double, about 1.8e308");
     return d;
   };
+  if (code == simdjson::DEPTH_ERROR) {
+    // Where the nesting passes simdjson's limit: outside strings, one level per '[' or '{'.
+    size_t depth = 0, at = 0;
+    for (bool in_string = false, escaped = false; at < text.size(); ++at) {
+      const char c = text[at];
+      if (in_string) {
+        if (escaped) escaped = false;
+        else if (c == '\\') escaped = true;
+        else if (c == '"') in_string = false;
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '[' || c == '{') {
+        if (++depth > kMaxJsonDepth) break;
+      } else if (c == ']' || c == '}') {
+        --depth;
+      }
+    }
+    if (at < text.size()) d.pos = source.position_of(at);
+    d.message = fmt::format("invalid JSON: the document is nested more than {} levels deep here", kMaxJsonDepth);
+    return d;
+  }
   SyntaxErrorFinder finder;
   nlohmann::json::sax_parse(text.begin(), text.end(), &finder);
   if (!finder.byte) {

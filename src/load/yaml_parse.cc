@@ -107,8 +107,11 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
     }
     return document;
   } catch (const YAML::Exception& e) {
+    // yaml-cpp 0.7 says "bad file" when its nesting limit is reached (files are read here, not by it).
+    const std::string message = e.msg == "bad file" ? "the document is nested too deeply (a few hundred levels at most)"
+                                                    : e.msg + yaml_hint(e.msg);
     diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), position_of(e.mark), 1, "",
-                               fmt::format("invalid YAML: {}{}", e.msg, yaml_hint(e.msg))});
+                               fmt::format("invalid YAML: {}", message)});
     return std::nullopt;
   }
 }
