@@ -38,7 +38,7 @@ int run(const Options& o) {
     }
     print_diagnostics(plan.diagnostics, &source, terminal);
     if (plan.ok())
-      summary += fmt::format("{}: ok: {} {} ({} phases, {} transitions, {} rules, {} facts, {} parameters)\n", path,
+      summary += fmt::format("{}: ok: {} {} ({} phases, {} transitions, {} rules, {} facts, {} parameters)\n", source.name(),
                              plan.value->id, plan.value->version, plan.value->phases.size(),
                              plan.value->transitions.size(), plan.value->rules.size(), plan.value->facts.size(),
                              plan.value->parameters.size());

@@ -11,12 +11,16 @@ namespace regimen::load {
 namespace {
 
 std::string yaml_hint(const std::string& message) {
-  // yaml-cpp's messages for the commonest mistake, wrong indentation, do not say so.
-  if (message.find("end of sequence not found") != std::string::npos ||
-      message.find("end of map not found") != std::string::npos ||
-      message.find("illegal map value") != std::string::npos ||
-      message.find("bad indentation") != std::string::npos)
-    return " (check the indentation of this line against the lines above it)";
+  // yaml-cpp's messages for the commonest mistakes do not name them.
+  const auto says = [&](std::string_view what) { return message.find(what) != std::string::npos; };
+  if (says("end of map flow not found"))
+    return " (a '{' is not closed by its '}' before this point, or a value inside it holds ',' or ':' and needs quotes)";
+  if (says("end of sequence flow not found"))
+    return " (a '[' is not closed by its ']' before this point, or a value inside it holds ',' and needs quotes)";
+  if (says("illegal map value"))
+    return " (check the indentation of this line against the lines above it, and put a value that holds ': ' in quotes)";
+  if (says("end of sequence not found") || says("end of map not found") || says("bad indentation"))
+    return " (check the indentation of this line against the lines above it; an unclosed quote above it reads the same)";
   return "";
 }
 
