@@ -51,6 +51,11 @@ TEST_CASE("names resolve to parameters, facts, state and instruments", "[check]"
   CHECK(fact_error("latest_scor") == "check.unknown_name: unknown name 'latest_scor' (did you mean 'latest_score'?)");
   CHECK(fact_error("first.date") == "ok");
   CHECK(fact_error("first.dat") == "check.no_such_field: a session has no field 'dat' (did you mean 'date'?)");
+  // A misspelt field of a dotted fact is named as a field, not as the fact it belongs to.
+  CHECK(first_error(compile_text(protocol_with("  phq9.latest_one: latest(phq9)\n  f: phq9.latest_one.scor + 1\n"))) ==
+        "check.no_such_field: an assessment has no field 'scor' (did you mean 'score'?)");
+  CHECK(first_error(compile_text(protocol_with("  phq9.latest_one: latest(phq9)\n  f: phq9.latest_on.score + 1\n"))) ==
+        "check.unknown_name: unknown name 'phq9.latest_on.score' (did you mean 'phq9.latest_one'?)");
   CHECK(fact_error("latest(gad7)") == "check.unknown_instrument: 'gad7' is not a declared instrument; the protocol declares phq9");
   CHECK(fact_error("event.date") ==
         "check.event_outside_transition: 'event' is only available in a transition's when/set/warn (facts are evaluated outside transitions)");

@@ -164,9 +164,11 @@ Type ExprChecker::name(Expr& e, const Scope& scope) {
       const std::string f = full.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
       SourcePos at = e.pos;
       at.column += static_cast<uint32_t>(pos + 1);
-      if (!field_exists(t, f)) {
-        // A misspelt dotted name reads better as "unknown name … did you mean" than as a field error.
-        if (auto s = closest_match(full, name_candidates(scope)))
+      if (!field_exists(t, f) && !close_field(t, f)) {
+        // A misspelt dotted name reads better as "unknown name … did you mean" than as a field
+        // error; but not when the name meant is the one already found (a misspelt field of it).
+        const auto s = closest_match(full, name_candidates(scope));
+        if (s && *s != full.substr(0, pos))
           return fail(e, "check.unknown_name", fmt::format("unknown name '{}' (did you mean '{}'?)", full, *s));
       }
       t = field(e, t, f, at);
@@ -208,6 +210,13 @@ constexpr FieldType kFields[] = {
       {Type::kDecision, "by", Type::kString},        {Type::kDecision, "note", Type::kString},
 };
 }  // namespace
+
+bool ExprChecker::close_field(Type base, const std::string& f) const {
+  std::vector<std::string_view> names;
+  for (const FieldType& x : kFields)
+    if (x.on == base) names.push_back(x.name);
+  return closest_match(f, names).has_value();
+}
 
 bool ExprChecker::field_exists(Type base, const std::string& f) const {
   if (base == Type::kSession && f.starts_with("dose_")) return true;

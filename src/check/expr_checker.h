@@ -39,6 +39,8 @@ class ExprChecker {
   bool event_or_date_arg(Expr& a, const Scope& scope, std::string_view fn);
 
   bool field_exists(Type base, const std::string& f) const;
+  /// Whether `f` is close to a field of `base` (a misspelt field, which field() then names).
+  bool close_field(Type base, const std::string& f) const;
   std::vector<std::string_view> name_candidates(const Scope& scope);  ///< views into candidates_
   Type fail(const Expr& at, std::string code, std::string message);
   Type fail_at(SourcePos pos, uint32_t width, std::string code, std::string message);
