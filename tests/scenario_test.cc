@@ -201,6 +201,28 @@ TEST_CASE("the plan takes each PHQ-9 on the day it falls due, not at the next se
         std::vector<std::string>{"2026-02-02", "2026-02-24", "2026-03-22", "2026-04-21", "2026-05-25", "2026-07-02"});
 }
 
+TEST_CASE("a plan lists no past phase change as a decision point, whatever the order of the arrays", "[plan]") {
+  // Six sessions, the course judged a response on 01-17 (before as_of): that is history, not a
+  // decision point of the plan. An assessment's index is its place in the input, so with the
+  // arrays out of date order and one assessment after as_of, an index-based test took the
+  // 01-17 PHQ-9 for a projected one. Events after as_of are left out, decisions included.
+  const Result<Timeline> loaded = read_timeline(SourceFile("ord.json", R"({"patient": {"id": "ord"},
+    "sessions": [{"date": "2026-01-05"}, {"date": "2026-01-07"}, {"date": "2026-01-09"}, {"date": "2026-01-12"},
+                 {"date": "2026-01-14"}, {"date": "2026-01-16"}],
+    "assessments": [{"date": "2026-03-01", "instrument": "phq9", "score": 9},
+                    {"date": "2026-01-02", "instrument": "phq9", "score": 20},
+                    {"date": "2026-01-17", "instrument": "phq9", "score": 8}],
+    "decisions": [{"date": "2026-03-02", "kind": "end_treatment"}]})"));
+  REQUIRE(loaded.ok());
+  ProjectionOptions o;
+  o.as_of = day("2026-02-01");
+  o.scenario = Scenario::kResponder;
+  const Projection p = project(default_plan(), *loaded.value, o);
+  CHECK(p.decisions.empty());
+  CHECK(p.end_phase == "maintenance");  // the end_treatment dated after as_of does not steer the plan
+  CHECK(p.sessions_in_horizon > 0);
+}
+
 TEST_CASE("a plan stops when the protocol asks again for a session on a day that has one", "[plan]") {
   // A protocol that wants a session every day, today: once today has one, a second would count as
   // one and change nothing, so the plan stops and says why instead of repeating it.

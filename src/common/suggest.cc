@@ -61,4 +61,10 @@ std::string join_alternatives(std::span<const std::string_view> items, std::stri
   return out;
 }
 
+std::string unknown_key_message(std::string_view key, std::span<const std::string_view> known, std::string_view where) {
+  std::string message = "unknown key '" + std::string(key) + "' in " + std::string(where);
+  if (auto s = closest_match(key, known)) return message + " (did you mean '" + *s + "'?)";
+  return message + "; expected one of: " + join_alternatives(known, ", ");
+}
+
 }  // namespace regimen

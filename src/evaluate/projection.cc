@@ -78,17 +78,27 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
   p.as_of = o.as_of;
   p.until = std::min(o.as_of + o.horizon_days, kLastDate);  // no plan runs past the last writable date
   p.timeline = timeline;
-  // Events after as_of are not part of the plan's starting point.
+  // Events after as_of are not part of the plan's starting point (CONTRACT §1: they are
+  // ignored), whatever their kind: a decision recorded for a later day does not steer the plan.
   std::erase_if(p.timeline.sessions, [&](const Session& s) { return s.at.date > o.as_of; });
   std::erase_if(p.timeline.assessments, [&](const Assessment& a) { return a.at.date > o.as_of; });
+  std::erase_if(p.timeline.observations, [&](const Observation& x) { return x.at.date > o.as_of; });
+  std::erase_if(p.timeline.decisions, [&](const Decision& d) { return d.at.date > o.as_of; });
 
   int baseline_fallback = 0;  // the latest score of the instrument before the projection
   Date day = o.as_of;
   std::string phase;
   Date last_assessment_day{-1};
-  // The projection's own assessments are those at and past this index (it adds none of the
-  // other kinds but sessions, which never make a decision point).
-  const size_t given_assessments = p.timeline.assessments.size();
+  // The projection numbers its own assessments from here on: an assessment's index is its place
+  // in the input's array, which sorting by date does not change, so the given ones are all below
+  // the input's count (not the count left once later ones are dropped). Only projected
+  // assessments make decision points; the projection adds nothing else but sessions.
+  const uint32_t first_projected = static_cast<uint32_t>(timeline.assessments.size());
+  uint32_t projected_assessments = 0;
+  auto has_session_on = [&](Date d) {
+    return std::any_of(p.timeline.sessions.begin(), p.timeline.sessions.end(),
+                       [&](const Session& s) { return s.at.date == d && s.status == SessionStatus::kCompleted; });
+  };
   std::vector<uint32_t> judged;  // projected assessments whose phase change is already a decision point
   // A safety stop: each day takes one step to pass and a few to take its assessments and its
   // session, so a plan needs far fewer.
@@ -103,7 +113,7 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
     for (const HistoryEntry& he : e.history) {
       if (he.from_phase == he.to_phase) continue;
       const EventRef& ev = e.events[he.event];
-      if (ev.kind != EventKind::kAssessment || ev.index < given_assessments) continue;
+      if (ev.kind != EventKind::kAssessment || ev.index < first_projected) continue;
       if (std::find(judged.begin(), judged.end(), ev.index) != judged.end()) continue;
       judged.push_back(ev.index);
       p.decisions.push_back({ev.date, plan.phases[he.from_phase].name, plan.phases[he.to_phase].name,
@@ -119,10 +129,7 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
     // 1. An assessment asked for is taken today — or, when a session was given today, the next
     // day, so that it is read after that session (a post-series score must be).
     if (collect && last_assessment_day != day) {
-      const bool session_today = std::any_of(p.timeline.sessions.begin(), p.timeline.sessions.end(), [&](const Session& s) {
-        return s.at.date == day && s.status == SessionStatus::kCompleted;
-      });
-      if (session_today) {
+      if (has_session_on(day)) {
         day = day + 1;
         if (day > p.until) break;
         continue;  // evaluate the next day: the request may have changed
@@ -153,7 +160,7 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
         a.score = scenario_score(plan, e, instrument, target_fraction(o.scenario), baseline_fallback);
         const InstrumentSpec* spec = plan.instruments.find(instrument);
         if (spec) a.score = std::clamp(a.score, spec->min_score, spec->max_score);
-        a.index = static_cast<uint32_t>(p.timeline.assessments.size());
+        a.index = first_projected + projected_assessments++;
         p.timeline.assessments.push_back(a);
         p.steps.push_back({day, ProjectedStep::Kind::kAssessment, instrument, a.score, ""});
       }
@@ -173,10 +180,7 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
       }
       // A second session on a day counts as one: asked for again on a day that has one, the
       // course would not move, and the plan would only repeat it.
-      const bool day_has_session = std::any_of(p.timeline.sessions.begin(), p.timeline.sessions.end(), [&](const Session& s) {
-        return s.at.date == next && s.status == SessionStatus::kCompleted;
-      });
-      if (day_has_session) {
+      if (has_session_on(next)) {
         p.stopped_because = fmt::format(
             "the protocol asks again for a session on {}, which has one already (two on a day count as one)",
             next.to_string());

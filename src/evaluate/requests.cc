@@ -30,17 +30,15 @@ constexpr std::string_view kScoreKeys[] = {"date", "instrument", "score", "items
 // A scenario's keys are all known: a misspelt one would drop its change, and "nothing differs".
 void known_keys(const YAML::Node& n, std::span<const std::string_view> known, std::string_view what) {
   if (!n.IsMap()) throw Problem{fmt::format("{} must be a map", what), n.Mark()};
+  std::vector<std::string> seen;
   for (auto it = n.begin(); it != n.end(); ++it) {
     const std::string key = it->first.Scalar();
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    std::string message = fmt::format("unknown key '{}' in {}", key, what);
-    if (auto s = closest_match(key, known)) {
-      message += fmt::format(" (did you mean '{}'?)", *s);
-    } else {
-      message += "; expected one of:";
-      for (std::string_view k : known) message += fmt::format(" {}", k);
-    }
-    throw Problem{message, it->first.Mark()};
+    // yaml-cpp finds the first of two equal keys: the second would be ignored.
+    if (std::find(seen.begin(), seen.end(), key) != seen.end())
+      throw Problem{fmt::format("'{}' appears twice in {}", key, what), it->first.Mark()};
+    seen.push_back(key);
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      throw Problem{unknown_key_message(key, known, what), it->first.Mark()};
   }
 }
 

@@ -70,10 +70,7 @@ class YamlReader {
       }
       seen.push_back(key);
       if (!known.empty() && std::find(known.begin(), known.end(), key) == known.end()) {
-        std::string msg = fmt::format("unknown key '{}' in {}", key, what);
-        if (auto s = closest_match(key, known)) msg += fmt::format(" (did you mean '{}'?)", *s);
-        else msg += fmt::format("; expected one of: {}", join_alternatives(known, ", "));
-        error(at, "load.unknown_key", std::move(msg), static_cast<uint32_t>(count_code_points(key)));
+        error(at, "load.unknown_key", unknown_key_message(key, known, what), static_cast<uint32_t>(count_code_points(key)));
         continue;
       }
       f(key, it->second, it->first);

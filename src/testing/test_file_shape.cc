@@ -39,20 +39,23 @@ class Checker {
   /// A map whose keys are all among `known`; false (reported) when it is not a map.
   bool map_of(const YAML::Node& n, std::span<const std::string_view> known, std::string_view what) {
     if (!n.IsMap()) {
-      error(n, fmt::format("{} must be a map of {}", what, join(known)));
+      error(n, fmt::format("{} must be a map of {}", what, join_alternatives(known, ", ")));
       return false;
     }
+    std::vector<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
       const YAML::Node key = it->first;
       if (!key.IsScalar()) {
         error(key, fmt::format("a key of {} must be a name", what));
         continue;
       }
-      if (contains(known, key.Scalar())) continue;
-      std::string message = fmt::format("unknown key '{}' in {}", key.Scalar(), what);
-      if (auto s = closest_match(key.Scalar(), known)) message += fmt::format(" (did you mean '{}'?)", *s);
-      else message += fmt::format("; expected one of: {}", join(known));
-      error(key, std::move(message));
+      // yaml-cpp finds the first of two equal keys: the second would be ignored.
+      if (std::find(seen.begin(), seen.end(), key.Scalar()) != seen.end()) {
+        error(key, fmt::format("'{}' appears twice in {}", key.Scalar(), what));
+        continue;
+      }
+      seen.push_back(key.Scalar());
+      if (!contains(known, key.Scalar())) error(key, unknown_key_message(key.Scalar(), known, what));
     }
     return true;
   }
@@ -97,6 +100,7 @@ class Checker {
 
   void expect(const YAML::Node& x) {
     if (!map_of(x, kExpectKeys, "'expect'")) return;
+    if (x.size() == 0) error(x, "'expect' is empty: the case would check nothing");
     scalar(x["phase"], "'phase'");
     for (std::string_view key : kExpectLists) names(x[std::string(key)], fmt::format("'{}'", key));
     whole_number(x["ignored_events"], "'ignored_events'");
@@ -115,12 +119,6 @@ class Checker {
   }
 
  private:
-  static std::string join(std::span<const std::string_view> xs) {
-    std::string out;
-    for (std::string_view x : xs) out += (out.empty() ? "" : ", ") + std::string(x);
-    return out;
-  }
-
   const SourceFile& file_;
   Diagnostics& out_;
   bool ok_ = true;

@@ -18,4 +18,8 @@ std::optional<std::string> closest_match(std::string_view word, std::span<const 
 /// Formats candidates for a message: "a, b or c".
 std::string join_alternatives(std::span<const std::string_view> items, std::string_view last_sep = " or ");
 
+/// "unknown key 'flag' in 'expect' (did you mean 'flags'?)", or with the keys it may be when
+/// none is close: one wording for every YAML document read (protocols, test files, scenarios).
+std::string unknown_key_message(std::string_view key, std::span<const std::string_view> known, std::string_view where);
+
 }  // namespace regimen
