@@ -261,3 +261,19 @@ TEST_CASE("the text report names the changes, the groups and one example each", 
                           "\"old_source\"", "\"new_source\"", "\"wording_only\": 1", "\"in_several_groups\": 2"})
     CHECK_THAT(json, Catch::Contains(key));
 }
+
+TEST_CASE("the structural diff sees a parameter's at_most", "[diff]") {
+  const std::string before = "protocol: {id: t, version: 1.0.0, title: T}\n"
+                             "parameters:\n  lo: {type: days, default: 2, at_most: hi}\n  hi: {type: days, default: 4}\n";
+  std::string after = before;
+  after.replace(after.find(", at_most: hi"), 13, "");
+  const Result<ast::Protocol> a = load_protocol(SourceFile("a.yaml", before)), b = load_protocol(SourceFile("b.yaml", after));
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  const std::vector<ItemChange> changes = structural_diff(*a.value, *b.value);
+  const ItemChange* lo = item(changes, "parameter", "lo");
+  REQUIRE(lo != nullptr);
+  REQUIRE(lo->fields.size() == 1);
+  CHECK(lo->fields[0].field == "at_most");
+  CHECK(lo->fields[0].before == "hi");
+}

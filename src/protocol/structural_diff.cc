@@ -79,6 +79,7 @@ Fields fields_of(const ast::Parameter& p) {
   put(f, "type", p.type_name.value);
   put(f, "default", p.default_value ? literal(*p.default_value) : "");
   put(f, "range", range(p.min, p.max));
+  put(f, "at_most", p.at_most ? p.at_most->value : "");
   put(f, "unit", p.unit);
   put(f, "description", p.description);
   put(f, "cites", names(p.cites));
