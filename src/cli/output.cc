@@ -108,22 +108,26 @@ std::vector<std::string>& raw() {
   static std::vector<std::string> args;
   return args;
 }
+
+// One error as CONTRACT §6's JSON on standard output; `file` empty when it is about no file.
+void print_json_error(std::string code, std::string file, std::string message) {
+  Diagnostics errors;
+  Diagnostic d;
+  d.code = std::move(code);
+  d.file = std::move(file);
+  d.message = std::move(message);
+  errors.add(std::move(d));
+  std::cout << render_json(errors) << std::flush;
+}
+
 }  // namespace
 
 int emit(const std::string& path, std::string_view content) {
   const std::string problem = write_output(path, content);
   if (problem.empty()) return kSuccess;
-  if (json_errors_requested()) {
-    Diagnostics errors;
-    Diagnostic d;
-    d.code = "output.io";
-    d.file = path == "-" ? std::string() : path;
-    d.message = problem;
-    errors.add(std::move(d));
-    std::cout << render_json(errors) << std::flush;
-  } else {
-    std::cerr << "regimen: " << problem << "\n";
-  }
+  // When standard output itself failed, the JSON error could not be read there either.
+  if (json_errors_requested() && path != "-" && !path.empty()) print_json_error("output.io", path, problem);
+  else std::cerr << "regimen: " << problem << "\n";
   return kBadInput;
 }
 
@@ -145,12 +149,7 @@ bool json_errors_requested() {
 
 int usage_error(std::string_view command, std::string_view message) {
   if (json_errors_requested()) {
-    Diagnostics errors;
-    Diagnostic d;
-    d.code = "usage.command_line";
-    d.message = std::string(message);
-    errors.add(std::move(d));
-    std::cout << render_json(errors) << std::flush;
+    print_json_error("usage.command_line", "", std::string(message));
   } else {
     std::cerr << "regimen: " << message << "\nRun 'regimen " << command << (command.empty() ? "" : " ")
               << "--help' for usage.\n";
