@@ -69,15 +69,27 @@ Trailing trailing_text(const std::string& text) {
   if (!parser.HandleNextDocument(first)) return {};
   YAML::Mark previous = first.mark;
   bool previous_seen = first.seen;
-  for (int i = 0; i < 2; ++i) {
+  // Empty documents after '---' hold nothing to lose and are let be; a few dozen at most are
+  // walked (a stuck parser shows at the second).
+  for (int i = 0; i < 32; ++i) {
     FirstNode next;
     if (!parser.HandleNextDocument(next)) return {};
     if (next.seen && previous_seen && next.mark.pos == previous.pos) return {Trailing::kStuck, next.mark};
     if (!next.null_only) return {Trailing::kSecondDocument, next.mark};
-    previous = next.mark;  // an empty document after '---': allowed, as before, unless more follow
+    previous = next.mark;
     previous_seen = next.seen;
   }
-  return {Trailing::kSecondDocument, previous};
+  return {};
+}
+
+// Whether the text has a document marker ('---' at the start of a line).
+bool has_document_marker(std::string_view text) {
+  for (size_t at = 0;;) {
+    if (text.compare(at, 3, "---") == 0) return true;
+    const size_t end_of_line = text.find('\n', at);
+    if (end_of_line == std::string_view::npos) return false;
+    at = end_of_line + 1;
+  }
 }
 
 }  // namespace
@@ -96,8 +108,10 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
     const Trailing after = trailing_text(source.text());
     if (after.kind == Trailing::kSecondDocument) {
       diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), position_of(after.mark), 1, "",
-                                 "the file holds more than one YAML document (a second one starts at '---'): "
-                                 "give one document per file"});
+                                 has_document_marker(source.text())
+                                     ? "the file holds more than one YAML document (a second one starts at '---'): "
+                                       "give one document per file"
+                                     : "invalid YAML: more text after the end of the document"});
       return std::nullopt;
     }
     if (after.kind == Trailing::kStuck) {
