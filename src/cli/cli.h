@@ -44,6 +44,11 @@ int emit(const std::string& path, std::string_view content);
 /// Prints diagnostics to stderr for a person (with the source line when `source` is given).
 void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source, const Terminal& terminal);
 
+/// Standard input can be read once: true when at most one of `inputs` is "-"; else the usage
+/// error is reported for `command` (and the caller exits with kBadUsage).
+bool standard_input_once(std::string_view command, std::initializer_list<std::string_view> inputs,
+                         const std::vector<std::string>& more = {});
+
 /// The whole text of a file ("-": standard input), or nothing when it cannot be read.
 std::optional<std::string> read_text_file(const std::string& path);
 /// Why a file cannot be read, for a message ("No such file or directory", "it is a directory").

@@ -237,8 +237,7 @@ int run(const Options& o) {
   const Terminal terminal = detect_terminal();
   std::optional<Date> fixed_day;
   if (!read_as_of_option(o.as_of, "batch", fixed_day)) return kBadUsage;
-  if (o.protocol == "-" && o.input == "-")
-    return usage_error("batch", "the protocol and the cohort cannot both be read from standard input ('-'): give the cohort with -i FILE");
+  if (!standard_input_once("batch", {o.protocol, o.input})) return kBadUsage;
   if (!o.format.empty() && !o.worklist) {
     return usage_error("batch", "--format applies to --worklist only (results are always JSON Lines)");
   }

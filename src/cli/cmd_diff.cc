@@ -63,6 +63,7 @@ struct LineReaders {
 };
 
 int run(const Options& o) {
+  if (!standard_input_once("diff", {o.before, o.after, o.input})) return kBadUsage;
   const Terminal terminal = detect_terminal();
   const bool json = o.format == "json";
   std::optional<Date> fixed_day;

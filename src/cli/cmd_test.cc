@@ -80,6 +80,7 @@ std::vector<std::string> below(const std::vector<ProtocolCoverage>& reports, dou
 }
 
 int run(const Options& o) {
+  if (!standard_input_once("test", {}, o.paths)) return kBadUsage;
   const Terminal terminal = detect_terminal();
   const std::vector<std::string> paths = o.paths.empty() ? std::vector<std::string>{"rules/tests"} : o.paths;
   TestRunOptions options;

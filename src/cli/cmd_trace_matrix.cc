@@ -21,6 +21,7 @@ struct Options {
 };
 
 int run(const Options& o) {
+  if (!standard_input_once("trace-matrix", {o.protocol}, o.tests)) return kBadUsage;
   const Terminal terminal = detect_terminal();
   LoadedProtocol p = load_protocol_option(o.protocol);
   if (!protocol_compiles(p, terminal)) return kBadProtocol;

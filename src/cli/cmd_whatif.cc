@@ -81,8 +81,7 @@ std::string flags_document(const Options& o) {
 
 int run(const Options& o) {
   const bool json = o.format == "json";
-  if (o.scenario == "-" && (o.timeline == "-" || o.protocol == "-"))
-    return usage_error("whatif", "only one of the timeline, the protocol and the scenario can be read from standard input ('-')");
+  if (!standard_input_once("whatif", {o.timeline, o.protocol, o.scenario})) return kBadUsage;
   Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json, "whatif");
   if (in.exit_code != kSuccess) return in.exit_code;
   const Plan& plan = *in.protocol.plan.value;

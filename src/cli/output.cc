@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -157,6 +158,14 @@ int usage_error(std::string_view command, std::string_view message) {
   return kBadUsage;
 }
 
+bool standard_input_once(std::string_view command, std::initializer_list<std::string_view> inputs,
+                         const std::vector<std::string>& more) {
+  const auto count = std::count(inputs.begin(), inputs.end(), "-") + std::count(more.begin(), more.end(), "-");
+  if (count <= 1) return true;
+  usage_error(command, "standard input ('-') can be read once: give all but one of these inputs as files");
+  return false;
+}
+
 bool read_as_of_option(const std::string& text, std::string_view command, std::optional<Date>& day) {
   day.reset();
   if (text.empty()) return true;
@@ -175,8 +184,8 @@ Inputs load_inputs(const std::string& protocol, const std::string& timeline, con
   const Terminal terminal = detect_terminal();
   Inputs in;
   std::optional<Date> day;
-  if (protocol == "-" && timeline == "-") {
-    in.exit_code = usage_error(command, "the protocol and the timeline cannot both be read from standard input ('-')");
+  if (!standard_input_once(command, {protocol, timeline})) {
+    in.exit_code = kBadUsage;
     return in;
   }
   if (!read_as_of_option(as_of, command, day)) {
