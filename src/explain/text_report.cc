@@ -80,7 +80,10 @@ std::string answer(const Plan& plan, const Evaluation& e, const ReportInfo& info
   out += "\n";
   out += st.dim(fmt::format("Protocol {} {}, {}", plan.id, plan.version, plan.file)) + "\n\n";
   if (e.recommendations.empty()) {
-    out += "No recommendation today.\n";
+    // The phase's own description says why (for the ketamine protocol's `ended`: only the safety
+    // rule still applies).
+    const std::string& why = plan.phases[e.phase].description;
+    out += why.empty() ? std::string("No recommendation today.\n") : fmt::format("No recommendation today (phase {}: {}).\n", plan.phases[e.phase].name, why);
   } else {
     out += st.bold("What to do") + "\n";
     int n = 0;
