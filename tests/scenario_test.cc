@@ -35,6 +35,24 @@ const Recommendation* find(const Evaluation& e, Action a) {
 
 ParameterOverride set(const char* name, const char* value) { return *parse_override(default_plan(), name, value).value; }
 
+// A timeline of completed sessions on `sessions` and one PHQ-9 of `baseline` on `baseline_day`.
+Timeline course(const char* id, std::initializer_list<const char*> sessions, const char* baseline_day, int baseline) {
+  Timeline t;
+  t.patient_id = id;
+  for (const char* d : sessions) {
+    Session s;
+    s.at.date = day(d);
+    s.index = static_cast<uint32_t>(t.sessions.size());
+    t.sessions.push_back(s);
+  }
+  Assessment a;
+  a.at.date = day(baseline_day);
+  a.instrument = "phq9";
+  a.score = baseline;
+  t.assessments.push_back(a);
+  return t;
+}
+
 }  // namespace
 
 TEST_CASE("what if the post-series PHQ-9 is a response, or not", "[whatif]") {
@@ -139,19 +157,8 @@ TEST_CASE("the plan reaches the end-of-series decision after the remaining sessi
 TEST_CASE("the end-of-series decision point is listed when the post-series PHQ-9 is projected on as_of", "[plan]") {
   // Six sessions done, the last on 01-16; the post-series PHQ-9 is due on as_of, 01-17, the day
   // a plan is most often made. Its judgement is the decision point, with no session before it.
-  Timeline t;
-  t.patient_id = "dp-1";
-  for (const char* d : {"2026-01-05", "2026-01-07", "2026-01-09", "2026-01-12", "2026-01-14", "2026-01-16"}) {
-    Session s;
-    s.at.date = day(d);
-    s.index = static_cast<uint32_t>(t.sessions.size());
-    t.sessions.push_back(s);
-  }
-  Assessment baseline;
-  baseline.at.date = day("2026-01-02");
-  baseline.instrument = "phq9";
-  baseline.score = 13;
-  t.assessments.push_back(baseline);
+  const Timeline t =
+      course("dp-1", {"2026-01-05", "2026-01-07", "2026-01-09", "2026-01-12", "2026-01-14", "2026-01-16"}, "2026-01-02", 13);
   ProjectionOptions o;
   o.as_of = day("2026-01-17");
   for (const auto& [scenario, to] : {std::pair{Scenario::kResponder, "maintenance"}, std::pair{Scenario::kNonresponder, "reassessment"}}) {
@@ -169,19 +176,7 @@ TEST_CASE("the plan takes each PHQ-9 on the day it falls due, not at the next se
   // Two series sessions, baseline 24; the responder course reaches maintenance, where a PHQ-9 is
   // due once the last is older than 28 days. Walking only from session to session took it the
   // day after the next session (gaps of 33 to 58 days), leaving gaps without a judging score.
-  Timeline t;
-  t.patient_id = "due-1";
-  for (const char* d : {"2026-01-05", "2026-01-07"}) {
-    Session s;
-    s.at.date = day(d);
-    s.index = static_cast<uint32_t>(t.sessions.size());
-    t.sessions.push_back(s);
-  }
-  Assessment baseline;
-  baseline.at.date = day("2026-01-02");
-  baseline.instrument = "phq9";
-  baseline.score = 24;
-  t.assessments.push_back(baseline);
+  const Timeline t = course("due-1", {"2026-01-05", "2026-01-07"}, "2026-01-02", 24);
   ProjectionOptions o;
   o.as_of = day("2026-01-08");
   o.horizon_days = 200;
