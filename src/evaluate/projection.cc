@@ -31,7 +31,6 @@ double target_fraction(Scenario s) {
 
 namespace {
 
-
 EvaluateOptions evaluate_options(const ProjectionOptions& o, Date day) {
   EvaluateOptions e;
   e.as_of = day;
