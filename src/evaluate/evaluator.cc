@@ -147,7 +147,8 @@ void Machine::evaluate_rules() {
         }
       }
       if (result == Outcome::kTrue && r.explain) t.explanation = render(*r.explain);
-      if (options_.comparison_detail && r.window && (result == Outcome::kTrue || window_unknown)) {
+      // What the window read: with it the trace answers "why this window" (CONTRACT §3).
+      if (r.window && (result == Outcome::kTrue || window_unknown)) {
         t.window_values = values_read(r.window->earliest);
         for (NamedValue& v : values_read(r.window->latest))
           if (std::none_of(t.window_values.begin(), t.window_values.end(), [&](const NamedValue& w) { return w.name == v.name; }))

@@ -183,6 +183,12 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
       for (const std::string& m : t.missing) w.value(m);
       w.end_array();
     }
+    if (r.window && !t.window_values.empty()) {  // why this window: its two ends as written, and what they read
+      w.key("window").begin_object().key("earliest").value(r.window->earliest.text).key("latest").value(r.window->latest.text);
+      w.key("values");
+      write_values(w, t.window_values, e, plan, dates);
+      w.end_object();
+    }
     w.key("cites").begin_array();
     for (uint32_t c : r.cites) w.json_value(q.citation[c]);
     w.end_array();

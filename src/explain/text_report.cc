@@ -199,6 +199,10 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
     const Plan::Rule& r = plan.rules[t->rule];
     out += bullet(fmt::format("{} ({}) fired: {}", r.id, plan.where(r.pos), r.when ? r.when->text : std::string("it has no condition")), "  ");
     if (!t->values.empty()) out += wrap("with " + format_values(t->values, e), "    ");
+    if (r.window && !t->window_values.empty())
+      out += wrap(fmt::format("window from {} to {}, with {}", r.window->earliest.text, r.window->latest.text,
+                              format_values(t->window_values, e)),
+                  "    ");
     if (!t->explanation.empty()) out += wrap(t->explanation, "    ");
   }
 

@@ -79,7 +79,7 @@ struct TraceEntry {
   std::vector<NamedValue> values;    ///< every name the condition reads, with its value
   std::vector<std::string> missing;  ///< for kNotEvaluated: the unknown data, as people say them
   std::string explanation;           ///< the rule's `explain` sentence, when it fired
-  std::vector<NamedValue> window_values;  ///< with comparison_detail: what its window read
+  std::vector<NamedValue> window_values;  ///< what its window read (a rule that fired, or whose window was unknown)
 };
 
 /// A transition taken during the replay: the chain of reasons that led to the phase.
