@@ -46,15 +46,21 @@ size_t start_of_token(std::string_view text, size_t last) {
   return i;
 }
 
+/// Just past the JSON string whose opening quote is at `quote` (or the end of an unclosed one).
+size_t past_string(std::string_view text, size_t quote) {
+  size_t i = quote + 1;
+  for (; i < text.size() && text[i] != '"'; ++i)
+    if (text[i] == '\\') ++i;
+  return i + 1;
+}
+
 /// The first number in a JSON text that no double or 64-bit integer holds (simdjson rejects the
 /// document for it; nlohmann takes a long integer as a double): where it starts, and its text.
 std::optional<std::pair<size_t, std::string_view>> out_of_range_number(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     const char c = text[i];
-    if (c == '"') {  // skip the string
-      for (++i; i < text.size() && text[i] != '"'; ++i)
-        if (text[i] == '\\') ++i;
-      ++i;
+    if (c == '"') {
+      i = past_string(text, i);
       continue;
     }
     if (c != '-' && (c < '0' || c > '9')) {
@@ -131,15 +137,10 @@ Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, si
   if (code == simdjson::DEPTH_ERROR) {
     // Where the nesting passes simdjson's limit: outside strings, one level per '[' or '{'.
     size_t depth = 0, at = 0;
-    for (bool in_string = false, escaped = false; at < text.size(); ++at) {
+    for (; at < text.size(); ++at) {
       const char c = text[at];
-      if (in_string) {
-        if (escaped) escaped = false;
-        else if (c == '\\') escaped = true;
-        else if (c == '"') in_string = false;
-      } else if (c == '"') {
-        in_string = true;
-      } else if (c == '[' || c == '{') {
+      if (c == '"') at = past_string(text, at) - 1;
+      else if (c == '[' || c == '{') {
         if (++depth > kMaxJsonDepth) break;
       } else if (c == ']' || c == '}') {
         --depth;
@@ -172,8 +173,7 @@ Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, si
   if (finder.message.find("; expected end of input") != std::string::npos) {
     // The document was whole; something follows it (a stray bracket, a second document).
     d.message = fmt::format("invalid JSON: unexpected {} after the end of the timeline: a file (or cohort line) holds one JSON object",
-                            offset < text.size() ? fmt::format("'{}'", text.substr(start, std::max<size_t>(offset + 1, start + 1) - start))
-                                                 : std::string("text"));
+                            start < text.size() ? fmt::format("'{}'", text[start]) : std::string("text"));
     return d;
   }
   if (offset >= text.find_last_not_of(" \t\r\n")) {
