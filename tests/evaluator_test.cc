@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
 
 #include "regimen/compile/compiler.h"
 #include "regimen/compile/overrides.h"
@@ -167,6 +169,34 @@ TEST_CASE("events after as_of are ignored and counted", "[evaluate]") {
   REQUIRE(e.recommendations.size() == 1);
   CHECK(e.recommendations[0].window->earliest.to_string() == "2026-01-11");
   CHECK(e.recommendations[0].window->latest.to_string() == "2026-01-13");
+}
+
+TEST_CASE("observations a protocol never reads are left out of the replay, and change nothing", "[evaluate]") {
+  // The default protocol has no transition on observations and no latest_observation(): the
+  // replay reads fewer events. One that asks for an observation keeps them.
+  CHECK_FALSE(default_plan().reads_observations);
+  const std::string path = std::string(REGIMEN_SOURCE_DIR) + "/rules/esketamine-trd.yaml";  // asks for blood pressure
+  std::ifstream file(path);
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const Result<Plan> asks = build_plan(SourceFile(path, text));
+  REQUIRE(asks.ok());
+  CHECK(asks.value->reads_observations);
+
+  const Timeline t = timeline(R"({"patient": {"id": "e-1"},
+    "sessions": [{"date": "2026-01-05"}, {"date": "2026-01-07"}, {"date": "2026-01-09"}],
+    "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 22, "items": {"9": 0}},
+                    {"date": "2026-01-09", "instrument": "phq9", "score": 15}],
+    "observations": [{"date": "2026-01-05", "code": "bp_systolic", "value": 150},
+                     {"date": "2026-01-07T10:00", "code": "heart_rate", "value": 70},
+                     {"date": "2026-02-01", "code": "bp_systolic", "value": 120}]})");
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(2026, 1, 10);
+  const Evaluation left_out = evaluate(default_plan(), t, o);
+  o.all_events = true;
+  const Evaluation kept = evaluate(default_plan(), t, o);
+  CHECK(left_out.events.size() + 2 == kept.events.size());
+  CHECK(left_out.ignored_events == 1);  // the observation after as_of is still counted
+  CHECK(to_json(default_plan(), left_out, ReportInfo{}) == to_json(default_plan(), kept, ReportInfo{}));
 }
 
 TEST_CASE("a past decision is re-made exactly as it was", "[evaluate]") {

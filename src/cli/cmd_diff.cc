@@ -123,6 +123,7 @@ int run(const Options& o) {
       EvaluateOptions options;
       options.as_of = cohort_day(fixed_day, *t.value, today);
       options.trace = false;  // the example of each group is evaluated again, with its trace
+      options.all_events = true;  // differences() matches the two histories by event position
       const Evaluation x = evaluate(pa, *t.value, options);
       const Evaluation y = evaluate(pb, *t.value, options);
       r.evaluated = true;

@@ -199,6 +199,11 @@ class Compiler {
         if (plan_.transitions[ti].from[ph])
           plan_.transitions_by_phase_and_event[ph * Plan::kEventKinds + static_cast<size_t>(plan_.transitions[ti].on)].push_back(ti);
     for (const ast::Rule& r : p_.rules) plan_.rules.push_back(rule(r));
+    plan_.reads_observations =
+        std::any_of(plan_.transitions.begin(), plan_.transitions.end(),
+                    [](const Plan::Transition& t) { return t.on == EventKind::kObservation; }) ||
+        std::any_of(plan_.nodes.begin(), plan_.nodes.end(),
+                    [](const PlanNode& n) { return n.op == Op::kCall && n.fn == Builtin::kLatestObservation; });
     plan_.quoted = quote_texts(plan_);
     return std::move(plan_);
   }

@@ -300,6 +300,7 @@ std::unique_ptr<PatientComparison> compare_patient(const Plan& pa, const Plan& p
   options.as_of = as_of;
   options.trace = true;
   options.comparison_detail = true;
+  options.all_events = true;  // the two histories are matched by event position
   c->before = evaluate(pa, c->timeline, options);
   c->after = evaluate(pb, c->timeline, options);
   c->differences = differences(pa, c->before, pb, c->after);

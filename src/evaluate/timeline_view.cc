@@ -148,10 +148,13 @@ void Machine::build_events() {
     }
     std::sort(m.items.begin(), m.items.end(), [](const ItemAnswer& x, const ItemAnswer& y) { return x.item < y.item; });
   }
+  // Observations the plan never reads are left out (they are still counted when ignored): no
+  // transition could take them and no query could find them, and the replay reads fewer events.
+  const bool keep_observations = plan_.reads_observations || options_.all_events;
   for (uint32_t i = 0; i < timeline_.observations.size(); ++i) {
     const Observation& o = timeline_.observations[i];
     if (o.at.date > as_of) ++ignored;
-    else ev.push_back(EventRef{EventKind::kObservation, o.at.date, o.at.seconds, i, &o, 0, -1});
+    else if (keep_observations) ev.push_back(EventRef{EventKind::kObservation, o.at.date, o.at.seconds, i, &o, 0, -1});
   }
   for (uint32_t i = 0; i < timeline_.decisions.size(); ++i) {
     const Decision& d = timeline_.decisions[i];

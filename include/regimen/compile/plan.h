@@ -197,6 +197,9 @@ struct Plan {
   /// (index: phase * kEventKinds + kind): the replay looks at no other.
   static constexpr size_t kEventKinds = 5;
   std::vector<std::vector<uint32_t>> transitions_by_phase_and_event;
+  /// Some transition takes an observation or some expression asks for one (latest_observation).
+  /// When none does, the replay leaves observations out of its events: they could change nothing.
+  bool reads_observations = true;
   std::vector<Rule> rules;
   std::vector<std::string> flag_names;  ///< sorted, so flag indices order flags by name
 

@@ -30,6 +30,9 @@ struct EvaluateOptions {
   /// With `trace`: also what comparing two protocol versions needs (`regimen diff`): the
   /// transitions passed over at each event, and the values each window read. Off by default.
   bool comparison_detail = false;
+  /// Keep in the replay's events those the plan never reads (observations, unless it reads them).
+  /// Comparing two protocol versions needs it: their histories are matched by event position.
+  bool all_events = false;
   /// Parameter overrides (what-if): parameter index → value, checked by the caller.
   std::vector<std::pair<uint32_t, Constant>> overrides;
   /// When set, what the evaluation exercised is recorded there (`regimen test --coverage`).
