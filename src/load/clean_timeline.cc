@@ -1,6 +1,7 @@
 #include "clean_timeline.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -20,22 +21,6 @@ Word load(const char* p) {
   Word w;
   std::memcpy(&w, p, sizeof w);
   return w;
-}
-
-/// key == literal, with the literal's length known when compiling: two overlapping loads of 4 or
-/// 8 bytes compare it (memcmp is a call for lengths other than 1, 2, 4 and 8).
-template <size_t N>
-[[gnu::always_inline]] inline bool is(std::string_view key, const char (&literal)[N]) {
-  constexpr size_t n = N - 1;
-  if (key.size() != n) return false;
-  const char* k = key.data();
-  if constexpr (n >= 4 && n <= 8) {
-    return load<uint32_t>(k) == load<uint32_t>(literal) && load<uint32_t>(k + n - 4) == load<uint32_t>(literal + n - 4);
-  } else if constexpr (n > 8 && n <= 16) {
-    return load<uint64_t>(k) == load<uint64_t>(literal) && load<uint64_t>(k + n - 8) == load<uint64_t>(literal + n - 8);
-  } else {
-    return std::memcmp(k, literal, n) == 0;
-  }
 }
 
 /// Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing
@@ -62,6 +47,39 @@ size_t utf8_sequence(const unsigned char* p, const unsigned char* end) {
     if (p[i] < 0x80 || p[i] > 0xBF) return 0;
   return n;
 }
+
+/// The keys an object may have, in the order writers usually give them. The member that follows
+/// the last one read is expected to have the next key: its text with quotes and colon (`"date":`)
+/// is compared with the input as two masked words, which scans nothing and compares with no other
+/// key. A key in another order is read as a string and looked up.
+template <size_t K>
+struct Keys {
+  static_assert(std::endian::native == std::endian::little, "the words are built little-endian");
+  std::string_view names[K];
+  uint64_t words[K][2] = {};
+  uint64_t masks[K][2] = {};
+  uint8_t lengths[K] = {};  ///< of the quoted key and its colon
+
+  constexpr explicit Keys(const std::array<std::string_view, K>& list) {
+    for (size_t k = 0; k < K; ++k) {
+      names[k] = list[k];
+      if (list[k].size() > 13) throw "a predicted key, its quotes and its colon must fit in 16 bytes";
+      const size_t n = list[k].size() + 3;
+      lengths[k] = static_cast<uint8_t>(n);
+      for (size_t i = 0; i < n; ++i) {
+        const char c = i == 0 || i == n - 2 ? '"' : i == n - 1 ? ':' : list[k][i - 1];
+        words[k][i / 8] |= uint64_t{static_cast<unsigned char>(c)} << (8 * (i % 8));
+        masks[k][i / 8] |= uint64_t{0xFF} << (8 * (i % 8));
+      }
+    }
+  }
+  /// The key's index, or -1.
+  int find(std::string_view name) const {
+    for (size_t k = 0; k < K; ++k)
+      if (name == names[k]) return static_cast<int>(k);
+    return -1;
+  }
+};
 
 /// A cursor over one JSON document, read in a single pass straight into a Timeline.
 class Cursor {
@@ -208,14 +226,28 @@ class Cursor {
     return true;
   }
 
-  /// Calls field(key) for each member of an object; field reads the member's value.
-  template <class F>
-  bool object(F&& field) {
+  /// Calls field(k, key) for each member of an object, k being the key's index in `keys` or -1
+  /// for another key; field reads the member's value.
+  template <size_t K, class F>
+  bool members(const Keys<K>& keys, F&& field) {
     if (!eat('{')) return false;
     if (eat('}')) return true;
+    size_t expected = 0;
     do {
       std::string_view name;
-      if (!key(name) || !field(name)) return false;
+      int k;
+      if (expected < K && end_ - p_ >= 16 &&
+          (((load<uint64_t>(p_) ^ keys.words[expected][0]) & keys.masks[expected][0]) |
+           ((load<uint64_t>(p_ + 8) ^ keys.words[expected][1]) & keys.masks[expected][1])) == 0) [[likely]] {
+        p_ += keys.lengths[expected];
+        k = static_cast<int>(expected);
+        name = keys.names[expected];
+      } else {
+        if (!key(name)) return false;
+        k = keys.find(name);
+      }
+      if (!field(k, name)) return false;
+      expected = static_cast<size_t>(k + 1);
     } while (eat(','));
     return eat('}');
   }
@@ -337,12 +369,33 @@ bool date(Cursor& in, Timestamp& out) {
   return true;
 }
 
-/// A string field that may be null (left empty) into `into`.
+/// The n bytes at a and at b are the same: for the short texts of a timeline, two overlapping
+/// word loads instead of a call to memcmp.
+[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n >= 8 && n <= 16)
+    return load<uint64_t>(a) == load<uint64_t>(b) && load<uint64_t>(a + n - 8) == load<uint64_t>(b + n - 8);
+  if (n >= 4 && n < 8)
+    return load<uint32_t>(a) == load<uint32_t>(b) && load<uint32_t>(a + n - 4) == load<uint32_t>(b + n - 4);
+  return std::memcmp(a, b, n) == 0;
+}
+
+/// into = text. The element being read over was, most of the time, read from the same place in
+/// the last document, and lines of a cohort repeat their codes, units and instruments in the same
+/// order: an equal text is left as it is, which is cheaper than the general assignment.
+[[gnu::always_inline]] inline void assign_text(std::string& into, std::string_view text) {
+  if (into.size() == text.size() && same_bytes(into.data(), text.data(), text.size())) return;
+  into.assign(text);
+}
+
+/// A string field that may be null (empty) into `into`.
 bool optional_text(Cursor& in, std::string& into) {
-  if (in.null()) return true;
+  if (in.null()) {
+    into.clear();
+    return true;
+  }
   std::string_view text;
   if (!in.string(text)) return false;
-  into.assign(text);
+  assign_text(into, text);
   return true;
 }
 
@@ -396,13 +449,14 @@ bool each(Cursor& in, std::vector<T>& into, std::vector<T>& surplus, F&& read) {
 }
 
 bool read_patient(Cursor& in, Timeline& t) {
+  static constexpr Keys<1> kKeys({"id"});
   bool has_id = false;
-  const bool ok = in.object([&](std::string_view key) {
+  const bool ok = in.members(kKeys, [&](int key, std::string_view) {
     std::string_view id;
-    if (!is(key, "id") || has_id || !in.string(id)) return false;
+    if (key != 0 || has_id || !in.string(id)) return false;
     const size_t n = count_code_points(id);
     if (n < 1 || n > 128) return false;
-    t.patient_id.assign(id);
+    t.patient_id.assign(id);  // never the same
     has_id = true;
     return true;
   });
@@ -413,21 +467,24 @@ bool read_session(Session& s, Cursor& in) {
   static constexpr std::string_view kNames[] = {"completed", "missed", "cancelled"};
   static constexpr SessionStatus kValues[] = {SessionStatus::kCompleted, SessionStatus::kMissed, SessionStatus::kCancelled};
   s.status = SessionStatus::kCompleted;
-  s.route.clear();
   s.doses.clear();
+  static constexpr Keys<3> kKeys({"date", "status", "route"});
   uint32_t seen = 0;
-  const bool ok = in.object([&](std::string_view key) {
-    if (is(key, "date")) return first_time(seen, 0) && date(in, s.at);
-    if (is(key, "status")) return first_time(seen, 1) && (in.null() || choice(in, kNames, kValues, s.status));
-    if (is(key, "route")) return first_time(seen, 2) && optional_text(in, s.route);
-    if (!key.starts_with("dose_")) return false;
+  const bool ok = in.members(kKeys, [&](int key, std::string_view name) {
+    switch (key) {
+      case 0: return first_time(seen, 0) && date(in, s.at);
+      case 1: return first_time(seen, 1) && (in.null() || choice(in, kNames, kValues, s.status));
+      case 2: return first_time(seen, 2) && optional_text(in, s.route);
+    }
+    if (!name.starts_with("dose_")) return false;
     for (const Dose& d : s.doses)
-      if (d.name == key) return false;
+      if (d.name == name) return false;
     double value = 0;  // a null dose is left to the walker (it skips it, but remembers its name)
     if (!in.number(value) || value < 0) return false;
-    s.doses.push_back(Dose{std::string(key), value});
+    s.doses.push_back(Dose{std::string(name), value});
     return true;
   });
+  if (!(seen & 4u)) s.route.clear();  // not before: assign_text compares with what it held
   return ok && (seen & 1u);
 }
 
@@ -464,11 +521,14 @@ bool read_assessment(Assessment& a, Cursor& in, const InstrumentCatalog& instrum
   uint32_t seen = 0;
   std::string_view instrument;
   int64_t score = 0;
-  const bool ok = in.object([&](std::string_view key) {
-    if (is(key, "date")) return first_time(seen, 0) && date(in, a.at);
-    if (is(key, "instrument")) return first_time(seen, 1) && in.string(instrument) && !instrument.empty();
-    if (is(key, "score")) return first_time(seen, 2) && in.integer(score);
-    if (is(key, "items")) return first_time(seen, 3) && read_items(in, a.items);
+  static constexpr Keys<4> kKeys({"date", "instrument", "score", "items"});
+  const bool ok = in.members(kKeys, [&](int key, std::string_view) {
+    switch (key) {
+      case 0: return first_time(seen, 0) && date(in, a.at);
+      case 1: return first_time(seen, 1) && in.string(instrument) && !instrument.empty();
+      case 2: return first_time(seen, 2) && in.integer(score);
+      case 3: return first_time(seen, 3) && read_items(in, a.items);
+    }
     return false;
   });
   if (!ok || (seen & 7u) != 7u) return false;
@@ -484,27 +544,29 @@ bool read_assessment(Assessment& a, Cursor& in, const InstrumentCatalog& instrum
   }
   if (!sorted)
     std::sort(a.items.begin(), a.items.end(), [](const ItemAnswer& x, const ItemAnswer& y) { return x.item < y.item; });
-  a.instrument.assign(instrument);
+  assign_text(a.instrument, instrument);
   a.score = static_cast<int>(score);
   // Items that do not add up to the score: a warning, so the walker's.
   return static_cast<int>(a.items.size()) != spec->item_count || sum == a.score;
 }
 
 bool read_observation(Observation& ob, Cursor& in) {
-  ob.unit.clear();
   uint32_t seen = 0;
-  const bool ok = in.object([&](std::string_view key) {
+  static constexpr Keys<4> kKeys({"date", "code", "value", "unit"});
+  const bool ok = in.members(kKeys, [&](int key, std::string_view) {
     std::string_view code;
-    if (is(key, "date")) return first_time(seen, 0) && date(in, ob.at);
-    if (is(key, "code")) {
-      if (!first_time(seen, 1) || !in.string(code) || code.empty()) return false;
-      ob.code.assign(code);
-      return true;
+    switch (key) {
+      case 0: return first_time(seen, 0) && date(in, ob.at);
+      case 1:
+        if (!first_time(seen, 1) || !in.string(code) || code.empty()) return false;
+        assign_text(ob.code, code);
+        return true;
+      case 2: return first_time(seen, 2) && in.number(ob.value);
+      case 3: return first_time(seen, 3) && optional_text(in, ob.unit);
     }
-    if (is(key, "value")) return first_time(seen, 2) && in.number(ob.value);
-    if (is(key, "unit")) return first_time(seen, 3) && optional_text(in, ob.unit);
     return false;
   });
+  if (!(seen & 8u)) ob.unit.clear();  // not before: assign_text compares with what it held
   return ok && (seen & 7u) == 7u;
 }
 
@@ -514,22 +576,25 @@ bool read_condition(Condition& c, Cursor& in) {
   c.onset.reset();
   c.status = ConditionStatus::kActive;
   uint32_t seen = 0;
-  const bool ok = in.object([&](std::string_view key) {
-    if (is(key, "code")) {
-      std::string_view code;
-      if (!first_time(seen, 0) || !in.string(code) || code.empty()) return false;
-      c.code.assign(code);
-      return true;
+  static constexpr Keys<3> kKeys({"code", "onset", "status"});
+  const bool ok = in.members(kKeys, [&](int key, std::string_view) {
+    switch (key) {
+      case 0: {
+        std::string_view code;
+        if (!first_time(seen, 0) || !in.string(code) || code.empty()) return false;
+        assign_text(c.code, code);
+        return true;
+      }
+      case 1: {
+        if (!first_time(seen, 1)) return false;
+        if (in.null()) return true;
+        Timestamp onset;
+        if (!date(in, onset)) return false;
+        c.onset = onset;
+        return true;
+      }
+      case 2: return first_time(seen, 2) && (in.null() || choice(in, kNames, kValues, c.status));
     }
-    if (is(key, "onset")) {
-      if (!first_time(seen, 1)) return false;
-      if (in.null()) return true;
-      Timestamp onset;
-      if (!date(in, onset)) return false;
-      c.onset = onset;
-      return true;
-    }
-    if (is(key, "status")) return first_time(seen, 2) && (in.null() || choice(in, kNames, kValues, c.status));
     return false;
   });
   return ok && (seen & 1u);
@@ -539,16 +604,19 @@ bool read_decision(Decision& d, Cursor& in) {
   static constexpr std::string_view kNames[] = {"start_series", "start_maintenance", "end_treatment"};
   static constexpr DecisionKind kValues[] = {DecisionKind::kStartSeries, DecisionKind::kStartMaintenance,
                                              DecisionKind::kEndTreatment};
-  d.by.clear();
-  d.note.clear();
   uint32_t seen = 0;
-  const bool ok = in.object([&](std::string_view key) {
-    if (is(key, "date")) return first_time(seen, 0) && date(in, d.at);
-    if (is(key, "kind")) return first_time(seen, 1) && choice(in, kNames, kValues, d.kind);
-    if (is(key, "by")) return first_time(seen, 2) && optional_text(in, d.by);
-    if (is(key, "note")) return first_time(seen, 3) && optional_text(in, d.note);
+  static constexpr Keys<4> kKeys({"date", "kind", "by", "note"});
+  const bool ok = in.members(kKeys, [&](int key, std::string_view) {
+    switch (key) {
+      case 0: return first_time(seen, 0) && date(in, d.at);
+      case 1: return first_time(seen, 1) && choice(in, kNames, kValues, d.kind);
+      case 2: return first_time(seen, 2) && optional_text(in, d.by);
+      case 3: return first_time(seen, 3) && optional_text(in, d.note);
+    }
     return false;
   });
+  if (!(seen & 4u)) d.by.clear();  // not before: assign_text compares with what it held
+  if (!(seen & 8u)) d.note.clear();
   return ok && (seen & 3u) == 3u;
 }
 
@@ -558,24 +626,27 @@ bool read_clean_timeline(std::string_view text, const InstrumentCatalog& instrum
   Cursor in(text);
   t.as_of.reset();
   uint32_t seen = 0;
-  const bool ok = in.object([&](std::string_view key) {
-    if (is(key, "patient")) return first_time(seen, 0) && read_patient(in, t);
-    if (is(key, "as_of")) {
-      if (!first_time(seen, 1)) return false;
-      if (in.null()) return true;
-      Timestamp as_of;
-      if (!date(in, as_of)) return false;
-      t.as_of = as_of;
-      return true;
+  static constexpr Keys<7> kKeys(
+      {"patient", "as_of", "sessions", "assessments", "observations", "conditions", "decisions"});
+  const bool ok = in.members(kKeys, [&](int key, std::string_view) {
+    if (key < 0 || !first_time(seen, key)) return false;
+    switch (key) {
+      case 0: return read_patient(in, t);
+      case 1: {
+        if (in.null()) return true;
+        Timestamp as_of;
+        if (!date(in, as_of)) return false;
+        t.as_of = as_of;
+        return true;
+      }
+      case 2: return each(in, t.sessions, surplus.sessions, read_session);
+      case 3:
+        return each(in, t.assessments, surplus.assessments,
+                    [&](Assessment& a, Cursor& c) { return read_assessment(a, c, instruments); });
+      case 4: return each(in, t.observations, surplus.observations, read_observation);
+      case 5: return each(in, t.conditions, surplus.conditions, read_condition);
+      case 6: return each(in, t.decisions, surplus.decisions, read_decision);
     }
-    if (is(key, "sessions")) return first_time(seen, 2) && each(in, t.sessions, surplus.sessions, read_session);
-    if (is(key, "assessments"))
-      return first_time(seen, 3) && each(in, t.assessments, surplus.assessments, [&](Assessment& a, Cursor& c) {
-               return read_assessment(a, c, instruments);
-             });
-    if (is(key, "observations")) return first_time(seen, 4) && each(in, t.observations, surplus.observations, read_observation);
-    if (is(key, "conditions")) return first_time(seen, 5) && each(in, t.conditions, surplus.conditions, read_condition);
-    if (is(key, "decisions")) return first_time(seen, 6) && each(in, t.decisions, surplus.decisions, read_decision);
     return false;
   });
   if (!ok || !in.at_end() || !(seen & 1u)) return false;
