@@ -112,6 +112,10 @@ const std::vector<Mutation> kMutations = {
     {"trailing comma in an object", "\"score\":12,", "\"score\":12,}"},
     {"trailing comma in an array", "\"sessions\":[", "\"sessions\":[{\"date\":\"2026-01-05\"},],\"s\":["},
     {"missing colon", "\"score\":12", "\"score\" 12"},
+    // Keys are predicted in their usual order and matched with their quotes and colon.
+    {"space before a colon", "\"score\":12", "\"score\" :12"},
+    {"a key extending the expected one", "\"score\":12,", "\"scores\":1,\"score\":12,"},
+    {"a key cut short", "\"score\":12,", "\"scor\":1,\"score\":12,"},
     {"leading zero", "\"score\":12", "\"score\":012"},
     {"number ending in a point", "\"value\":", "\"value\":1.,\"v\":"},
     {"number starting with a point", "\"value\":", "\"value\":.5,\"v\":"},
