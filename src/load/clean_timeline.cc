@@ -328,14 +328,22 @@ int two_digits(std::string_view s, size_t i) {
   return a < 10 && b < 10 ? static_cast<int>(a * 10 + b) : -1;
 }
 
+/// The n bytes at a and at b are the same: for the short texts of a timeline, two overlapping
+/// word loads instead of a call to memcmp.
+[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n >= 8 && n <= 16)
+    return load<uint64_t>(a) == load<uint64_t>(b) && load<uint64_t>(a + n - 8) == load<uint64_t>(b + n - 8);
+  if (n >= 4 && n < 8)
+    return load<uint32_t>(a) == load<uint32_t>(b) && load<uint32_t>(a + n - 4) == load<uint32_t>(b + n - 4);
+  return std::memcmp(a, b, n) == 0;
+}
+
 bool date(Cursor& in, Timestamp& out) {
   std::string_view s;
   const bool unread = in.date_string(s);  // not yet checked to be a JSON string: see below
   if (!unread && !in.string(s)) return false;
   const std::string_view last = in.last_date;
-  if (s.size() == last.size() && s.size() >= 8 && s.size() <= 16 &&  // two overlapping word loads
-      load<uint64_t>(s.data()) == load<uint64_t>(last.data()) &&
-      load<uint64_t>(s.data() + s.size() - 8) == load<uint64_t>(last.data() + s.size() - 8)) {
+  if (!last.empty() && s.size() == last.size() && same_bytes(s.data(), last.data(), s.size())) {
     out = in.last_timestamp;
     return true;
   }
@@ -367,16 +375,6 @@ bool date(Cursor& in, Timestamp& out) {
   if (!p.value) return false;
   out = *p.value;
   return true;
-}
-
-/// The n bytes at a and at b are the same: for the short texts of a timeline, two overlapping
-/// word loads instead of a call to memcmp.
-[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, size_t n) {
-  if (n >= 8 && n <= 16)
-    return load<uint64_t>(a) == load<uint64_t>(b) && load<uint64_t>(a + n - 8) == load<uint64_t>(b + n - 8);
-  if (n >= 4 && n < 8)
-    return load<uint32_t>(a) == load<uint32_t>(b) && load<uint32_t>(a + n - 4) == load<uint32_t>(b + n - 4);
-  return std::memcmp(a, b, n) == 0;
 }
 
 /// into = text. The element being read over was, most of the time, read from the same place in
