@@ -208,24 +208,31 @@ class Parser {
   // of a chain and each field, so it bounds the depth of the tree built.
   static constexpr int kMaxDepth = 256;
   int depth_ = 0;
-  struct Deeper {
-    int& depth;
-    int by = 1;
-    ~Deeper() { depth -= by; }
+  /// One more level of nesting for each more() while it lives: more() is false past the limit,
+  /// and the error is reported at the current token.
+  class Deeper {
+   public:
+    explicit Deeper(Parser& parser) : parser_(parser) {}
+    Deeper(const Deeper&) = delete;
+    Deeper& operator=(const Deeper&) = delete;
+    ~Deeper() { parser_.depth_ -= levels_; }
+    bool more() {
+      ++levels_;
+      if (++parser_.depth_ <= kMaxDepth) return true;
+      parser_.fail(parser_.tok_, "parse.too_deep",
+                   fmt::format("the expression nests more than {} levels deep here: split it into facts", kMaxDepth));
+      return false;
+    }
+
+   private:
+    Parser& parser_;
+    int levels_ = 0;
   };
-  bool deeper(int by = 1) {
-    depth_ += by;
-    if (depth_ <= kMaxDepth) return true;
-    fail(tok_, "parse.too_deep",
-         fmt::format("the expression nests more than {} levels deep here: split it into facts", kMaxDepth));
-    return false;
-  }
 
   // ---- grammar ----
   std::optional<Expr> expr() {
-    const bool ok = deeper();
-    Deeper guard{depth_};
-    if (!ok) return std::nullopt;
+    Deeper level(*this);
+    if (!level.more()) return std::nullopt;
     if (!is_kw("if")) return or_expr();
     const Token if_tok = take();
     auto cond = expr();
@@ -251,14 +258,13 @@ class Parser {
   std::optional<Expr> left_assoc(Next next, std::initializer_list<std::string_view> ops, bool keywords) {
     auto lhs = (this->*next)();
     if (!lhs) return std::nullopt;
-    Deeper chain{depth_, 0};  // each operator of the chain nests the tree one level deeper
+    Deeper chain(*this);  // each operator of the chain nests the tree one level deeper
     while (true) {
       std::string_view op;
       for (std::string_view o : ops)
         if (keywords ? is_kw(o) : is_op(o)) op = o;
       if (op.empty()) return lhs;
-      ++chain.by;
-      if (!deeper()) return std::nullopt;
+      if (!chain.more()) return std::nullopt;
       const Token op_tok = take();
       auto rhs = (this->*next)();
       if (!rhs) return std::nullopt;
@@ -280,9 +286,8 @@ class Parser {
 
   std::optional<Expr> not_expr() {
     if (!is_kw("not")) return compare();
-    const bool ok = deeper();
-    Deeper guard{depth_};
-    if (!ok) return std::nullopt;
+    Deeper level(*this);
+    if (!level.more()) return std::nullopt;
     const Token t = take();
     auto operand = not_expr();
     if (!operand) return std::nullopt;
@@ -320,9 +325,8 @@ class Parser {
 
   std::optional<Expr> unary() {
     if (!is_op("-")) return postfix();
-    const bool ok = deeper();
-    Deeper guard{depth_};
-    if (!ok) return std::nullopt;
+    Deeper level(*this);
+    if (!level.more()) return std::nullopt;
     const Token t = take();
     auto operand = unary();
     if (!operand) return std::nullopt;
@@ -335,10 +339,9 @@ class Parser {
   std::optional<Expr> postfix() {
     auto e = primary();
     if (!e) return std::nullopt;
-    Deeper fields{depth_, 0};
+    Deeper fields(*this);
     while (is_op(".")) {
-      ++fields.by;
-      if (!deeper()) return std::nullopt;
+      if (!fields.more()) return std::nullopt;
       take();
       if (tok_.kind != Tok::kName)
         return fail(tok_, "parse.syntax", fmt::format("expected a field name after '.', found {}", describe(tok_)));
