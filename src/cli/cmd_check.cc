@@ -16,6 +16,7 @@ struct Options {
 };
 
 int run(const Options& o) {
+  if (!standard_input_once("check", {}, o.files)) return kBadUsage;
   const Terminal terminal = detect_terminal();
   Diagnostics all;
   size_t errors = 0, warnings = 0;

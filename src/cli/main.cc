@@ -75,8 +75,7 @@ int run(int argc, char** argv) {
   if (app.got_subcommand("check")) return check();
   if (app.got_subcommand("graph")) return graph();
   if (app.got_subcommand("summarize")) return summarize();
-  std::cerr << "regimen: no command given\nRun 'regimen --help' for usage.\n";
-  return kBadUsage;
+  return usage_error("", "no command given");
 }
 
 }  // namespace
