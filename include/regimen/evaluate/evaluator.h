@@ -28,7 +28,7 @@ struct EvaluateOptions {
   /// audits). Without it only recommendations, flags and the phase are produced (batch speed).
   bool trace = true;
   /// With `trace`: also what comparing two protocol versions needs (`regimen diff`): the
-  /// transitions passed over at each event, and the values each window read. Off by default.
+  /// transitions passed over at each event. Off by default.
   bool comparison_detail = false;
   /// Keep in the replay's events those the plan never reads (observations, unless it reads them).
   /// Comparing two protocol versions needs it: their histories are matched by event position.
