@@ -1,6 +1,7 @@
 #include "regimen/common/suggest.h"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <cctype>
 #include <vector>
 
@@ -65,6 +66,16 @@ std::string unknown_key_message(std::string_view key, std::span<const std::strin
   std::string message = "unknown key '" + std::string(key) + "' in " + std::string(where);
   if (auto s = closest_match(key, known)) return message + " (did you mean '" + *s + "'?)";
   return message + "; expected one of: " + join_alternatives(known, ", ");
+}
+
+KeyProblem check_key(std::string_view key, std::vector<std::string>& seen, std::span<const std::string_view> known,
+                     std::string_view where) {
+  if (std::find(seen.begin(), seen.end(), key) != seen.end())
+    return {true, fmt::format("'{}' appears twice in {}", key, where)};
+  seen.emplace_back(key);
+  if (!known.empty() && std::find(known.begin(), known.end(), key) == known.end())
+    return {false, unknown_key_message(key, known, where)};
+  return {};
 }
 
 }  // namespace regimen

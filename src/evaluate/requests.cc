@@ -32,13 +32,8 @@ void known_keys(const YAML::Node& n, std::span<const std::string_view> known, st
   if (!n.IsMap()) throw Problem{fmt::format("{} must be a map", what), n.Mark()};
   std::vector<std::string> seen;
   for (auto it = n.begin(); it != n.end(); ++it) {
-    const std::string key = it->first.Scalar();
-    // yaml-cpp finds the first of two equal keys: the second would be ignored.
-    if (std::find(seen.begin(), seen.end(), key) != seen.end())
-      throw Problem{fmt::format("'{}' appears twice in {}", key, what), it->first.Mark()};
-    seen.push_back(key);
-    if (std::find(known.begin(), known.end(), key) == known.end())
-      throw Problem{unknown_key_message(key, known, what), it->first.Mark()};
+    if (KeyProblem p = check_key(it->first.Scalar(), seen, known, what); !p.message.empty())
+      throw Problem{std::move(p.message), it->first.Mark()};
   }
 }
 

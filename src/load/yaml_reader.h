@@ -62,15 +62,9 @@ class YamlReader {
     std::vector<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
       const std::string key = it->first.Scalar();
-      const SourcePos at = pos(it->first);
-      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-        error(at, "load.duplicate_key", fmt::format("'{}' appears twice in {}", key, what),
+      if (KeyProblem p = check_key(key, seen, known, what); !p.message.empty()) {
+        error(pos(it->first), p.repeated ? "load.duplicate_key" : "load.unknown_key", std::move(p.message),
               static_cast<uint32_t>(count_code_points(key)));
-        continue;
-      }
-      seen.push_back(key);
-      if (!known.empty() && std::find(known.begin(), known.end(), key) == known.end()) {
-        error(at, "load.unknown_key", unknown_key_message(key, known, what), static_cast<uint32_t>(count_code_points(key)));
         continue;
       }
       f(key, it->second, it->first);

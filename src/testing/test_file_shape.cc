@@ -23,8 +23,6 @@ constexpr std::string_view kRecommendationKeys[] = {"rule",        "action",    
                                                     "overdue",     "instruments", "checklist",     "summary_contains"};
 constexpr std::string_view kRecommendationLists[] = {"instruments", "checklist", "summary_contains"};
 
-bool contains(std::span<const std::string_view> xs, std::string_view x) { return std::find(xs.begin(), xs.end(), x) != xs.end(); }
-
 class Checker {
  public:
   Checker(const SourceFile& file, Diagnostics& out) : file_(file), out_(out) {}
@@ -49,13 +47,7 @@ class Checker {
         error(key, fmt::format("a key of {} must be a name", what));
         continue;
       }
-      // yaml-cpp finds the first of two equal keys: the second would be ignored.
-      if (std::find(seen.begin(), seen.end(), key.Scalar()) != seen.end()) {
-        error(key, fmt::format("'{}' appears twice in {}", key.Scalar(), what));
-        continue;
-      }
-      seen.push_back(key.Scalar());
-      if (!contains(known, key.Scalar())) error(key, unknown_key_message(key.Scalar(), known, what));
+      if (KeyProblem p = check_key(key.Scalar(), seen, known, what); !p.message.empty()) error(key, std::move(p.message));
     }
     return true;
   }

@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace regimen {
 
@@ -21,5 +22,15 @@ std::string join_alternatives(std::span<const std::string_view> items, std::stri
 /// "unknown key 'flag' in 'expect' (did you mean 'flags'?)", or with the keys it may be when
 /// none is close: one wording for every YAML document read (protocols, test files, scenarios).
 std::string unknown_key_message(std::string_view key, std::span<const std::string_view> known, std::string_view where);
+
+/// What is wrong with the next key of a mapping read in turn: given before (a YAML reader would
+/// silently keep only the first), or not among `known` when `known` is not empty. A key given for
+/// the first time is added to `seen`. An empty message: nothing is wrong.
+struct KeyProblem {
+  bool repeated = false;
+  std::string message;
+};
+KeyProblem check_key(std::string_view key, std::vector<std::string>& seen, std::span<const std::string_view> known,
+                     std::string_view where);
 
 }  // namespace regimen
