@@ -431,6 +431,18 @@ class Compiler {
     return out;
   }
 
+  Plan::Window window(const ast::Window& w) {
+    Plan::Window out{expr(*w.earliest, w.earliest_text.text), expr(*w.latest, w.latest_text.text), {}};
+    out.reads = out.earliest.reads;
+    auto same_name = [&](uint32_t a, uint32_t b) {
+      const PlanNode &x = plan_.nodes[a], &y = plan_.nodes[b];
+      return x.op == y.op && (x.op == Op::kToday || x.index == y.index);
+    };
+    for (uint32_t n : out.latest.reads)
+      if (std::none_of(out.reads.begin(), out.reads.end(), [&](uint32_t m) { return same_name(m, n); })) out.reads.push_back(n);
+    return out;
+  }
+
   Plan::Rule rule(const ast::Rule& r) {
     Plan::Rule out;
     out.id = r.id.value;
@@ -438,8 +450,7 @@ class Compiler {
     if (r.when) out.when = expr(*r.when, r.when_text->text);
     if (r.action) out.action = action_of(r.action->value);
     out.priority = priority_of(r.priority.value);
-    if (r.window) out.window = Plan::Window{expr(*r.window->earliest, r.window->earliest_text.text),
-                                            expr(*r.window->latest, r.window->latest_text.text)};
+    if (r.window) out.window = window(*r.window);
     for (const ast::Name& f : r.flags) out.flags.push_back(flag(f.value));
     if (r.overdue_flag) out.overdue_flag = flag(r.overdue_flag->value);
     for (const ast::Name& i : r.instruments)

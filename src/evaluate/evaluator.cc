@@ -149,10 +149,7 @@ void Machine::evaluate_rules() {
       if (result == Outcome::kTrue && r.explain) t.explanation = render(*r.explain);
       // What the window read: with it the trace answers "why this window" (CONTRACT §3).
       if (r.window && (result == Outcome::kTrue || window_unknown)) {
-        t.window_values = values_read(r.window->earliest);
-        for (NamedValue& v : values_read(r.window->latest))
-          if (std::none_of(t.window_values.begin(), t.window_values.end(), [&](const NamedValue& w) { return w.name == v.name; }))
-            t.window_values.push_back(std::move(v));
+        t.window_values = values_read(r.window->reads);
       }
       trace_id = t.id;
       out_.trace.push_back(std::move(t));

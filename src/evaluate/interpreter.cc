@@ -221,10 +221,10 @@ std::string Machine::render(const CompiledTemplate& t) {
   return out;
 }
 
-std::vector<NamedValue> Machine::values_read(const CompiledExpr& e) {
+std::vector<NamedValue> Machine::values_read(std::span<const uint32_t> reads) {
   std::vector<NamedValue> out = spare_values();
-  out.reserve(e.reads.size());
-  for (uint32_t node : e.reads) out.push_back(NamedValue{plan_.name_of(plan_.nodes[node]), eval(node), node});
+  out.reserve(reads.size());
+  for (uint32_t node : reads) out.push_back(NamedValue{plan_.name_of(plan_.nodes[node]), eval(node), node});
   return out;
 }
 

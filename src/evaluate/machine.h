@@ -4,6 +4,7 @@
 // Split over timeline_view.cc (events and queries), interpreter.cc (expressions) and
 // evaluator.cc (replay and rules).
 
+#include <span>
 #include <vector>
 
 #include "regimen/evaluate/coverage_sink.h"
@@ -44,7 +45,8 @@ class Machine {
   Value fact(uint32_t index);
   std::string render(const CompiledTemplate& t);
   /// The names (facts, parameters, state, today) an expression reads, with their values now.
-  std::vector<NamedValue> values_read(const CompiledExpr& e);
+  std::vector<NamedValue> values_read(const CompiledExpr& e) { return values_read(e.reads); }
+  std::vector<NamedValue> values_read(std::span<const uint32_t> reads);
   /// For an unknown result: the unknown data it rests on, as people say them.
   std::vector<std::string> missing_data(const CompiledExpr& expr);
 

@@ -164,6 +164,9 @@ struct Plan {
   };
   struct Window {
     CompiledExpr earliest, latest;
+    /// The name nodes the two ends read, each name once (the earliest end's first): what the
+    /// trace shows as the window's values.
+    std::vector<uint32_t> reads;
   };
   struct Rule {
     std::string id;
