@@ -269,7 +269,7 @@ int run(const Options& o) {
     }
     if (S_ISREG(st.st_mode)) input_size = static_cast<uint64_t>(st.st_size);
   }
-  run.input_name = o.input == "-" ? "<stdin>" : o.input;
+  run.input_name = input_name(o.input);
 
   // Results go to a temporary file renamed at the end (or to stdout as they come; a device, pipe or
   // link, e.g. -o /dev/null, is written in place: see write_via_temporary).

@@ -25,7 +25,7 @@ int run(const Options& o) {
     SourceFile source;
     Result<Plan> plan;
     if (auto text = read_text_file(path)) {
-      source = SourceFile(path == "-" ? "<stdin>" : path, std::move(*text));
+      source = SourceFile(input_name(path), std::move(*text));
     } else {
       plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file: " + why_unreadable(path)});
     }

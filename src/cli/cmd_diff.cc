@@ -106,7 +106,7 @@ int run(const Options& o) {
       }
     }
     std::istream& in = o.input == "-" ? std::cin : file;
-    report.cohort = o.input == "-" ? "<stdin>" : o.input;
+    report.cohort = input_name(o.input);
     const Date today = cohort_today();
     const unsigned threads = cohort_threads(o.threads);
     const bool two_catalogs = !same_instruments(pa.instruments, pb.instruments);

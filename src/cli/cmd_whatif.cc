@@ -97,7 +97,7 @@ int run(const Options& o) {
       return usage_error("whatif", "cannot read the scenario file " + o.scenario + ": " + why_unreadable(o.scenario));
     }
     request.scenario = *text;
-    request.scenario_name = o.scenario == "-" ? "<stdin>" : o.scenario;
+    request.scenario_name = input_name(o.scenario);
   }
   if (request.flags.empty() && request.scenario.empty()) {
     return usage_error("whatif", "no change given: add --miss-session, --add-session, --add-score, --set or --scenario");

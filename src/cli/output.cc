@@ -94,7 +94,7 @@ LoadedProtocol load_protocol_option(const std::string& path) {
   if (path.empty()) {
     out.source = default_protocol_source();
   } else if (auto text = read_text_file(path)) {
-    out.source = SourceFile(path == "-" ? "<stdin>" : path, std::move(*text));
+    out.source = SourceFile(input_name(path), std::move(*text));
   } else {
     out.source = SourceFile(path, "");
     out.plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file: " + why_unreadable(path)});

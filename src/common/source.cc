@@ -4,6 +4,8 @@
 
 namespace regimen {
 
+std::string input_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
 SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
   line_starts_.push_back(0);
   for (size_t i = 0; i < text_.size(); ++i)

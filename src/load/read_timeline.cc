@@ -296,7 +296,7 @@ LoadedTimeline read_timeline_file(const std::string& path, const TimelineReadOpt
       if (in.bad()) problem = "read error";
     }
   }
-  const std::string name = path == "-" ? "<stdin>" : path;
+  const std::string name = input_name(path);
   if (!problem.empty()) {
     LoadedTimeline out{SourceFile(name, ""), {}};
     out.result.diagnostics.add(Diagnostic{Severity::kError, "timeline.io", name, {}, 1, "",

@@ -329,7 +329,7 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunO
   };
   for (const std::string& path : expand(paths)) {
     if (path == "-") {  // standard input: the paths it names are relative to the working directory
-      run_file(SourceFile("<stdin>", std::string(std::istreambuf_iterator<char>(std::cin), {})), fs::path());
+      run_file(SourceFile(input_name("-"), std::string(std::istreambuf_iterator<char>(std::cin), {})), fs::path());
       continue;
     }
     std::ifstream in(path, std::ios::binary);

@@ -17,6 +17,9 @@ struct SourcePos {
   auto operator<=>(const SourcePos&) const = default;
 };
 
+/// The name an input path is shown by in messages: "<stdin>" for "-" (standard input).
+std::string input_name(const std::string& path);
+
 /// A named text with a line index, for turning byte offsets into positions and for
 /// showing the offending line under a diagnostic.
 class SourceFile {
