@@ -49,13 +49,7 @@ std::string json_report(const TestRun& r, bool coverage) {
   }
   w.end_array();
   w.key("errors").begin_array();
-  for (const Diagnostic& d : r.errors) {
-    w.begin_object().key("file").value(d.file);
-    if (d.pos.known()) w.key("line").value(d.pos.line).key("column").value(d.pos.column);
-    else w.key("line").null().key("column").null();
-    w.key("severity").value(to_string(d.severity)).key("code").value(d.code).key("message").value(d.message);
-    w.end_object();
-  }
+  for (const Diagnostic& d : r.errors) write_json(w, d);
   w.end_array();
   if (coverage) {
     w.key("coverage");

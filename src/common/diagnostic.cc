@@ -93,26 +93,28 @@ std::string render_text(const Diagnostic& d, const SourceFile* source, Color col
   return out;
 }
 
+void write_json(JsonWriter& w, const Diagnostic& d) {
+  w.begin_object();
+  if (d.file.empty()) w.key("file").null();  // about no file: the command line, say
+  else w.key("file").value(d.file);
+  if (d.pos.known()) {
+    w.key("line").value(d.pos.line).key("column").value(d.pos.column);
+  } else {
+    w.key("line").null().key("column").null();
+  }
+  w.key("severity").value(to_string(d.severity));
+  w.key("code").value(d.code);
+  w.key("message").value(d.message);
+  if (!d.pointer.empty()) w.key("pointer").value(d.pointer);
+  w.end_object();
+}
+
 std::string render_json(const Diagnostics& diagnostics) {
   JsonWriter w;
   w.begin_object();
   w.key("errors");
   w.begin_array();
-  for (const Diagnostic& d : diagnostics) {
-    w.begin_object();
-    if (d.file.empty()) w.key("file").null();  // about no file: the command line, say
-    else w.key("file").value(d.file);
-    if (d.pos.known()) {
-      w.key("line").value(d.pos.line).key("column").value(d.pos.column);
-    } else {
-      w.key("line").null().key("column").null();
-    }
-    w.key("severity").value(to_string(d.severity));
-    w.key("code").value(d.code);
-    w.key("message").value(d.message);
-    if (!d.pointer.empty()) w.key("pointer").value(d.pointer);
-    w.end_object();
-  }
+  for (const Diagnostic& d : diagnostics) write_json(w, d);
   w.end_array();
   w.end_object();
   return w.take_line();

@@ -66,6 +66,12 @@ enum class Color { kNo, kYes };
 /// The source line and caret are shown when `source` is given and the position is known.
 std::string render_text(const Diagnostic& d, const SourceFile* source, Color color = Color::kNo);
 
+class JsonWriter;
+
+/// Writes one diagnostic as a CONTRACT §6 error object: {file,line,column,severity,code,message}
+/// (plus "pointer" when it has one); file is null when it is about no file.
+void write_json(JsonWriter& w, const Diagnostic& d);
+
 /// Renders diagnostics as CONTRACT §6 JSON: {"errors":[{file,line,column,severity,code,message}]}
 /// (plus "pointer" when the diagnostic has one).
 std::string render_json(const Diagnostics& diagnostics);
