@@ -209,14 +209,17 @@ constexpr FieldType kFields[] = {
       {Type::kDecision, "date", Type::kDate},        {Type::kDecision, "kind", Type::kString},
       {Type::kDecision, "by", Type::kString},        {Type::kDecision, "note", Type::kString},
 };
-}  // namespace
 
-bool ExprChecker::close_field(Type base, const std::string& f) const {
+/// The fields of a type (dose_<name> aside), as suggestions for a misspelt one.
+std::vector<std::string_view> field_names(Type base) {
   std::vector<std::string_view> names;
   for (const FieldType& x : kFields)
     if (x.on == base) names.push_back(x.name);
-  return closest_match(f, names).has_value();
+  return names;
 }
+}  // namespace
+
+bool ExprChecker::close_field(Type base, const std::string& f) const { return closest_match(f, field_names(base)).has_value(); }
 
 bool ExprChecker::field_exists(Type base, const std::string& f) const {
   if (base == Type::kSession && f.starts_with("dose_")) return true;
@@ -236,12 +239,9 @@ std::vector<std::string_view> ExprChecker::name_candidates(const Scope& scope) {
 
 Type ExprChecker::field(Expr& e, Type base, const std::string& f, SourcePos at) {
   if (base == Type::kSession && f.starts_with("dose_")) return Type::kNumber;
-  std::vector<std::string_view> names;
-  for (const FieldType& x : kFields) {
-    if (x.on != base) continue;
-    if (x.name == f) return x.type;
-    names.push_back(x.name);
-  }
+  for (const FieldType& x : kFields)
+    if (x.on == base && x.name == f) return x.type;
+  std::vector<std::string_view> names = field_names(base);
   if (names.empty())
     return fail_at(at, static_cast<uint32_t>(f.size()), "check.no_such_field",
                    fmt::format("{} has no fields, so '.{}' means nothing here", a_type(base), f));
