@@ -15,9 +15,9 @@ constexpr size_t kMaxQueued = 1;
 
 }  // namespace
 
-BatchRecorder::BatchRecorder(AuditLog& log, int out_fd, std::string output_name, bool write_results,
+BatchRecorder::BatchRecorder(AuditLog& log, std::string log_name, int out_fd, std::string output_name, bool write_results,
                              const std::string& protocol_text)
-    : log_(log), out_fd_(out_fd), output_name_(std::move(output_name)), write_results_(write_results),
+    : log_(log), log_name_(std::move(log_name)), out_fd_(out_fd), output_name_(std::move(output_name)), write_results_(write_results),
       protocol_text_(protocol_text), thread_([this] { run(); }) {}
 
 BatchRecorder::~BatchRecorder() { finish(); }
@@ -32,14 +32,14 @@ BatchRecorder::Block BatchRecorder::spare() {
 
 bool BatchRecorder::submit(Block block) {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return queue_.size() < kMaxQueued || !failure_.empty(); });
-  if (!failure_.empty()) return false;
+  changed_.wait(lock, [&] { return queue_.size() < kMaxQueued || failure_; });
+  if (failure_) return false;
   queue_.push_back(std::move(block));
   changed_.notify_all();
   return true;
 }
 
-std::string BatchRecorder::finish() {
+RunError BatchRecorder::finish() {
   {
     const std::lock_guard lock(mutex_);
     closing_ = true;
@@ -58,10 +58,10 @@ void BatchRecorder::run() {
       if (queue_.empty()) return;
       block = std::move(queue_.front());
     }
-    std::string problem = record(block);
+    RunError problem = record(block);
     const std::lock_guard lock(mutex_);
     queue_.pop_front();  // popped only now: the queue's bound counts the block being recorded
-    if (!problem.empty()) {
+    if (problem) {
       failure_ = std::move(problem);
       queue_.clear();
       changed_.notify_all();
@@ -78,7 +78,7 @@ void BatchRecorder::run() {
   }
 }
 
-std::string BatchRecorder::record(Block& block) {
+RunError BatchRecorder::record(Block& block) {
   std::string& results = results_;
   results.clear();
   if (!block.records.empty()) {
@@ -86,13 +86,13 @@ std::string BatchRecorder::record(Block& block) {
     std::vector<std::string_view> pieces(block.pieces.begin(), block.pieces.end());
     std::string error;
     if (!log_.append_chunk(block.records, pieces, error))
-      return "the decisions could not be recorded, so the run stops: " + error;
+      return {"audit.io", log_name_, "the decisions could not be recorded, so the run stops: " + error};
     if (write_results_ && !block.results.empty()) {
       size_t piece = 0, at = 0;  // the next result line: at `at` in block.results[piece]
       for (const AuditEntry& e : block.records) {
         while (piece < block.results.size() && at == block.results[piece].size()) ++piece, at = 0;
         const size_t newline = piece < block.results.size() ? block.results[piece].find('\n', at) : std::string::npos;
-        if (newline == std::string::npos) return "internal error: a recorded decision has no result line";
+        if (newline == std::string::npos) return {"internal", "", "internal error: a recorded decision has no result line"};
         const std::string_view line = std::string_view(block.results[piece]).substr(at, newline + 1 - at);
         append_with_decision_id(results, line, e.decision_id, /*pretty=*/false);  // compact JSON: no raw newline inside
         at = newline + 1;
@@ -108,7 +108,7 @@ std::string BatchRecorder::record(Block& block) {
     }
   }
   if (!block.errors.empty()) std::cerr << block.errors;
-  if (!write_all(out_fd_, results)) return fmt::format("cannot write {}: {}", output_name_, std::strerror(errno));
+  if (!write_all(out_fd_, results)) return {"output.io", output_name_, fmt::format("cannot write {}: {}", output_name_, std::strerror(errno))};
   return {};
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "regimen/audit/audit_log.h"
+#include "run_error.h"
 
 namespace regimen::cli {
 
@@ -29,10 +30,11 @@ class BatchRecorder {
     std::string errors;
   };
 
-  /// Records into `log`; writes each block's result lines to `out_fd` unless `write_results` is
+  /// Records into `log` (the database `log_name`); writes each block's result lines to `out_fd` unless `write_results` is
   /// false (the worklist replaces them). `protocol_text` is stored with the first record of each
   /// append (once per hash in the database).
-  BatchRecorder(AuditLog& log, int out_fd, std::string output_name, bool write_results, const std::string& protocol_text);
+  BatchRecorder(AuditLog& log, std::string log_name, int out_fd, std::string output_name, bool write_results,
+                const std::string& protocol_text);
   ~BatchRecorder();
   BatchRecorder(const BatchRecorder&) = delete;
   BatchRecorder& operator=(const BatchRecorder&) = delete;
@@ -44,14 +46,15 @@ class BatchRecorder {
   /// Hands over one block. Waits while a block is already queued, which keeps memory
   /// bounded. False once recording failed.
   bool submit(Block block);
-  /// Waits until every block handed over is recorded and written; the first failure, or empty.
-  std::string finish();
+  /// Waits until every block handed over is recorded and written; the first failure, if any.
+  RunError finish();
 
  private:
   void run();
-  std::string record(Block& block);
+  RunError record(Block& block);
 
   AuditLog& log_;
+  const std::string log_name_;
   const int out_fd_;
   const std::string output_name_;
   const bool write_results_;
@@ -63,7 +66,7 @@ class BatchRecorder {
   std::deque<Block> queue_;
   std::vector<Block> spares_;
   bool closing_ = false;
-  std::string failure_;
+  RunError failure_;
   std::thread thread_;  // last: started once every member above is made
 };
 

@@ -12,6 +12,7 @@
 #include "regimen/audit/audit_log.h"
 #include "regimen/compile/plan.h"
 #include "regimen/load/timeline_reader.h"
+#include "run_error.h"
 
 namespace regimen::cli {
 
@@ -67,13 +68,14 @@ bool json_errors_requested();
 /// Reports a wrong command line (as JSON on stdout when json_errors_requested(), else on stderr
 /// with a pointer to `regimen COMMAND --help`) and returns kBadUsage.
 int usage_error(std::string_view command, std::string_view message);
+
 /// --as-of's check: an empty value is an error (left out, the option takes the timeline's as_of).
 CLI::Validator as_of_text();
 /// Reads --as-of into `day` (left empty when the option is); false, with the usage message
 /// printed for `command`, when it is not a date or date-time.
 bool read_as_of_option(const std::string& text, std::string_view command, std::optional<Date>& day);
-/// Whether the protocol compiled; when not, its diagnostics are printed (the caller then exits
-/// with kBadProtocol).
+/// Whether the protocol compiled; when not, its diagnostics are printed, as JSON on stdout when
+/// json_errors_requested() (the caller then exits with kBadProtocol).
 bool protocol_compiles(const LoadedProtocol& p, const Terminal& terminal);
 
 /// What evaluate, explain, whatif and plan all start from: the compiled protocol, the timeline

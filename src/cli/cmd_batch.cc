@@ -63,11 +63,13 @@ struct Share {
   std::vector<AuditEntry> records;  ///< audited runs: one per good line, without its large columns,
   std::string columns;              ///< which are here, laid out as in an audit chunk
   std::string errors;               ///< the bad lines' diagnostics, rendered, in input order
+  Diagnostics error_list;           ///< the same, kept as values when errors are JSON
   void clear() {
     results.clear();
     records.clear();
     columns.clear();
     errors.clear();
+    error_list.clear();
   }
 };
 
@@ -93,6 +95,8 @@ struct Run {
   std::optional<Date> fixed_day;
   Date today;
   bool audited = false, color = false;
+  /// `--worklist --format json`: the bad lines' errors go into the JSON (CONTRACT §6), not to stderr.
+  bool json_errors = false;
   std::string input_name;
   std::string protocol_sha256;
 
@@ -173,8 +177,11 @@ void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view lin
   w.info.input_warnings = place_in_cohort(t.diagnostics, line_number);
   if (!t.ok()) {
     ++w.tally.errors;
-    for (const Diagnostic& d : w.info.input_warnings)
-      if (d.severity == Severity::kError) share.errors += render_text(d, nullptr, run.color ? Color::kYes : Color::kNo);
+    for (const Diagnostic& d : w.info.input_warnings) {
+      if (d.severity != Severity::kError) continue;
+      if (run.json_errors) share.error_list.add(d);
+      else share.errors += render_text(d, nullptr, run.color ? Color::kYes : Color::kNo);
+    }
     return;
   }
   evaluate_timeline(run, w, share, *t.value, line, line_number);
@@ -244,13 +251,13 @@ int run(const Options& o) {
   LoadedProtocol protocol = load_protocol_option(o.protocol);
   if (!protocol_compiles(protocol, terminal)) return kBadProtocol;
   const Plan& plan = *protocol.plan.value;
-  Run run{o, protocol, plan, fixed_day, {}, !audit_path(o.audit).empty(), terminal.stderr_color, {}, {}};
+  Run run{o, protocol, plan, fixed_day, {}, !audit_path(o.audit).empty(), terminal.stderr_color, json_errors_requested(), {}, {}};
   std::unique_ptr<AuditLog> audit_log;
   if (run.audited) {
     std::string error;
     audit_log = AuditLog::open(audit_path(o.audit), error);
     if (!audit_log) {
-      std::cerr << "regimen: " << error << "\n";
+      report_error({"audit.io", audit_path(o.audit), error});
       return kBadInput;
     }
   }
@@ -263,7 +270,7 @@ int run(const Options& o) {
     in_fd = ::open(o.input.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat st {};
     if (in_fd < 0 || ::fstat(in_fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-      std::cerr << "regimen: cannot read " << o.input << ": " << (in_fd < 0 ? std::strerror(errno) : "it is a directory") << "\n";
+      report_error({"cohort.io", o.input, fmt::format("cannot read {}: {}", o.input, in_fd < 0 ? std::strerror(errno) : "it is a directory")});
       if (in_fd >= 0) ::close(in_fd);
       return kBadInput;
     }
@@ -276,18 +283,27 @@ int run(const Options& o) {
   const bool to_file = o.output != "-";
   const bool via_temporary = to_file && write_via_temporary(o.output);
   const std::string temp = via_temporary ? o.output + ".tmp-" + std::to_string(::getpid()) : o.output;
+  auto write_error = [&] { return RunError{"output.io", o.output, fmt::format("cannot write {}: {}", o.output, std::strerror(errno))}; };
   int out_fd = 1;
   if (to_file) {
     out_fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out_fd < 0) {
-      std::cerr << "regimen: cannot write " << o.output << ": " << std::strerror(errno) << "\n";
+      report_error(write_error());
       return kBadInput;
     }
   }
-  auto fail_output = [&](const std::string& why) {
+  Diagnostics bad_lines;  // the bad lines' errors, in input order, when they are JSON
+  // A run that cannot go on leaves no output file. With JSON errors, the bad lines' errors found
+  // so far come first in the one {"errors":[…]}.
+  auto fail_output = [&](const RunError& e) {
     if (to_file) ::close(out_fd);
     if (via_temporary) std::remove(temp.c_str());
-    std::cerr << "regimen: " << why << "\n";
+    if (!run.json_errors) {
+      report_error(e);
+    } else {
+      bad_lines.add(Diagnostic{Severity::kError, e.code, e.file, {}, 1, "", e.message});
+      std::cout << render_json(bad_lines) << std::flush;
+    }
     return kBadInput;
   };
 
@@ -338,9 +354,9 @@ int run(const Options& o) {
   uint64_t bytes_done = 0;
   // An audited run's blocks are recorded, then written, on the recorder's thread.
   std::optional<BatchRecorder> recorder;
-  if (run.audited) recorder.emplace(*audit_log, out_fd, o.output, !o.worklist, protocol.source.text());
+  if (run.audited) recorder.emplace(*audit_log, audit_path(o.audit), out_fd, o.output, !o.worklist, protocol.source.text());
   // Writes (or hands to the recorder) one finished block's results, in input order.
-  auto emit_block = [&](BlockWork& done) -> std::string {
+  auto emit_block = [&](BlockWork& done) -> RunError {
     const std::span<Share> shares(done.shares.data(), done.pieces);
     if (recorder) {
       // The block's records, and their columns as a chunk in pieces: each share's buffer changes
@@ -360,12 +376,14 @@ int run(const Options& o) {
         }
         base += static_cast<int64_t>(block.pieces[i].size());
         block.errors += share.errors;
+        bad_lines.append(share.error_list);
       }
-      return recorder->submit(std::move(block)) ? std::string() : recorder->finish();
+      return recorder->submit(std::move(block)) ? RunError{} : recorder->finish();
     }
     for (Share& share : shares) {
       if (!share.errors.empty()) std::cerr << share.errors;
-      if (!write_all(out_fd, share.results)) return fmt::format("cannot write {}: {}", o.output, std::strerror(errno));
+      bad_lines.append(share.error_list);
+      if (!write_all(out_fd, share.results)) return write_error();
     }
     return {};
   };
@@ -382,7 +400,7 @@ int run(const Options& o) {
   int parity = 0;
   bool have_block = read_block(blocks[parity]);
   bool pending = false;  // block parity^1 has results not yet written
-  std::string problem;
+  RunError problem;
   while (have_block && !failure) {
     job = &blocks[parity];
     // Alone, the main thread evaluates the block first: an audited run's recorder then has the
@@ -393,12 +411,12 @@ int run(const Options& o) {
     // take what pieces of this block are left.
     if (pending) problem = emit_block(blocks[parity ^ 1]);
     bytes_done += blocks[parity].lines.bytes;
-    const bool more = problem.empty() && read_block(blocks[parity ^ 1]);
+    const bool more = !problem && read_block(blocks[parity ^ 1]);
     if (threads > 1) {
       work(0);
       sync.arrive_and_wait();  // the workers are done with this block
     }
-    if (!problem.empty()) break;
+    if (problem) break;
     pending = true;
     uint64_t patients = 0;
     for (auto& w : workers) patients += w->tally.patients + w->tally.errors;
@@ -410,13 +428,14 @@ int run(const Options& o) {
   if (in_fd > 0) ::close(in_fd);
   progress.finish();
   if (failure) std::rethrow_exception(failure);
-  if (problem.empty() && pending) problem = emit_block(blocks[parity ^ 1]);
+  if (!problem && pending) problem = emit_block(blocks[parity ^ 1]);
   if (recorder) {
-    const std::string failed = recorder->finish();
-    if (problem.empty()) problem = failed;
+    RunError failed = recorder->finish();
+    if (!problem) problem = std::move(failed);
   }
-  if (problem.empty() && !reader.error().empty()) problem = fmt::format("cannot read {}: {}", run.input_name, reader.error());
-  if (!problem.empty()) return fail_output(problem);
+  if (!problem && !reader.error().empty())
+    problem = RunError{"cohort.io", o.input == "-" ? std::string() : o.input, fmt::format("cannot read {}: {}", run.input_name, reader.error())};
+  if (problem) return fail_output(problem);
 
   Tally total = workers.front()->tally;
   for (size_t i = 1; i < workers.size(); ++i) total.add(workers[i]->tally);
@@ -425,15 +444,16 @@ int run(const Options& o) {
     for (auto& w : workers) std::move(w->worklist.begin(), w->worklist.end(), std::back_inserter(list));
     sort_worklist(list);
     const WorklistFormat format = o.format == "csv" ? WorklistFormat::kCsv : o.format == "json" ? WorklistFormat::kJson : WorklistFormat::kTable;
-    if (!write_all(out_fd, render_worklist(plan, list, fixed_day, format)))
-      return fail_output(fmt::format("cannot write {}: {}", o.output, std::strerror(errno)));
+    if (!write_all(out_fd, render_worklist(plan, list, fixed_day, format, bad_lines))) return fail_output(write_error());
   }
   if (to_file) {
     if (::close(out_fd) != 0 || (via_temporary && std::rename(temp.c_str(), o.output.c_str()) != 0)) {
       if (via_temporary) std::remove(temp.c_str());
-      std::cerr << "regimen: cannot write " << o.output << "\n";
+      report_error(write_error());
       return kBadInput;
     }
+    // The worklist went to a file: its errors are in it, and on stdout as CONTRACT §6 has them.
+    if (!bad_lines.empty()) std::cout << render_json(bad_lines) << std::flush;
   }
   if (o.summary) print_summary(plan, total);
   // Counts only: no patient data in the logs.

@@ -85,7 +85,8 @@ std::optional<std::string> read_text_file(const std::string& path) {
 
 bool protocol_compiles(const LoadedProtocol& p, const Terminal& terminal) {
   if (p.plan.ok()) return true;
-  print_diagnostics(p.plan.diagnostics, &p.source, terminal);
+  if (json_errors_requested()) std::cout << render_json(p.plan.diagnostics) << std::flush;
+  else print_diagnostics(p.plan.diagnostics, &p.source, terminal);
   return false;
 }
 
@@ -122,6 +123,11 @@ void print_json_error(std::string code, std::string file, std::string message) {
 }
 
 }  // namespace
+
+void report_error(const RunError& e) {
+  if (json_errors_requested()) print_json_error(e.code, e.file, e.message);
+  else std::cerr << "regimen: " << e.message << "\n";
+}
 
 int emit(const std::string& path, std::string_view content) {
   const std::string problem = write_output(path, content);

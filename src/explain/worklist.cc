@@ -93,7 +93,7 @@ void sort_worklist(std::vector<WorklistEntry>& entries) {
 }
 
 std::string render_worklist(const Plan& plan, const std::vector<WorklistEntry>& entries, std::optional<Date> as_of,
-                            WorklistFormat format) {
+                            WorklistFormat format, const Diagnostics& errors) {
   std::string out;
   auto due = [](const WorklistEntry& e) { return e.due_by ? e.due_by->to_string() : std::string(); };
   switch (format) {
@@ -126,6 +126,8 @@ std::string render_worklist(const Plan& plan, const std::vector<WorklistEntry>& 
         w.key("as_of").value(e.as_of.to_string());
         w.end_object();
       }
+      w.end_array().key("errors").begin_array();
+      for (const Diagnostic& d : errors) write_json(w, d);
       w.end_array().end_object();
       out += '\n';
       return out;

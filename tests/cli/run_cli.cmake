@@ -1,6 +1,6 @@
 # Runs the regimen binary once and checks its exit code and output.
 # -DREGIMEN=path -DARGS=a|b|c -DEXIT=N [-DSTDOUT=regex] [-DSTDERR=regex] [-DNO_STDOUT=1]
-# [-DABSENT=path: a file that must not exist afterwards] [-DSTDIN=file] [-DTWICE=1: run twice, same stdout]
+# [-DNO_STDERR=1] [-DABSENT=path: a file that must not exist afterwards] [-DSTDIN=file] [-DTWICE=1: run twice, same stdout]
 string(REPLACE "|" ";" args "${ARGS}")
 set(input_args)
 if(STDIN)
@@ -28,6 +28,9 @@ if(DEFINED STDERR AND NOT STDERR STREQUAL "" AND NOT err MATCHES "${STDERR}")
 endif()
 if(NO_STDOUT AND NOT out STREQUAL "")
   message(FATAL_ERROR "expected nothing on stdout\n${report}")
+endif()
+if(NO_STDERR AND NOT err STREQUAL "")
+  message(FATAL_ERROR "expected nothing on stderr\n${report}")
 endif()
 if(ABSENT AND EXISTS "${ABSENT}")
   message(FATAL_ERROR "${ABSENT} was written although the run failed\n${report}")

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "regimen/common/diagnostic.h"
 #include "regimen/compile/plan.h"
 #include "regimen/evaluate/evaluator.h"
 
@@ -44,7 +45,9 @@ void sort_worklist(std::vector<WorklistEntry>& entries);
 enum class WorklistFormat { kTable, kCsv, kJson };
 /// The list as a table for a terminal, as CSV (RFC 4180, with a header row) or as one JSON document.
 /// `as_of`: the day of the whole list, or nothing when each patient was taken at their own as_of.
+/// The JSON document ends with "errors": the cohort's bad lines as CONTRACT §6 error objects
+/// (`errors`, empty when there were none); a table or CSV leaves them to stderr.
 std::string render_worklist(const Plan& plan, const std::vector<WorklistEntry>& entries, std::optional<Date> as_of,
-                            WorklistFormat format);
+                            WorklistFormat format, const Diagnostics& errors = {});
 
 }  // namespace regimen
