@@ -68,6 +68,9 @@ bool json_errors_requested();
 /// Reports a wrong command line (as JSON on stdout when json_errors_requested(), else on stderr
 /// with a pointer to `regimen COMMAND --help`) and returns kBadUsage.
 int usage_error(std::string_view command, std::string_view message);
+/// The same, for a problem in a file the command line names (a what-if scenario): the JSON error
+/// is `as_json`, with its own code, file and place.
+int usage_error(std::string_view command, std::string_view message, const Diagnostic& as_json);
 
 /// --as-of's check: an empty value is an error (left out, the option takes the timeline's as_of).
 CLI::Validator as_of_text();

@@ -103,7 +103,7 @@ int run(const Options& o) {
     return usage_error("whatif", "no change given: add --miss-session, --add-session, --add-score, --set or --scenario");
   }
   const AlternativesRead alternatives = alternatives_of(plan, request);
-  if (!alternatives.error.empty()) return usage_error("whatif", alternatives.error);
+  if (!alternatives.error.empty()) return usage_error("whatif", alternatives.error, alternatives.problem);
   const WhatIf w = what_if(plan, *in.timeline.result.value, in.as_of, alternatives.alternatives);
   ReportInfo info;
   info.protocol_sha256 = sha256_hex(in.protocol.source.text());

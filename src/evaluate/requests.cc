@@ -135,24 +135,31 @@ std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& r
 
 AlternativesRead read(const Plan& plan, std::string_view document, std::string_view name, bool a_file) {
   AlternativesRead r;
+  // A scenario file's problems name their place; the command line's document is made by the
+  // command line itself, so its places mean nothing to the person who typed it, and its problems
+  // are the command line's.
+  auto fail = [&](std::string code, SourcePos at, std::string message) {
+    if (!a_file) {
+      at = {};
+      code = "usage.command_line";
+    }
+    r.error = at.known() ? fmt::format("{}:{}:{}: {}", name, at.line, at.column, message) : message;
+    r.problem = Diagnostic{Severity::kError, std::move(code), a_file ? std::string(name) : std::string(), at, 1, "", std::move(message)};
+  };
   const SourceFile source{std::string(name), std::string(document)};
   Diagnostics syntax;
   const std::optional<YAML::Node> root = load::parse_yaml(source, "whatif.syntax", syntax);
   if (!root) {
     const Diagnostic& d = syntax[0];
-    r.error = d.pos.known() ? fmt::format("{}:{}:{}: {}", name, d.pos.line, d.pos.column, d.message)
-                            : fmt::format("{}: {}", name, d.message);
+    fail(d.code, d.pos, d.pos.known() || !a_file ? d.message : fmt::format("{}: {}", name, d.message));
     return r;
   }
   try {
     r.alternatives = alternatives_from(plan, *root, name);
   } catch (const Problem& p) {
-    // A scenario file's problems name their place; the command line's document is made by the
-    // command line itself, so its places mean nothing to the person who typed it.
-    const SourcePos at = load::position_of(p.mark);
-    r.error = a_file && at.known() ? fmt::format("{}:{}:{}: {}", name, at.line, at.column, p.message) : p.message;
+    fail("whatif.scenario", load::position_of(p.mark), p.message);
   } catch (const YAML::Exception& e) {
-    r.error = fmt::format("{}: {}", name, e.what());
+    fail("whatif.scenario", {}, fmt::format("{}: {}", name, e.what()));
   }
   return r;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "regimen/common/diagnostic.h"
 #include "regimen/evaluate/projection.h"
 #include "regimen/evaluate/whatif.h"
 
@@ -17,10 +18,13 @@ namespace regimen {
 ///     - {name: N, miss_session: [DATE], add_session: [DATE],
 ///        add_score: [{date: DATE, instrument: I, score: S, items: {9: 0}}], set: {PARAM: VALUE}}
 /// Every value is checked against the protocol (instruments, ranges, parameters). On a problem,
-/// `error` says what and no alternative is returned.
+/// `error` says what, for a person ("FILE:LINE:COL: message"), `problem` is the same as a
+/// diagnostic for JSON (code whatif.syntax or whatif.scenario; the file and place when the problem
+/// is in a scenario file), and no alternative is returned.
 struct AlternativesRead {
   std::vector<Alternative> alternatives;
   std::string error;
+  Diagnostic problem;
 };
 AlternativesRead read_alternatives(const Plan& plan, std::string_view document, std::string_view name);
 
