@@ -355,6 +355,7 @@ int run(const Options& o) {
   // An audited run's blocks are recorded, then written, on the recorder's thread.
   std::optional<BatchRecorder> recorder;
   if (run.audited) recorder.emplace(*audit_log, audit_path(o.audit), out_fd, o.output, !o.worklist, protocol.source.text());
+  std::vector<std::string_view> pieces;  // one finished block's results, for writev
   // Writes (or hands to the recorder) one finished block's results, in input order.
   auto emit_block = [&](BlockWork& done) -> RunError {
     const std::span<Share> shares(done.shares.data(), done.pieces);
@@ -380,11 +381,14 @@ int run(const Options& o) {
       }
       return recorder->submit(std::move(block)) ? RunError{} : recorder->finish();
     }
+    // The bad lines' messages first, then the block's results in one system call or few.
+    pieces.clear();
     for (Share& share : shares) {
       if (!share.errors.empty()) std::cerr << share.errors;
       bad_lines.append(share.error_list);
-      if (!write_all(out_fd, share.results)) return write_error();
+      pieces.push_back(share.results);
     }
+    if (!write_all(out_fd, pieces)) return write_error();
     return {};
   };
 

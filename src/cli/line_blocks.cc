@@ -1,7 +1,9 @@
 #include "line_blocks.h"
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "regimen/load/timeline_reader.h"
@@ -65,6 +67,32 @@ bool write_all(int fd, std::string_view data) {
       return false;
     }
     data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+bool write_all(int fd, std::span<const std::string_view> pieces) {
+  std::vector<iovec> batch;
+  size_t i = 0;
+  while (i < pieces.size()) {
+    batch.clear();
+    for (; i < pieces.size() && batch.size() < IOV_MAX; ++i)
+      if (!pieces[i].empty()) batch.push_back({const_cast<char*>(pieces[i].data()), pieces[i].size()});
+    size_t first = 0;  // the first piece of the batch not yet written in full
+    while (first < batch.size()) {
+      const ssize_t n = ::writev(fd, batch.data() + first, static_cast<int>(batch.size() - first));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return false;
+      }
+      // A short write: skip what went out, and go on from the middle of a piece.
+      size_t written = static_cast<size_t>(n);
+      while (first < batch.size() && written >= batch[first].iov_len) written -= batch[first++].iov_len;
+      if (first < batch.size()) {
+        batch[first].iov_base = static_cast<char*>(batch[first].iov_base) + written;
+        batch[first].iov_len -= written;
+      }
+    }
   }
   return true;
 }

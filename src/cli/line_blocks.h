@@ -4,6 +4,7 @@
 // always JsonTimelineReader::kPadding readable bytes, so the JSON parser reads lines in place.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,5 +39,7 @@ class LineReader {
 
 /// Writes all of `data` to `fd` (retrying short writes); false on an error (errno says which).
 bool write_all(int fd, std::string_view data);
+/// Writes all of `pieces`, in order, with as few system calls as it can (writev).
+bool write_all(int fd, std::span<const std::string_view> pieces);
 
 }  // namespace regimen::cli
