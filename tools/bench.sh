@@ -7,5 +7,5 @@ if ! dpkg-query -W -f='${Status}' libbenchmark-dev 2>/dev/null | grep -q 'instal
   ${SUDO:-} apt-get install -y -qq libbenchmark-dev >/dev/null
 fi
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DREGIMEN_BENCHMARKS=ON -DREGIMEN_TESTS=OFF >/dev/null
-cmake --build build-bench -j "$(nproc)" --target regimen_bench >/dev/null
+cmake --build build-bench -j "$(nproc)" --target regimen_bench regimen_parse_floor >/dev/null
 build-bench/bench/regimen_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true "$@"
