@@ -17,8 +17,8 @@ constexpr size_t kMaxQueued = 1;
 
 BatchRecorder::BatchRecorder(AuditLog& log, std::string log_name, int out_fd, std::string output_name, bool write_results,
                              const std::string& protocol_text)
-    : log_(log), log_name_(std::move(log_name)), out_fd_(out_fd), output_name_(std::move(output_name)), write_results_(write_results),
-      protocol_text_(protocol_text), thread_([this] { run(); }) {}
+    : log_(log), log_name_(std::move(log_name)), out_fd_(out_fd), output_name_(std::move(output_name)),
+      write_results_(write_results), protocol_text_(protocol_text), thread_([this] { run(); }) {}
 
 BatchRecorder::~BatchRecorder() { finish(); }
 
@@ -108,7 +108,8 @@ RunError BatchRecorder::record(Block& block) {
     }
   }
   if (!block.errors.empty()) std::cerr << block.errors;
-  if (!write_all(out_fd_, results)) return {"output.io", output_name_, fmt::format("cannot write {}: {}", output_name_, std::strerror(errno))};
+  if (!write_all(out_fd_, results))
+    return {"output.io", output_name_, fmt::format("cannot write {}: {}", output_name_, std::strerror(errno))};
   return {};
 }
 

@@ -270,7 +270,8 @@ int run(const Options& o) {
     in_fd = ::open(o.input.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat st {};
     if (in_fd < 0 || ::fstat(in_fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-      report_error({"cohort.io", o.input, fmt::format("cannot read {}: {}", o.input, in_fd < 0 ? std::strerror(errno) : "it is a directory")});
+      const char* why = in_fd < 0 ? std::strerror(errno) : "it is a directory";
+      report_error({"cohort.io", o.input, fmt::format("cannot read {}: {}", o.input, why)});
       if (in_fd >= 0) ::close(in_fd);
       return kBadInput;
     }
@@ -283,7 +284,9 @@ int run(const Options& o) {
   const bool to_file = o.output != "-";
   const bool via_temporary = to_file && write_via_temporary(o.output);
   const std::string temp = via_temporary ? o.output + ".tmp-" + std::to_string(::getpid()) : o.output;
-  auto write_error = [&] { return RunError{"output.io", o.output, fmt::format("cannot write {}: {}", o.output, std::strerror(errno))}; };
+  auto write_error = [&] {
+    return RunError{"output.io", o.output, fmt::format("cannot write {}: {}", o.output, std::strerror(errno))};
+  };
   int out_fd = 1;
   if (to_file) {
     out_fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -438,7 +441,8 @@ int run(const Options& o) {
     if (!problem) problem = std::move(failed);
   }
   if (!problem && !reader.error().empty())
-    problem = RunError{"cohort.io", o.input == "-" ? std::string() : o.input, fmt::format("cannot read {}: {}", run.input_name, reader.error())};
+    problem = RunError{"cohort.io", o.input == "-" ? std::string() : o.input,
+                       fmt::format("cannot read {}: {}", run.input_name, reader.error())};
   if (problem) return fail_output(problem);
 
   Tally total = workers.front()->tally;
