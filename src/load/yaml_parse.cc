@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
 
+#include <algorithm>
 #include <sstream>
+#include <vector>
 
 #include "regimen/common/utf8.h"
 
@@ -92,6 +94,78 @@ bool has_document_marker(std::string_view text) {
   }
 }
 
+
+/// Whether a quote or a flow bracket at `i` starts a node (`key: "x"`, `- [`, `{a: "b"}`, a quoted
+/// key at the start of a line) rather than sitting inside a plain scalar (`note: say "hi`).
+bool starts_node(std::string_view text, size_t i, bool in_flow) {
+  size_t j = i;
+  while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t')) --j;
+  if (j == 0 || text[j - 1] == '\n' || text[j - 1] == '\r') return true;
+  const char before = text[j - 1];
+  if (in_flow && (before == '[' || before == '{' || before == ',' || before == ':')) return true;
+  return j < i && (before == ':' || before == '-' || before == '?');  // "key: [", "- [": a space between
+}
+
+/// The innermost flow collection opened with one of `open` ("[", "{" or both) and not yet closed at `stop`, by a
+/// forward scan that knows quotes and comments: where yaml-cpp says "end of flow not found", which
+/// is where it gave up, this is where the mistake most likely is. Nothing when the scan finds none.
+std::optional<size_t> unclosed_flow(std::string_view text, size_t stop, std::string_view open) {
+  std::vector<size_t> opened;  // positions of the open '[' and '{'
+  char quote = 0;
+  for (size_t i = 0; i < std::min(stop, text.size()); ++i) {
+    const char c = text[i];
+    if (quote == '"') {
+      if (c == '\\') ++i;
+      else if (c == '"') quote = 0;
+      continue;
+    }
+    if (quote == '\'') {
+      if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+      else if (c == '\'') quote = 0;
+      continue;
+    }
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    const bool in_flow = !opened.empty();
+    if ((c == '"' || c == '\'') && starts_node(text, i, in_flow)) quote = c;
+    else if ((c == '[' || c == '{') && (in_flow || starts_node(text, i, false))) opened.push_back(i);
+    else if ((c == ']' || c == '}') && in_flow && text[opened.back()] == (c == ']' ? '[' : '{')) opened.pop_back();
+  }
+  for (size_t k = opened.size(); k-- > 0;)
+    if (open.find(text[opened[k]]) != std::string_view::npos) return opened[k];
+  return std::nullopt;
+}
+
+/// yaml-cpp takes a quoted scalar that is never closed to run to the end of the file, and reads
+/// the rest of the file into it. A scalar node whose text starts with a quote that is not closed
+/// is that mistake: its position, or nothing.
+std::optional<size_t> unclosed_quote(std::string_view text, const YAML::Node& node) {
+  if (node.IsMap()) {
+    for (const auto& member : node) {
+      if (const std::optional<size_t> in_key = unclosed_quote(text, member.first)) return in_key;
+      if (const std::optional<size_t> in_value = unclosed_quote(text, member.second)) return in_value;
+    }
+    return std::nullopt;
+  }
+  if (node.IsSequence()) {
+    for (const auto& element : node)
+      if (const std::optional<size_t> found = unclosed_quote(text, element)) return found;
+    return std::nullopt;
+  }
+  if (!node.IsScalar() || node.Mark().pos < 0) return std::nullopt;
+  const auto at = static_cast<size_t>(node.Mark().pos);
+  if (at >= text.size() || (text[at] != '"' && text[at] != '\'')) return std::nullopt;
+  const char quote = text[at];
+  for (size_t i = at + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') ++i;
+    else if (text[i] == quote && quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+    else if (text[i] == quote) return std::nullopt;
+  }
+  return at;
+}
+
 }  // namespace
 
 std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view code, Diagnostics& diagnostics) {
@@ -104,6 +178,13 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
   }
   try {
     YAML::Node document = YAML::Load(source.text());
+    if (const std::optional<size_t> quote = unclosed_quote(source.text(), document)) {
+      diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), source.position_of(*quote), 1, "",
+                                 fmt::format("invalid YAML: the {} opened here is never closed, so the rest of the file "
+                                             "is read as its text",
+                                             source.text()[*quote] == '"' ? "double quote" : "single quote")});
+      return std::nullopt;
+    }
     // One file, one document: a second one would be dropped unread, and input is never half-used.
     const Trailing after = trailing_text(source.text());
     if (after.kind == Trailing::kSecondDocument) {
@@ -128,6 +209,34 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
     // yaml-cpp 0.7 says "bad file" when its nesting limit is reached (files are read here, not by it).
     const std::string message = e.msg == "bad file" ? "the document is nested too deeply (a few hundred levels at most)"
                                                     : e.msg + yaml_hint(e.msg);
+    // An unclosed '[' or '{' is reported where the parser gave up, often lines below it, and a
+    // bracket closed by the wrong one at the closer: point at the opening bracket itself when a
+    // scan finds it.
+    const size_t stop = e.mark.pos >= 0 ? static_cast<size_t>(e.mark.pos) : source.text().size();
+    const SourcePos gave_up = position_of(e.mark);
+    const bool sequence = e.msg.find("end of sequence flow not found") != std::string::npos;
+    if (sequence || e.msg.find("end of map flow not found") != std::string::npos) {
+      if (const std::optional<size_t> open = unclosed_flow(source.text(), stop, sequence ? "[" : "{")) {
+        diagnostics.add(Diagnostic{
+            Severity::kError, std::string(code), source.name(), source.position_of(*open), 1, "",
+            fmt::format("invalid YAML: this '{}' is not closed by a '{}' (the parser gave up at line {}, column {}); or a "
+                        "value inside it holds ','{} and needs quotes",
+                        sequence ? '[' : '{', sequence ? ']' : '}', gave_up.line, gave_up.column, sequence ? "" : " or ':'")});
+        return std::nullopt;
+      }
+    }
+    if (e.msg.find("illegal flow end") != std::string::npos && stop < source.text().size()) {
+      const char closer = source.text()[stop];
+      if (const std::optional<size_t> open = unclosed_flow(source.text(), stop, "[{");
+          open && (closer == ']' || closer == '}')) {
+        const char opener = source.text()[*open];
+        diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), source.position_of(*open), 1, "",
+                                   fmt::format("invalid YAML: this '{}' is closed by the '{}' at line {}, column {}: close it "
+                                               "with '{}'",
+                                               opener, closer, gave_up.line, gave_up.column, opener == '[' ? ']' : '}')});
+        return std::nullopt;
+      }
+    }
     diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), position_of(e.mark), 1, "",
                                fmt::format("invalid YAML: {}", message)});
     return std::nullopt;

@@ -1,0 +1,63 @@
+// YAML mistakes are reported where the author made them: an unclosed '[' or '{' at the bracket,
+// not lines below where the parser gave up; a quote never closed at the quote, not as a strange
+// value. And valid YAML with quotes and brackets in odd places is still read.
+#include "../src/load/yaml_parse.h"
+
+#include <catch2/catch.hpp>
+
+using regimen::Diagnostics;
+using regimen::SourceFile;
+
+namespace {
+
+Diagnostics errors_of(const std::string& text) {
+  Diagnostics d;
+  const std::optional<YAML::Node> node = regimen::load::parse_yaml(SourceFile("p.yaml", text), "load.yaml_syntax", d);
+  CHECK(node.has_value() == d.empty());
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("an unclosed '[' is reported at the bracket", "[yaml]") {
+  const Diagnostics d = errors_of("protocol:\n  id: x\nparameters:\n  a: [1, 2\n  b: 3\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "load.yaml_syntax");
+  CHECK(d[0].pos.line == 4);
+  CHECK(d[0].pos.column == 6);
+  CHECK_THAT(d[0].message, Catch::Contains("this '[' is not closed by a ']' (the parser gave up at line 5"));
+}
+
+TEST_CASE("a '{' closed by a ']' is reported at the brace", "[yaml]") {
+  const Diagnostics d = errors_of("a: [1, {x: 2, y: 3]\nb: 4\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].pos.line == 1);
+  CHECK(d[0].pos.column == 8);
+  CHECK_THAT(d[0].message, Catch::Contains("this '{' is closed by the ']' at line 1, column 19"));
+}
+
+TEST_CASE("brackets in quotes and comments are not counted", "[yaml]") {
+  const Diagnostics d = errors_of("# a [ in a comment\na: \"[\" # and ] here\nb: ['x]', [1, 2\nc: 3\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].pos.line == 3);
+  CHECK(d[0].pos.column == 11);  // the inner '[', still open
+}
+
+TEST_CASE("a quote never closed is reported at the quote", "[yaml]") {
+  const Diagnostics d = errors_of("protocol:\n  id: x\n  version: \"1.0.0\nparameters:\n  b: 3\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].pos.line == 3);
+  CHECK(d[0].pos.column == 12);
+  CHECK_THAT(d[0].message, Catch::Contains("the double quote opened here is never closed"));
+  const Diagnostics single = errors_of("a: 1\nb: 'it''s\nc: 2\n");
+  REQUIRE(single.size() == 1);
+  CHECK(single[0].pos.line == 2);
+  CHECK_THAT(single[0].message, Catch::Contains("single quote"));
+}
+
+TEST_CASE("valid YAML with quotes and brackets in odd places is read", "[yaml]") {
+  CHECK(errors_of("a: 'it''s'\nb: \"say \\\"hi\\\" \\\\\"\nc: \"two\n  lines\"\n\"quoted key\": [1, {x: \"]\"}]\n").empty());
+  CHECK(errors_of("note: he said \"hi\nsee: refs 1] and [2 {\n").empty());  // quotes and brackets inside plain text
+  CHECK(errors_of("text: |\n  \"a line that starts with a quote\n  and [ a bracket\nnext: 1\n").empty());
+  CHECK(errors_of("list:\n  - \"a\"\n  - 'b'\n  - [c, 'd, e']\n").empty());
+}
