@@ -94,7 +94,6 @@ bool has_document_marker(std::string_view text) {
   }
 }
 
-
 /// Whether a quote or a flow bracket at `i` starts a node (`key: "x"`, `- [`, `{a: "b"}`, a quoted
 /// key at the start of a line) rather than sitting inside a plain scalar (`note: say "hi`).
 bool starts_node(std::string_view text, size_t i, bool in_flow) {
@@ -106,9 +105,9 @@ bool starts_node(std::string_view text, size_t i, bool in_flow) {
   return j < i && (before == ':' || before == '-' || before == '?');  // "key: [", "- [": a space between
 }
 
-/// The innermost flow collection opened with one of `open` ("[", "{" or both) and not yet closed at `stop`, by a
-/// forward scan that knows quotes and comments: where yaml-cpp says "end of flow not found", which
-/// is where it gave up, this is where the mistake most likely is. Nothing when the scan finds none.
+/// The innermost flow collection opened with one of `open` ("[", "{" or both) and not yet closed
+/// at `stop`, by a forward scan that knows quotes and comments. Where yaml-cpp says "end of flow
+/// not found" it gave up; this is where the mistake most likely is. Nothing when the scan finds none.
 std::optional<size_t> unclosed_flow(std::string_view text, size_t stop, std::string_view open) {
   std::vector<size_t> opened;  // positions of the open '[' and '{'
   char quote = 0;
@@ -209,9 +208,8 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
     // yaml-cpp 0.7 says "bad file" when its nesting limit is reached (files are read here, not by it).
     const std::string message = e.msg == "bad file" ? "the document is nested too deeply (a few hundred levels at most)"
                                                     : e.msg + yaml_hint(e.msg);
-    // An unclosed '[' or '{' is reported where the parser gave up, often lines below it, and a
-    // bracket closed by the wrong one at the closer: point at the opening bracket itself when a
-    // scan finds it.
+    // yaml-cpp reports an unclosed '[' or '{' where it gave up, often lines below it, and a bracket
+    // closed by the other kind at the closer: point at the opening bracket when a scan finds it.
     const size_t stop = e.mark.pos >= 0 ? static_cast<size_t>(e.mark.pos) : source.text().size();
     const SourcePos gave_up = position_of(e.mark);
     const bool sequence = e.msg.find("end of sequence flow not found") != std::string::npos;
@@ -227,8 +225,9 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
     }
     if (e.msg.find("illegal flow end") != std::string::npos && stop < source.text().size()) {
       const char closer = source.text()[stop];
-      if (const std::optional<size_t> open = unclosed_flow(source.text(), stop, "[{");
-          open && (closer == ']' || closer == '}')) {
+      const std::optional<size_t> open = unclosed_flow(source.text(), stop, "[{");
+      const bool other_kind = open && ((closer == ']' && source.text()[*open] == '{') || (closer == '}' && source.text()[*open] == '['));
+      if (other_kind) {
         const char opener = source.text()[*open];
         diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), source.position_of(*open), 1, "",
                                    fmt::format("invalid YAML: this '{}' is closed by the '{}' at line {}, column {}: close it "
