@@ -226,9 +226,8 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
     if (e.msg.find("illegal flow end") != std::string::npos && stop < source.text().size()) {
       const char closer = source.text()[stop];
       const std::optional<size_t> open = unclosed_flow(source.text(), stop, "[{");
-      const bool other_kind = open && ((closer == ']' && source.text()[*open] == '{') || (closer == '}' && source.text()[*open] == '['));
-      if (other_kind) {
-        const char opener = source.text()[*open];
+      const char opener = open ? source.text()[*open] : 0;
+      if ((closer == ']' && opener == '{') || (closer == '}' && opener == '[')) {
         diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), source.position_of(*open), 1, "",
                                    fmt::format("invalid YAML: this '{}' is closed by the '{}' at line {}, column {}: close it "
                                                "with '{}'",
