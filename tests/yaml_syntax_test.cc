@@ -4,6 +4,7 @@
 #include "../src/load/yaml_parse.h"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 using regimen::Diagnostics;
 using regimen::SourceFile;
@@ -60,4 +61,35 @@ TEST_CASE("valid YAML with quotes and brackets in odd places is read", "[yaml]")
   CHECK(errors_of("note: he said \"hi\nsee: refs 1] and [2 {\n").empty());  // quotes and brackets inside plain text
   CHECK(errors_of("text: |\n  \"a line that starts with a quote\n  and [ a bracket\nnext: 1\n").empty());
   CHECK(errors_of("list:\n  - \"a\"\n  - 'b'\n  - [c, 'd, e']\n").empty());
+}
+
+TEST_CASE("a quote that swallows the closing bracket is reported at the quote", "[yaml]") {
+  const Diagnostics d = errors_of("a: [\"x, y]\nb: 1\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].pos.line == 1);
+  CHECK(d[0].pos.column == 5);
+  CHECK_THAT(d[0].message, Catch::Contains("the double quote opened here is never closed"));
+}
+
+TEST_CASE("a byte-order mark does not shift the places the checks look at", "[yaml]") {
+  // yaml-cpp counts positions after the mark, which the text keeps.
+  CHECK(errors_of("\xEF\xBB\xBFpatient:\n  \"id\": p-bom\n").empty());
+  CHECK(errors_of("\xEF\xBB\xBF\"k\": v\n").empty());
+  const Diagnostics d = errors_of("\xEF\xBB\xBF" "a: 1\nb: 'x\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].pos.line == 2);
+  CHECK(d[0].pos.column == 4);
+}
+
+TEST_CASE("aliases are checked once, not followed", "[yaml]") {
+  // An alias is its anchor's node: following them would loop on a self-reference and take
+  // exponential time on nested ones.
+  CHECK(errors_of("patient:\n  id: p\nextra: &x [*x]\n").empty());
+  std::string laughs = "a: &a [\"lol\", 'lol']\n";
+  for (char level = 'b'; level <= 'p'; ++level) {
+    laughs += fmt::format("{0}: &{0} [", level);
+    for (int k = 0; k < 10; ++k) laughs += fmt::format("{}*{}", k ? ", " : "", static_cast<char>(level - 1));
+    laughs += "]\n";
+  }
+  CHECK(errors_of(laughs).empty());  // 10^15 paths through the aliases; returns at once
 }

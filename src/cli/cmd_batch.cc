@@ -212,6 +212,12 @@ void evaluate_pieces(const Run& run, Worker& w, BlockWork& work) {
   }
 }
 
+/// Whether two open file descriptors are the same file (-o /dev/stdout and standard output).
+bool same_file(int a, int b) {
+  struct stat x {}, y {};
+  return ::fstat(a, &x) == 0 && ::fstat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 /// The process's peak resident memory in KiB (Linux), for the end-of-run log line; 0 if unknown.
 uint64_t peak_rss_kib() {
   std::ifstream status("/proc/self/status");
@@ -295,19 +301,24 @@ int run(const Options& o) {
       return kBadInput;
     }
   }
+  // Whether the results go to standard output, named or not (-o /dev/stdout): the errors of a
+  // JSON run then go into the one document, and a failure to write cannot be reported there.
+  const bool output_is_stdout = !to_file || same_file(out_fd, STDOUT_FILENO);
   Diagnostics bad_lines;  // the bad lines' errors, in input order, when they are JSON
+  bool out_open = to_file;
   // A run that cannot go on leaves no output file. With JSON errors, the bad lines' errors found
-  // so far come first in the one {"errors":[…]}.
+  // so far come first in the one {"errors":[…]}; but when standard output itself could not be
+  // written, the error goes to stderr.
   auto fail_output = [&](const RunError& e) {
-    if (to_file) ::close(out_fd);
+    if (out_open) ::close(out_fd);
     if (via_temporary) std::remove(temp.c_str());
-    if (!run.json_errors) {
-      report_error(e);
+    if (!run.json_errors || (e.code == "output.io" && output_is_stdout)) {
+      std::cerr << "regimen: " << e.message << "\n";
     } else {
       bad_lines.add(Diagnostic{Severity::kError, e.code, e.file, {}, 1, "", e.message});
       std::cout << render_json(bad_lines) << std::flush;
     }
-    return kBadInput;
+    return e.code == "internal" ? kInternalError : kBadInput;
   };
 
   const unsigned threads = cohort_threads(o.threads);
@@ -455,14 +466,12 @@ int run(const Options& o) {
     if (!write_all(out_fd, render_worklist(plan, list, fixed_day, format, bad_lines))) return fail_output(write_error());
   }
   if (to_file) {
-    if (::close(out_fd) != 0 || (via_temporary && std::rename(temp.c_str(), o.output.c_str()) != 0)) {
-      if (via_temporary) std::remove(temp.c_str());
-      report_error(write_error());
-      return kBadInput;
-    }
-    // The worklist went to a file: its errors are in it, and on stdout as CONTRACT §6 has them.
-    if (!bad_lines.empty()) std::cout << render_json(bad_lines) << std::flush;
+    out_open = false;
+    if (::close(out_fd) != 0 || (via_temporary && std::rename(temp.c_str(), o.output.c_str()) != 0))
+      return fail_output(write_error());
   }
+  // The worklist went to a file: its errors are in it, and on stdout as CONTRACT §6 has them.
+  if (!output_is_stdout && !bad_lines.empty()) std::cout << render_json(bad_lines) << std::flush;
   if (o.summary) print_summary(plan, total);
   // Counts only: no patient data in the logs.
   spdlog::info("batch: {} patients evaluated, {} bad lines, {} threads, {:.2f} s, peak memory {} MiB", total.patients,

@@ -94,7 +94,8 @@ int run(const Options& o) {
   if (!o.scenario.empty()) {
     const std::optional<std::string> text = read_text_file(o.scenario);
     if (!text) {
-      return usage_error("whatif", "cannot read the scenario file " + o.scenario + ": " + why_unreadable(o.scenario));
+      const std::string message = "cannot read the scenario file " + o.scenario + ": " + why_unreadable(o.scenario);
+      return usage_error("whatif", message, Diagnostic{Severity::kError, "whatif.io", o.scenario, {}, 1, "", message});
     }
     request.scenario = *text;
     request.scenario_name = input_name(o.scenario);

@@ -103,10 +103,10 @@ TimelineChange score_change(const Plan& plan, const YAML::Node& s) {
   return c;
 }
 
-std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& root, std::string_view name) {
+std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& root) {
   std::vector<Alternative> out;
   if (!root.IsMap() || !root["alternatives"] || !root["alternatives"].IsSequence())
-    throw Problem{fmt::format("{}: no alternatives (expected a list under 'alternatives:')", name), root.Mark()};
+    throw Problem{"no alternatives (expected a list under 'alternatives:')", root.Mark()};
   known_keys(root, kScenarioKeys, "a scenario");
   for (const auto& n : root["alternatives"]) {
     known_keys(n, kAlternativeKeys, "an alternative");
@@ -129,7 +129,7 @@ std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& r
     if (std::string order = check_parameter_order(plan, a.overrides); !order.empty()) throw Problem{order, n.Mark()};
     out.push_back(std::move(a));
   }
-  if (out.empty()) throw Problem{fmt::format("{}: no alternatives (expected a list under 'alternatives:')", name), root.Mark()};
+  if (out.empty()) throw Problem{"no alternatives (expected a list under 'alternatives:')", root.Mark()};
   return out;
 }
 
@@ -143,7 +143,10 @@ AlternativesRead read(const Plan& plan, std::string_view document, std::string_v
       at = {};
       code = "usage.command_line";
     }
-    r.error = at.known() ? fmt::format("{}:{}:{}: {}", name, at.line, at.column, message) : message;
+    // For a person the message names the file and place; the JSON error has them as fields.
+    r.error = at.known() ? fmt::format("{}:{}:{}: {}", name, at.line, at.column, message)
+              : a_file   ? fmt::format("{}: {}", name, message)
+                         : message;
     r.problem = Diagnostic{Severity::kError, std::move(code), a_file ? std::string(name) : std::string(), at, 1, "", std::move(message)};
   };
   const SourceFile source{std::string(name), std::string(document)};
@@ -151,15 +154,15 @@ AlternativesRead read(const Plan& plan, std::string_view document, std::string_v
   const std::optional<YAML::Node> root = load::parse_yaml(source, "whatif.syntax", syntax);
   if (!root) {
     const Diagnostic& d = syntax[0];
-    fail(d.code, d.pos, d.pos.known() || !a_file ? d.message : fmt::format("{}: {}", name, d.message));
+    fail(d.code, d.pos, d.message);
     return r;
   }
   try {
-    r.alternatives = alternatives_from(plan, *root, name);
+    r.alternatives = alternatives_from(plan, *root);
   } catch (const Problem& p) {
     fail("whatif.scenario", load::position_of(p.mark), p.message);
   } catch (const YAML::Exception& e) {
-    fail("whatif.scenario", {}, fmt::format("{}: {}", name, e.what()));
+    fail("whatif.scenario", {}, e.what());
   }
   return r;
 }

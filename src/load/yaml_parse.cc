@@ -26,9 +26,18 @@ std::string yaml_hint(const std::string& message) {
   return "";
 }
 
-/// Notes where a document's first node is and whether it holds anything but a null.
+/// Where a mark is in the text: yaml-cpp counts after a UTF-8 byte-order mark, which the text keeps.
+size_t offset_of(const YAML::Mark& m, std::string_view text) {
+  if (m.pos < 0) return text.size();
+  const size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  return std::min(text.size(), static_cast<size_t>(m.pos) + bom);
+}
+
+/// Notes where a document's first node is and whether it holds anything but a null; and, when
+/// asked, where each of its scalars starts (aliases are not followed: each scalar once).
 class FirstNode : public YAML::EventHandler {
  public:
+  explicit FirstNode(std::vector<YAML::Mark>* scalars = nullptr) : scalars_(scalars) {}
   bool seen = false, null_only = true;
   YAML::Mark mark;
 
@@ -36,7 +45,10 @@ class FirstNode : public YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& m, YAML::anchor_t) override { note(m, true); }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m, false); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { note(m, false); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override {
+    if (scalars_) scalars_->push_back(m);
+    note(m, false);
+  }
   void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
     note(m, false);
   }
@@ -52,6 +64,7 @@ class FirstNode : public YAML::EventHandler {
     seen = true;
     null_only = null_only && is_null;
   }
+  std::vector<YAML::Mark>* scalars_;
 };
 
 /// What follows the first document, if anything must be reported: a second document, or text
@@ -64,10 +77,11 @@ struct Trailing {
   YAML::Mark mark;
 };
 
-Trailing trailing_text(const std::string& text) {
+/// Also gives where each scalar of the first document starts, in `first_scalars`.
+Trailing trailing_text(const std::string& text, std::vector<YAML::Mark>& first_scalars) {
   std::istringstream in(text);
   YAML::Parser parser(in);
-  FirstNode first;
+  FirstNode first(&first_scalars);
   if (!parser.HandleNextDocument(first)) return {};
   YAML::Mark previous = first.mark;
   bool previous_seen = first.seen;
@@ -105,12 +119,17 @@ bool starts_node(std::string_view text, size_t i, bool in_flow) {
   return j < i && (before == ':' || before == '-' || before == '?');  // "key: [", "- [": a space between
 }
 
-/// The innermost flow collection opened with one of `open` ("[", "{" or both) and not yet closed
-/// at `stop`, by a forward scan that knows quotes and comments. Where yaml-cpp says "end of flow
-/// not found" it gave up; this is where the mistake most likely is. Nothing when the scan finds none.
-std::optional<size_t> unclosed_flow(std::string_view text, size_t stop, std::string_view open) {
+/// What is still open at `stop`, by a forward scan that knows quotes and comments: the innermost
+/// flow collection opened with one of `open` ("[", "{" or both), and the quote the scan is inside,
+/// if any. Where yaml-cpp says "end of flow not found" it gave up; these are where the mistake
+/// most likely is.
+struct StillOpen {
+  std::optional<size_t> bracket, quote;
+};
+StillOpen still_open(std::string_view text, size_t stop, std::string_view open) {
   std::vector<size_t> opened;  // positions of the open '[' and '{'
   char quote = 0;
+  size_t quote_at = 0;
   for (size_t i = 0; i < std::min(stop, text.size()); ++i) {
     const char c = text[i];
     if (quote == '"') {
@@ -128,41 +147,39 @@ std::optional<size_t> unclosed_flow(std::string_view text, size_t stop, std::str
       continue;
     }
     const bool in_flow = !opened.empty();
-    if ((c == '"' || c == '\'') && starts_node(text, i, in_flow)) quote = c;
+    if ((c == '"' || c == '\'') && starts_node(text, i, in_flow)) quote = c, quote_at = i;
     else if ((c == '[' || c == '{') && (in_flow || starts_node(text, i, false))) opened.push_back(i);
     else if ((c == ']' || c == '}') && in_flow && text[opened.back()] == (c == ']' ? '[' : '{')) opened.pop_back();
   }
-  for (size_t k = opened.size(); k-- > 0;)
-    if (open.find(text[opened[k]]) != std::string_view::npos) return opened[k];
-  return std::nullopt;
+  StillOpen out;
+  if (quote) out.quote = quote_at;
+  for (size_t k = opened.size(); k-- > 0 && !out.bracket;)
+    if (open.find(text[opened[k]]) != std::string_view::npos) out.bracket = opened[k];
+  return out;
+}
+
+std::string never_closed(char quote) {
+  return fmt::format("invalid YAML: the {} opened here is never closed, so the rest of the file is read as its text",
+                     quote == '"' ? "double quote" : "single quote");
 }
 
 /// yaml-cpp takes a quoted scalar that is never closed to run to the end of the file, and reads
-/// the rest of the file into it. A scalar node whose text starts with a quote that is not closed
-/// is that mistake: its position, or nothing.
-std::optional<size_t> unclosed_quote(std::string_view text, const YAML::Node& node) {
-  if (node.IsMap()) {
-    for (const auto& member : node) {
-      if (const std::optional<size_t> in_key = unclosed_quote(text, member.first)) return in_key;
-      if (const std::optional<size_t> in_value = unclosed_quote(text, member.second)) return in_value;
+/// the rest of the file into it. A scalar (of `scalars`, where they start) whose text starts with
+/// a quote that is not closed is that mistake: its position, or nothing.
+std::optional<size_t> unclosed_quote(std::string_view text, const std::vector<YAML::Mark>& scalars) {
+  for (const YAML::Mark& m : scalars) {
+    const size_t at = offset_of(m, text);
+    if (at >= text.size() || (text[at] != '"' && text[at] != '\'')) continue;
+    const char quote = text[at];
+    bool closed = false;
+    for (size_t i = at + 1; i < text.size() && !closed; ++i) {
+      if (quote == '"' && text[i] == '\\') ++i;
+      else if (text[i] == quote && quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+      else closed = text[i] == quote;
     }
-    return std::nullopt;
+    if (!closed) return at;
   }
-  if (node.IsSequence()) {
-    for (const auto& element : node)
-      if (const std::optional<size_t> found = unclosed_quote(text, element)) return found;
-    return std::nullopt;
-  }
-  if (!node.IsScalar() || node.Mark().pos < 0) return std::nullopt;
-  const auto at = static_cast<size_t>(node.Mark().pos);
-  if (at >= text.size() || (text[at] != '"' && text[at] != '\'')) return std::nullopt;
-  const char quote = text[at];
-  for (size_t i = at + 1; i < text.size(); ++i) {
-    if (quote == '"' && text[i] == '\\') ++i;
-    else if (text[i] == quote && quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
-    else if (text[i] == quote) return std::nullopt;
-  }
-  return at;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -177,15 +194,14 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
   }
   try {
     YAML::Node document = YAML::Load(source.text());
-    if (const std::optional<size_t> quote = unclosed_quote(source.text(), document)) {
+    std::vector<YAML::Mark> scalars;
+    const Trailing after = trailing_text(source.text(), scalars);
+    if (const std::optional<size_t> quote = unclosed_quote(source.text(), scalars)) {
       diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), source.position_of(*quote), 1, "",
-                                 fmt::format("invalid YAML: the {} opened here is never closed, so the rest of the file "
-                                             "is read as its text",
-                                             source.text()[*quote] == '"' ? "double quote" : "single quote")});
+                                 never_closed(source.text()[*quote])});
       return std::nullopt;
     }
     // One file, one document: a second one would be dropped unread, and input is never half-used.
-    const Trailing after = trailing_text(source.text());
     if (after.kind == Trailing::kSecondDocument) {
       diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), position_of(after.mark), 1, "",
                                  has_document_marker(source.text())
@@ -195,7 +211,7 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
       return std::nullopt;
     }
     if (after.kind == Trailing::kStuck) {
-      const size_t at = after.mark.pos >= 0 ? static_cast<size_t>(after.mark.pos) : 0;
+      const size_t at = offset_of(after.mark, source.text());
       const size_t printable = at < source.text().size() ? source.text().find_first_not_of(" \t\r\n", at) : std::string::npos;
       const std::string found = printable == std::string::npos ? "more text" : fmt::format("'{}'", source.text()[printable]);
       diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(),
@@ -209,14 +225,21 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
     const std::string message = e.msg == "bad file" ? "the document is nested too deeply (a few hundred levels at most)"
                                                     : e.msg + yaml_hint(e.msg);
     // yaml-cpp reports an unclosed '[' or '{' where it gave up, often lines below it, and a bracket
-    // closed by the other kind at the closer: point at the opening bracket when a scan finds it.
-    const size_t stop = e.mark.pos >= 0 ? static_cast<size_t>(e.mark.pos) : source.text().size();
+    // closed by the other kind at the closer: point at the opening bracket when a scan finds it,
+    // or at the quote that swallowed the closing bracket.
+    const size_t stop = offset_of(e.mark, source.text());
     const SourcePos gave_up = position_of(e.mark);
     const bool sequence = e.msg.find("end of sequence flow not found") != std::string::npos;
     if (sequence || e.msg.find("end of map flow not found") != std::string::npos) {
-      if (const std::optional<size_t> open = unclosed_flow(source.text(), stop, sequence ? "[" : "{")) {
+      const StillOpen open = still_open(source.text(), stop, sequence ? "[" : "{");
+      if (open.quote) {
+        diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), source.position_of(*open.quote), 1,
+                                   "", never_closed(source.text()[*open.quote])});
+        return std::nullopt;
+      }
+      if (open.bracket) {
         diagnostics.add(Diagnostic{
-            Severity::kError, std::string(code), source.name(), source.position_of(*open), 1, "",
+            Severity::kError, std::string(code), source.name(), source.position_of(*open.bracket), 1, "",
             fmt::format("invalid YAML: this '{}' is not closed by a '{}' (the parser gave up at line {}, column {}); or a "
                         "value inside it holds ','{} and needs quotes",
                         sequence ? '[' : '{', sequence ? ']' : '}', gave_up.line, gave_up.column, sequence ? "" : " or ':'")});
@@ -225,7 +248,7 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
     }
     if (e.msg.find("illegal flow end") != std::string::npos && stop < source.text().size()) {
       const char closer = source.text()[stop];
-      const std::optional<size_t> open = unclosed_flow(source.text(), stop, "[{");
+      const std::optional<size_t> open = still_open(source.text(), stop, "[{").bracket;
       const char opener = open ? source.text()[*open] : 0;
       if ((closer == ']' && opener == '{') || (closer == '}' && opener == '[')) {
         diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), source.position_of(*open), 1, "",
