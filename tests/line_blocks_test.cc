@@ -3,8 +3,16 @@
 #include "../src/cli/line_blocks.h"
 
 #include <catch2/catch.hpp>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -125,4 +133,79 @@ TEST_CASE("writev writes every piece in order, however many", "[batch]") {
   reader.join();
   ::close(fds[0]);
   CHECK(got == expected);
+}
+
+TEST_CASE("a short write goes on from the middle of a piece, and a failed one says so", "[batch]") {
+  // A file-size limit makes the kernel write only part of what writev is given, then refuse the
+  // rest (EFBIG): the file must hold exactly the first bytes, in order, and write_all say false.
+  std::vector<std::string> texts;
+  std::string expected;
+  for (int i = 0; i < 50; ++i) {
+    texts.push_back(std::string(97, static_cast<char>('a' + i % 26)));
+    expected += texts.back();
+  }
+  const std::vector<std::string_view> pieces(texts.begin(), texts.end());
+  char name[] = "/tmp/regimen-short-XXXXXX";
+  const int fd = ::mkstemp(name);
+  REQUIRE(fd >= 0);
+  constexpr rlim_t kLimit = 1000;  // ends in the middle of the eleventh piece
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {  // the limit and the signal only in a child process
+    std::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{kLimit, kLimit};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    const bool written = regimen::cli::write_all(fd, pieces);
+    ::_exit(written ? 1 : errno == EFBIG ? 0 : 2);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ::close(fd);
+  std::ifstream in(name, std::ios::binary);
+  const std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(name);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(got == expected.substr(0, kLimit));
+}
+
+TEST_CASE("a write cut short by a signal is finished from where it stopped", "[batch]") {
+  // The pipe fills (64 KiB) while its reader waits; a signal then interrupts writev, which returns
+  // what it wrote so far, in the middle of a piece: write_all must go on from that byte.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    struct sigaction on_alarm {};
+    on_alarm.sa_handler = [](int) {};  // no SA_RESTART: the blocked writev returns early
+    ::sigaction(SIGALRM, &on_alarm, nullptr);
+    std::vector<std::string> texts;
+    std::string expected;
+    for (int i = 0; i < 300; ++i) {  // 300 pieces of 999 bytes: 64 KiB ends inside one
+      texts.push_back(std::string(999, static_cast<char>('a' + i % 26)));
+      expected += texts.back();
+    }
+    const std::vector<std::string_view> pieces(texts.begin(), texts.end());
+    int fds[2];
+    if (::pipe(fds) != 0) ::_exit(3);
+    std::string got;
+    std::thread reader([&] {
+      sigset_t alarm;
+      sigemptyset(&alarm);
+      sigaddset(&alarm, SIGALRM);
+      pthread_sigmask(SIG_BLOCK, &alarm, nullptr);  // the signal is for the writer
+      ::usleep(200'000);
+      char buffer[4096];
+      for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) got.append(buffer, static_cast<size_t>(n));
+    });
+    const itimerval once{{0, 0}, {0, 50'000}};
+    ::setitimer(ITIMER_REAL, &once, nullptr);
+    const bool written = regimen::cli::write_all(fds[1], pieces);
+    ::close(fds[1]);
+    reader.join();
+    ::_exit(!written ? 1 : got != expected ? 2 : 0);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }
