@@ -18,42 +18,36 @@ Diagnostics errors_of(const std::string& text) {
   return d;
 }
 
+/// `text` has exactly one YAML error, at line:column, whose message holds `words`.
+void one_error_at(const std::string& text, uint32_t line, uint32_t column, const std::string& words) {
+  const Diagnostics d = errors_of(text);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "load.yaml_syntax");
+  CHECK(d[0].pos.line == line);
+  CHECK(d[0].pos.column == column);
+  CHECK_THAT(d[0].message, Catch::Contains(words));
+}
+
 }  // namespace
 
 TEST_CASE("an unclosed '[' is reported at the bracket", "[yaml]") {
-  const Diagnostics d = errors_of("protocol:\n  id: x\nparameters:\n  a: [1, 2\n  b: 3\n");
-  REQUIRE(d.size() == 1);
-  CHECK(d[0].code == "load.yaml_syntax");
-  CHECK(d[0].pos.line == 4);
-  CHECK(d[0].pos.column == 6);
-  CHECK_THAT(d[0].message, Catch::Contains("this '[' is not closed by a ']' (the parser gave up at line 5"));
+  one_error_at("protocol:\n  id: x\nparameters:\n  a: [1, 2\n  b: 3\n", 4, 6,
+               "this '[' is not closed by a ']' (the parser gave up at line 5");
 }
 
 TEST_CASE("a '{' closed by a ']' is reported at the brace", "[yaml]") {
-  const Diagnostics d = errors_of("a: [1, {x: 2, y: 3]\nb: 4\n");
-  REQUIRE(d.size() == 1);
-  CHECK(d[0].pos.line == 1);
-  CHECK(d[0].pos.column == 8);
-  CHECK_THAT(d[0].message, Catch::Contains("this '{' is closed by the ']' at line 1, column 19"));
+  one_error_at("a: [1, {x: 2, y: 3]\nb: 4\n", 1, 8, "this '{' is closed by the ']' at line 1, column 19");
 }
 
 TEST_CASE("brackets in quotes and comments are not counted", "[yaml]") {
-  const Diagnostics d = errors_of("# a [ in a comment\na: \"[\" # and ] here\nb: ['x]', [1, 2\nc: 3\n");
-  REQUIRE(d.size() == 1);
-  CHECK(d[0].pos.line == 3);
-  CHECK(d[0].pos.column == 11);  // the inner '[', still open
+  // The inner '[' of line 3 is the one still open.
+  one_error_at("# a [ in a comment\na: \"[\" # and ] here\nb: ['x]', [1, 2\nc: 3\n", 3, 11, "this '[' is not closed");
 }
 
 TEST_CASE("a quote never closed is reported at the quote", "[yaml]") {
-  const Diagnostics d = errors_of("protocol:\n  id: x\n  version: \"1.0.0\nparameters:\n  b: 3\n");
-  REQUIRE(d.size() == 1);
-  CHECK(d[0].pos.line == 3);
-  CHECK(d[0].pos.column == 12);
-  CHECK_THAT(d[0].message, Catch::Contains("the double quote opened here is never closed"));
-  const Diagnostics single = errors_of("a: 1\nb: 'it''s\nc: 2\n");
-  REQUIRE(single.size() == 1);
-  CHECK(single[0].pos.line == 2);
-  CHECK_THAT(single[0].message, Catch::Contains("single quote"));
+  one_error_at("protocol:\n  id: x\n  version: \"1.0.0\nparameters:\n  b: 3\n", 3, 12,
+               "the double quote opened here is never closed");
+  one_error_at("a: 1\nb: 'it''s\nc: 2\n", 2, 4, "the single quote opened here is never closed");
 }
 
 TEST_CASE("valid YAML with quotes and brackets in odd places is read", "[yaml]") {
@@ -64,21 +58,14 @@ TEST_CASE("valid YAML with quotes and brackets in odd places is read", "[yaml]")
 }
 
 TEST_CASE("a quote that swallows the closing bracket is reported at the quote", "[yaml]") {
-  const Diagnostics d = errors_of("a: [\"x, y]\nb: 1\n");
-  REQUIRE(d.size() == 1);
-  CHECK(d[0].pos.line == 1);
-  CHECK(d[0].pos.column == 5);
-  CHECK_THAT(d[0].message, Catch::Contains("the double quote opened here is never closed"));
+  one_error_at("a: [\"x, y]\nb: 1\n", 1, 5, "the double quote opened here is never closed");
 }
 
 TEST_CASE("a byte-order mark does not shift the places the checks look at", "[yaml]") {
   // yaml-cpp counts positions after the mark, which the text keeps.
   CHECK(errors_of("\xEF\xBB\xBFpatient:\n  \"id\": p-bom\n").empty());
   CHECK(errors_of("\xEF\xBB\xBF\"k\": v\n").empty());
-  const Diagnostics d = errors_of("\xEF\xBB\xBF" "a: 1\nb: 'x\n");
-  REQUIRE(d.size() == 1);
-  CHECK(d[0].pos.line == 2);
-  CHECK(d[0].pos.column == 4);
+  one_error_at("\xEF\xBB\xBF" "a: 1\nb: 'x\n", 2, 4, "the single quote opened here is never closed");
 }
 
 TEST_CASE("aliases are checked once, not followed", "[yaml]") {
