@@ -31,8 +31,8 @@ class BatchRecorder {
   };
 
   /// Records into `log` (the database `log_name`); writes each block's result lines to `out_fd`
-  /// unless `write_results` is false (the worklist replaces them). `protocol_text` is stored with the first record of each
-  /// append (once per hash in the database).
+  /// unless `write_results` is false (the worklist replaces them). `protocol_text` is stored with
+  /// the first record of each append (once per hash in the database).
   BatchRecorder(AuditLog& log, std::string log_name, int out_fd, std::string output_name, bool write_results,
                 const std::string& protocol_text);
   ~BatchRecorder();

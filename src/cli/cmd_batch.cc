@@ -315,7 +315,7 @@ int run(const Options& o) {
     if (!run.json_errors || (e.code == "output.io" && output_is_stdout)) {
       std::cerr << "regimen: " << e.message << "\n";
     } else {
-      bad_lines.add(Diagnostic{Severity::kError, e.code, e.file, {}, 1, "", e.message});
+      bad_lines.add(e.diagnostic());
       std::cout << render_json(bad_lines) << std::flush;
     }
     return e.code == "internal" ? kInternalError : kBadInput;

@@ -59,17 +59,7 @@ bool LineReader::next(LineBlock& block) {
   return !block.lines.empty();
 }
 
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
+bool write_all(int fd, std::string_view data) { return write_all(fd, std::span<const std::string_view>(&data, 1)); }
 
 bool write_all(int fd, std::span<const std::string_view> pieces) {
   std::vector<iovec> batch;

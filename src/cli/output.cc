@@ -111,21 +111,17 @@ std::vector<std::string>& raw() {
   return args;
 }
 
-// One error as CONTRACT §6's JSON on standard output; `file` empty when it is about no file.
-void print_json_error(std::string code, std::string file, std::string message) {
+// One error as CONTRACT §6's JSON on standard output.
+void print_json_error(const Diagnostic& d) {
   Diagnostics errors;
-  Diagnostic d;
-  d.code = std::move(code);
-  d.file = std::move(file);
-  d.message = std::move(message);
-  errors.add(std::move(d));
+  errors.add(d);
   std::cout << render_json(errors) << std::flush;
 }
 
 }  // namespace
 
 void report_error(const RunError& e) {
-  if (json_errors_requested()) print_json_error(e.code, e.file, e.message);
+  if (json_errors_requested()) print_json_error(e.diagnostic());
   else std::cerr << "regimen: " << e.message << "\n";
 }
 
@@ -133,7 +129,7 @@ int emit(const std::string& path, std::string_view content) {
   const std::string problem = write_output(path, content);
   if (problem.empty()) return kSuccess;
   // When standard output itself failed, the JSON error could not be read there either.
-  if (json_errors_requested() && path != "-" && !path.empty()) print_json_error("output.io", path, problem);
+  if (json_errors_requested() && path != "-" && !path.empty()) print_json_error(RunError{"output.io", path, problem}.diagnostic());
   else std::cerr << "regimen: " << problem << "\n";
   return kBadInput;
 }
@@ -160,9 +156,7 @@ int usage_error(std::string_view command, std::string_view message) {
 
 int usage_error(std::string_view command, std::string_view message, const Diagnostic& as_json) {
   if (json_errors_requested()) {
-    Diagnostics errors;
-    errors.add(as_json);
-    std::cout << render_json(errors) << std::flush;
+    print_json_error(as_json);
   } else {
     std::cerr << "regimen: " << message << "\nRun 'regimen " << command << (command.empty() ? "" : " ")
               << "--help' for usage.\n";

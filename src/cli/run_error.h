@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "regimen/common/diagnostic.h"
+
 namespace regimen::cli {
 
 struct RunError {
@@ -11,6 +13,8 @@ struct RunError {
   std::string file;     ///< the file it is about, as the user named it; empty when none
   std::string message;  ///< one sentence
   explicit operator bool() const { return !message.empty(); }
+  /// As a CONTRACT §6 error (no line or column: it is about a whole file, or none).
+  Diagnostic diagnostic() const { return Diagnostic{Severity::kError, code, file, {}, 1, "", message}; }
 };
 
 /// Reports `e`: as CONTRACT §6 JSON on stdout when `--format json` was asked for, else as
