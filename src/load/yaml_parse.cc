@@ -119,6 +119,18 @@ bool starts_node(std::string_view text, size_t i, bool in_flow) {
   return j < i && (before == ':' || before == '-' || before == '?');  // "key: [", "- [": a space between
 }
 
+/// Where the quoted scalar whose opening quote is at `at` is closed (YAML's escapes: `\"` in double
+/// quotes, `''` in single ones), or npos when it runs to the end of the text.
+size_t closing_quote(std::string_view text, size_t at) {
+  const char quote = text[at];
+  for (size_t i = at + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') ++i;
+    else if (quote == '\'' && text[i] == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+    else if (text[i] == quote) return i;
+  }
+  return std::string_view::npos;
+}
+
 /// What is still open at `stop`, by a forward scan that knows quotes and comments: the innermost
 /// flow collection opened with one of `open` ("[", "{" or both), and the quote the scan is inside,
 /// if any. Where yaml-cpp says "end of flow not found" it gave up; these are where the mistake
@@ -127,32 +139,25 @@ struct StillOpen {
   std::optional<size_t> bracket, quote;
 };
 StillOpen still_open(std::string_view text, size_t stop, std::string_view open) {
+  StillOpen out;
   std::vector<size_t> opened;  // positions of the open '[' and '{'
-  char quote = 0;
-  size_t quote_at = 0;
   for (size_t i = 0; i < std::min(stop, text.size()); ++i) {
     const char c = text[i];
-    if (quote == '"') {
-      if (c == '\\') ++i;
-      else if (c == '"') quote = 0;
-      continue;
-    }
-    if (quote == '\'') {
-      if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
-      else if (c == '\'') quote = 0;
-      continue;
-    }
     if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
       while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
       continue;
     }
     const bool in_flow = !opened.empty();
-    if ((c == '"' || c == '\'') && starts_node(text, i, in_flow)) quote = c, quote_at = i;
-    else if ((c == '[' || c == '{') && (in_flow || starts_node(text, i, false))) opened.push_back(i);
+    if ((c == '"' || c == '\'') && starts_node(text, i, in_flow)) {
+      const size_t end = closing_quote(text, i);
+      if (end == std::string_view::npos || end >= stop) {
+        out.quote = i;  // still inside it at `stop`
+        break;
+      }
+      i = end;
+    } else if ((c == '[' || c == '{') && (in_flow || starts_node(text, i, false))) opened.push_back(i);
     else if ((c == ']' || c == '}') && in_flow && text[opened.back()] == (c == ']' ? '[' : '{')) opened.pop_back();
   }
-  StillOpen out;
-  if (quote) out.quote = quote_at;
   for (size_t k = opened.size(); k-- > 0 && !out.bracket;)
     if (open.find(text[opened[k]]) != std::string_view::npos) out.bracket = opened[k];
   return out;
@@ -169,15 +174,8 @@ std::string never_closed(char quote) {
 std::optional<size_t> unclosed_quote(std::string_view text, const std::vector<YAML::Mark>& scalars) {
   for (const YAML::Mark& m : scalars) {
     const size_t at = offset_of(m, text);
-    if (at >= text.size() || (text[at] != '"' && text[at] != '\'')) continue;
-    const char quote = text[at];
-    bool closed = false;
-    for (size_t i = at + 1; i < text.size() && !closed; ++i) {
-      if (quote == '"' && text[i] == '\\') ++i;
-      else if (text[i] == quote && quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
-      else closed = text[i] == quote;
-    }
-    if (!closed) return at;
+    if (at < text.size() && (text[at] == '"' || text[at] == '\'') && closing_quote(text, at) == std::string_view::npos)
+      return at;
   }
   return std::nullopt;
 }
