@@ -91,6 +91,15 @@ const std::vector<Mutation> kMutations = {
     {"decision kind", "\"kind\":\"", "\"kind\":\"start_\",\"k\":\""},
     {"note null", "\"note\":", "\"note\":null,\"n\":"},
     {"same-day session", "\"sessions\":[{\"date\":\"", "\"sessions\":[{\"date\":\"2026-03-02\"},{\"date\":\"2026-03-02\"},{\"date\":\""},
+    // Dates in the month of the date before (the reader keeps that month's first day and length).
+    {"day past the end of the month before", "\"sessions\":[{\"date\":\"",
+     "\"sessions\":[{\"date\":\"2025-02-27\"},{\"date\":\"2025-02-29\"},{\"date\":\""},
+    {"day 00 in the month before", "\"sessions\":[{\"date\":\"",
+     "\"sessions\":[{\"date\":\"2026-04-30\"},{\"date\":\"2026-04-00T10:00\"},{\"date\":\""},
+    {"leap day after its month", "\"sessions\":[{\"date\":\"",
+     "\"sessions\":[{\"date\":\"2024-02-01\",\"status\":\"missed\"},{\"date\":\"2024-02-29T09:30\"},{\"date\":\""},
+    {"the same day of the next month", "\"sessions\":[{\"date\":\"",
+     "\"sessions\":[{\"date\":\"2026-01-31\"},{\"date\":\"2026-02-31\"},{\"date\":\""},
     // Fields left out: a reader that reuses its memory must not keep the last timeline's value.
     {"no route", ",\"route\":\"", "", true},
     {"no note", ",\"note\":\"", "", true},
