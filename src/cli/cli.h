@@ -68,9 +68,12 @@ bool json_errors_requested();
 /// Reports a wrong command line (as JSON on stdout when json_errors_requested(), else on stderr
 /// with a pointer to `regimen COMMAND --help`) and returns kBadUsage.
 int usage_error(std::string_view command, std::string_view message);
-/// The same, for a problem in a file the command line names (a what-if scenario): the JSON error
-/// is `as_json`, with its own code, file and place.
+/// The same, with `as_json` as the JSON error (its own code) instead of usage.command_line.
 int usage_error(std::string_view command, std::string_view message, const Diagnostic& as_json);
+/// Reports a problem in an input file other than the timeline (a what-if scenario): as JSON on
+/// stdout when json_errors_requested(), else on stderr as compilers do, with the line from
+/// `source` when given; returns kBadInput (CONTRACT §5: the input was bad).
+int input_error(const Diagnostic& d, const SourceFile* source);
 
 /// --as-of's check: an empty value is an error (left out, the option takes the timeline's as_of).
 CLI::Validator as_of_text();

@@ -94,8 +94,8 @@ int run(const Options& o) {
   if (!o.scenario.empty()) {
     const std::optional<std::string> text = read_text_file(o.scenario);
     if (!text) {
-      const std::string message = "cannot read the scenario file " + o.scenario + ": " + why_unreadable(o.scenario);
-      return usage_error("whatif", message, Diagnostic{Severity::kError, "whatif.io", o.scenario, {}, 1, "", message});
+      const std::string message = "cannot read the scenario file: " + why_unreadable(o.scenario);
+      return input_error(Diagnostic{Severity::kError, "whatif.io", o.scenario, {}, 1, "", message}, nullptr);
     }
     request.scenario = *text;
     request.scenario_name = input_name(o.scenario);
@@ -104,7 +104,15 @@ int run(const Options& o) {
     return usage_error("whatif", "no change given: add --miss-session, --add-session, --add-score, --set or --scenario");
   }
   const AlternativesRead alternatives = alternatives_of(plan, request);
-  if (!alternatives.error.empty()) return usage_error("whatif", alternatives.error, alternatives.problem);
+  if (!alternatives.error.empty()) {
+    // A problem in the scenario file is bad input, shown at its place in the file; one in the
+    // flags is a wrong command line.
+    if (alternatives.problem.code.starts_with("whatif.")) {
+      const SourceFile scenario(request.scenario_name, request.scenario);
+      return input_error(alternatives.problem, &scenario);
+    }
+    return usage_error("whatif", alternatives.error, alternatives.problem);
+  }
   const WhatIf w = what_if(plan, *in.timeline.result.value, in.as_of, alternatives.alternatives);
   ReportInfo info;
   info.protocol_sha256 = sha256_hex(in.protocol.source.text());

@@ -125,6 +125,17 @@ void report_error(const RunError& e) {
   else std::cerr << "regimen: " << e.message << "\n";
 }
 
+int input_error(const Diagnostic& d, const SourceFile* source) {
+  if (json_errors_requested()) {
+    print_json_error(d);
+  } else {
+    Diagnostics one;
+    one.add(d);
+    print_diagnostics(one, source, detect_terminal());
+  }
+  return kBadInput;
+}
+
 int emit(const std::string& path, std::string_view content) {
   const std::string problem = write_output(path, content);
   if (problem.empty()) return kSuccess;
