@@ -68,8 +68,6 @@ bool json_errors_requested();
 /// Reports a wrong command line (as JSON on stdout when json_errors_requested(), else on stderr
 /// with a pointer to `regimen COMMAND --help`) and returns kBadUsage.
 int usage_error(std::string_view command, std::string_view message);
-/// The same, with `as_json` as the JSON error (its own code) instead of usage.command_line.
-int usage_error(std::string_view command, std::string_view message, const Diagnostic& as_json);
 /// Reports a problem in an input file other than the timeline (a what-if scenario): as JSON on
 /// stdout when json_errors_requested(), else on stderr as compilers do, with the line from
 /// `source` when given; returns kBadInput (CONTRACT §5: the input was bad).

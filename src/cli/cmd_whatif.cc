@@ -111,7 +111,7 @@ int run(const Options& o) {
       const SourceFile scenario(request.scenario_name, request.scenario);
       return input_error(alternatives.problem, &scenario);
     }
-    return usage_error("whatif", alternatives.error, alternatives.problem);
+    return usage_error("whatif", alternatives.error);
   }
   const WhatIf w = what_if(plan, *in.timeline.result.value, in.as_of, alternatives.alternatives);
   ReportInfo info;

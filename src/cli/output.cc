@@ -162,12 +162,8 @@ bool json_errors_requested() {
 }
 
 int usage_error(std::string_view command, std::string_view message) {
-  return usage_error(command, message, Diagnostic{Severity::kError, "usage.command_line", "", {}, 1, "", std::string(message)});
-}
-
-int usage_error(std::string_view command, std::string_view message, const Diagnostic& as_json) {
   if (json_errors_requested()) {
-    print_json_error(as_json);
+    print_json_error(Diagnostic{Severity::kError, "usage.command_line", "", {}, 1, "", std::string(message)});
   } else {
     std::cerr << "regimen: " << message << "\nRun 'regimen " << command << (command.empty() ? "" : " ")
               << "--help' for usage.\n";
