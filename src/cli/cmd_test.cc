@@ -83,7 +83,9 @@ int run(const Options& o) {
   const bool json = o.format == "json";
   std::string out;
   if (json) {
-    out = json_report(r, options.coverage);
+    // No case could run (a protocol that does not compile, a file that cannot be read): the
+    // errors alone, as CONTRACT §6 prints them. Otherwise they are part of the run's report.
+    out = r.cases.empty() && r.errors.has_errors() ? render_json(r.errors) : json_report(r, options.coverage);
   } else {
     print_diagnostics(r.errors, nullptr, terminal);
     out = text_report(r, o.verbose);
