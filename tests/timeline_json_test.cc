@@ -1,6 +1,7 @@
 // The JSON timeline reader against CONTRACT §1-2: every valid form, every kind of bad input.
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <tuple>
 
 #include "timeline_test_support.h"
@@ -367,4 +368,37 @@ TEST_CASE("the reusable reader gives the same answers line after line", "[timeli
   auto truncated = reader.read(R"({"patient": {"id": "c"}, "sess)", "cohort.jsonl:3");
   CHECK(find(truncated, "timeline.syntax"));
   CHECK(reader.read(R"({"patient": {"id": "d"}})", "cohort.jsonl:4").ok());
+}
+
+TEST_CASE("events on the same day and time keep their input order, in arrays of any length", "[timeline][json]") {
+  // Few distinct dates and times, so most events tie with others; codes long enough to live on the
+  // heap name each event's input position, so a mixed-up move would show.
+  const char* const kDates[] = {"2026-01-07", "2026-01-05T15:00", "2026-01-05", "2026-01-05T09:00", "2026-01-06"};
+  uint32_t seed = 12345;
+  for (size_t n : {2u, 7u, 64u, 65u, 150u}) {
+    std::string text = R"({"patient": {"id": "x"}, "observations": [)";
+    for (size_t i = 0; i < n; ++i) {
+      seed = seed * 1103515245u + 12345u;
+      text += fmt::format(R"({}{{"date": "{}", "code": "observation-number-{}", "value": {}}})", i ? "," : "",
+                          kDates[(seed >> 16) % 5], i, i);
+    }
+    text += "]}";
+    const auto r = read_json(text);
+    REQUIRE(r.ok());
+    const auto& obs = r.value->observations;
+    REQUIRE(obs.size() == n);
+    for (size_t i = 0; i < n; ++i) {
+      INFO("n = " << n << ", place " << i);
+      CHECK(obs[i].code == fmt::format("observation-number-{}", obs[i].index));
+      CHECK(obs[i].value == static_cast<double>(obs[i].index));
+      if (i > 0) {
+        const Observation& a = obs[i - 1];
+        const Observation& b = obs[i];
+        const bool in_order = a.at.date != b.at.date ? a.at.date < b.at.date
+                              : a.at.seconds != b.at.seconds ? a.at.seconds < b.at.seconds
+                                                              : a.index < b.index;
+        CHECK(in_order);
+      }
+    }
+  }
 }

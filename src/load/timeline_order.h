@@ -4,6 +4,8 @@
 // for clean JSON, so that the two cannot differ here.
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <vector>
 
 #include "regimen/timeline/timeline.h"
@@ -18,7 +20,44 @@ void sort_by_time(std::vector<T>& v) {
     if (a.at.date != b.at.date) return a.at.date < b.at.date;
     return a.at.seconds < b.at.seconds;  // untimed (-1) first, then by time
   };
-  if (!std::is_sorted(v.begin(), v.end(), earlier)) std::stable_sort(v.begin(), v.end(), earlier);
+  if (std::is_sorted(v.begin(), v.end(), earlier)) return;
+  // The keys are sorted, with the position as the last one (which makes it stable), and then each
+  // event is moved once to its place, following the cycles of the permutation: events hold strings,
+  // and a stable sort of the events themselves moves each of them about log n times and takes a
+  // buffer from the heap.
+  struct Key {
+    int32_t date, seconds;
+    uint32_t from;
+    bool operator<(const Key& k) const {
+      return date != k.date ? date < k.date : seconds != k.seconds ? seconds < k.seconds : from < k.from;
+    }
+  };
+  constexpr size_t kOnStack = 64;
+  std::array<Key, kOnStack> stack;
+  std::vector<Key> heap;
+  const size_t n = v.size();
+  Key* keys = stack.data();
+  if (n > kOnStack) {
+    heap.resize(n);
+    keys = heap.data();
+  }
+  for (uint32_t i = 0; i < n; ++i) keys[i] = Key{v[i].at.date.days, v[i].at.seconds, i};
+  std::sort(keys, keys + n);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (keys[i].from == i) continue;
+    T first = std::move(v[i]);
+    uint32_t j = i;
+    for (;;) {  // place j takes the event at keys[j].from, until the cycle comes back to i
+      const uint32_t from = keys[j].from;
+      keys[j].from = j;
+      if (from == i) {
+        v[j] = std::move(first);
+        break;
+      }
+      v[j] = std::move(v[from]);
+      j = from;
+    }
+  }
 }
 
 inline void sort_events(Timeline& t) {
