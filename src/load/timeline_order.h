@@ -65,9 +65,10 @@ inline void sort_events(Timeline& t) {
   sort_by_time(t.assessments);
   sort_by_time(t.observations);
   sort_by_time(t.decisions);
-  std::stable_sort(t.conditions.begin(), t.conditions.end(), [](const Condition& a, const Condition& b) {
-    return a.code < b.code;
-  });
+  const auto by_code = [](const Condition& a, const Condition& b) { return a.code < b.code; };
+  // Checked first: a stable sort takes a buffer from the heap even for a sorted array.
+  if (!std::is_sorted(t.conditions.begin(), t.conditions.end(), by_code))
+    std::stable_sort(t.conditions.begin(), t.conditions.end(), by_code);
 }
 
 /// Calls f(previous, session) for each completed session on the same day as the completed one
