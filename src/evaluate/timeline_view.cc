@@ -178,12 +178,8 @@ void Machine::build_events() {
   // One 64-bit key per event (day, slot in the day, kind, input index) makes the order total
   // and the sort cheap: no comparator tuples, no merge buffer.
   for (EventRef& e : ev) {
-    if (e.kind == EventKind::kAssessment) {
-      const std::string& name = static_cast<const Assessment*>(e.item)->instrument;
-      const auto& specs = plan_.instruments.specs();
-      for (size_t k = 0; k < specs.size(); ++k)
-        if (specs[k].name.size() == name.size() && specs[k].name == name) e.instrument = static_cast<int32_t>(k);
-    }
+    if (e.kind == EventKind::kAssessment)
+      e.instrument = plan_.instruments.index_of(static_cast<const Assessment*>(e.item)->instrument);
     const int32_t in_day = e.kind == EventKind::kDecision && e.seconds < 0 ? decision_slot(e) : slot(e.kind, e.seconds);
     e.order = (static_cast<uint64_t>(static_cast<int64_t>(e.date.days) + (int64_t{1} << 23)) << 40) |
               (static_cast<uint64_t>(in_day + 1) << 20) | (static_cast<uint64_t>(rank(e.kind)) << 18) |

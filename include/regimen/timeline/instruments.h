@@ -25,6 +25,8 @@ class InstrumentCatalog {
   explicit InstrumentCatalog(std::vector<InstrumentSpec> specs) : specs_(std::move(specs)) {}
 
   [[nodiscard]] const InstrumentSpec* find(std::string_view name) const;
+  /// The position of the instrument in specs(), or -1.
+  [[nodiscard]] int index_of(std::string_view name) const;
   [[nodiscard]] const std::vector<InstrumentSpec>& specs() const { return specs_; }
 
  private:
