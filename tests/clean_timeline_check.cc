@@ -50,6 +50,7 @@ struct Mutation {
   std::string from, to;
   bool drop_string = false;  ///< remove `from` and the rest of the string value it opens
   bool new_string = false;   ///< keep `from`, and make the string value it opens `to`
+  bool still_clean = false;  ///< the line stays clean: with --all-clean, the fast path must take it
 };
 const std::vector<Mutation> kMutations = {
     {"score as 12.0", "\"score\":12,", "\"score\":12.0,"},
@@ -97,7 +98,8 @@ const std::vector<Mutation> kMutations = {
     {"day 00 in the month before", "\"sessions\":[{\"date\":\"",
      "\"sessions\":[{\"date\":\"2026-04-30\"},{\"date\":\"2026-04-00T10:00\"},{\"date\":\""},
     {"leap day after its month", "\"sessions\":[{\"date\":\"",
-     "\"sessions\":[{\"date\":\"2024-02-01\",\"status\":\"missed\"},{\"date\":\"2024-02-29T09:30\"},{\"date\":\""},
+     "\"sessions\":[{\"date\":\"2024-02-01\",\"status\":\"missed\"},{\"date\":\"2024-02-29T09:30\"},{\"date\":\"",
+     false, false, true},
     {"the same day of the next month", "\"sessions\":[{\"date\":\"",
      "\"sessions\":[{\"date\":\"2026-01-31\"},{\"date\":\"2026-02-31\"},{\"date\":\""},
     // Fields left out: a reader that reuses its memory must not keep the last timeline's value.
@@ -273,7 +275,7 @@ int main(int argc, char** argv) {
           changed.replace(at, length, kMutations[m].to);
         }
         ++mutation_hits[m];
-        check(changed, where + " (" + kMutations[m].name + ")", false, parser, fast, mutated);
+        check(changed, where + " (" + kMutations[m].name + ")", all_clean && kMutations[m].still_clean, parser, fast, mutated);
       }
       for (const auto& [name, tail] : kTails) check(line + tail, where + " (" + name + ")", false, parser, fast, mutated);
       for (size_t e = 0; e < edits; ++e) {

@@ -97,6 +97,11 @@ int run(const Options& o) {
       const std::string message = "cannot read the scenario file: " + why_unreadable(o.scenario);
       return input_error(Diagnostic{Severity::kError, "whatif.io", o.scenario, {}, 1, "", message}, nullptr);
     }
+    if (text->empty()) {  // not "no scenario": the file was given, and says nothing
+      return input_error(Diagnostic{Severity::kError, "whatif.scenario", o.scenario, {}, 1, "",
+                                    "the scenario file is empty (expected a list under 'alternatives:')"},
+                         nullptr);
+    }
     request.scenario = *text;
     request.scenario_name = input_name(o.scenario);
   }
