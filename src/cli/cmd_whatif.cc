@@ -97,15 +97,10 @@ int run(const Options& o) {
       const std::string message = "cannot read the scenario file: " + why_unreadable(o.scenario);
       return input_error(Diagnostic{Severity::kError, "whatif.io", o.scenario, {}, 1, "", message}, nullptr);
     }
-    if (text->empty()) {  // not "no scenario": the file was given, and says nothing
-      return input_error(Diagnostic{Severity::kError, "whatif.scenario", o.scenario, {}, 1, "",
-                                    "the scenario file is empty (expected a list under 'alternatives:')"},
-                         nullptr);
-    }
     request.scenario = *text;
     request.scenario_name = input_name(o.scenario);
   }
-  if (request.flags.empty() && request.scenario.empty()) {
+  if (request.flags.empty() && request.scenario_name.empty()) {
     return usage_error("whatif", "no change given: add --miss-session, --add-session, --add-score, --set or --scenario");
   }
   const AlternativesRead alternatives = alternatives_of(plan, request);

@@ -183,7 +183,7 @@ std::string to_json(const WhatIfRequest& r) {
 AlternativesRead alternatives_of(const Plan& plan, const WhatIfRequest& r) {
   AlternativesRead out;
   if (!r.flags.empty()) out = read(plan, r.flags, "the command line", false);
-  if (!out.error.empty() || r.scenario.empty()) return out;
+  if (!out.error.empty() || r.scenario_name.empty()) return out;  // no scenario file (an empty one is read)
   AlternativesRead file = read_alternatives(plan, r.scenario, r.scenario_name);
   if (!file.error.empty()) return file;
   for (Alternative& a : file.alternatives) out.alternatives.push_back(std::move(a));

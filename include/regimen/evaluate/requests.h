@@ -29,11 +29,11 @@ struct AlternativesRead {
 AlternativesRead read_alternatives(const Plan& plan, std::string_view document, std::string_view name);
 
 /// A what-if request: the alternative the command-line flags describe (a scenario document of one
-/// alternative, or empty) followed by those of a scenario file (its text, or empty).
+/// alternative, or empty) followed by those of a scenario file, if one was given.
 struct WhatIfRequest {
-  std::string flags;     ///< JSON scenario document, or empty
-  std::string scenario;  ///< the scenario file's text, or empty
-  std::string scenario_name;
+  std::string flags;          ///< JSON scenario document, or empty
+  std::string scenario;       ///< the scenario file's text (an empty file is read, and is an error)
+  std::string scenario_name;  ///< the scenario file's name; empty when none was given
 };
 std::string to_json(const WhatIfRequest& r);
 /// The alternatives of a request, flags first. `error` is set on a problem.
