@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iterator>
 #include <cmath>
+#include <cstdint>
 
 #include "machine.h"
 
@@ -96,7 +97,10 @@ void Machine::build_events() {
              timeline_.decisions.size());
   uint32_t ignored = 0;
 
-  const Session* kept = nullptr;  // the completed session kept for its day
+  // Of several completed sessions on one day, one counts (the reader warned): the one at the
+  // earliest time. An untimed session has no time to compare: it is read at the end of its day,
+  // so a timed one on that day is the earliest (the timeline puts untimed events first).
+  size_t kept = SIZE_MAX;  // the completed session kept for its day, in `ev`
   for (uint32_t i = 0; i < timeline_.sessions.size(); ++i) {
     const Session& s = timeline_.sessions[i];
     if (s.at.date > as_of) {
@@ -104,9 +108,13 @@ void Machine::build_events() {
       continue;
     }
     if (s.status == SessionStatus::kCompleted) {
-      if (kept && kept->at.date == s.at.date) continue;  // one a day counts (the reader warned)
-      kept = &s;
-      ev.push_back(EventRef{EventKind::kSession, s.at.date, s.at.seconds, i, &s, 0, -1});
+      const EventRef session{EventKind::kSession, s.at.date, s.at.seconds, i, &s, 0, -1};
+      if (kept != SIZE_MAX && ev[kept].date == s.at.date) {
+        if (ev[kept].seconds < 0 && s.at.seconds >= 0) ev[kept] = session;
+        continue;
+      }
+      kept = ev.size();
+      ev.push_back(session);
     } else {
       ev.push_back(EventRef{EventKind::kMissedSession, s.at.date, s.at.seconds, i, &s, 0, -1});
     }
@@ -116,6 +124,7 @@ void Machine::build_events() {
   // highest score, and for each item the highest answer. The timeline is sorted by date and
   // time, so such duplicates sit in one run; a merged copy is made only when there is one.
   const size_t first_assessment = ev.size();
+  bool untimed_beside_timed = false;  // an untimed assessment on a day with a timed one of its instrument
   for (uint32_t i = 0; i < timeline_.assessments.size(); ++i) {
     const Assessment& a = timeline_.assessments[i];
     if (a.at.date > as_of) {
@@ -124,30 +133,19 @@ void Machine::build_events() {
     }
     EventRef* twin = nullptr;
     for (size_t k = ev.size(); k-- > first_assessment;) {
-      if (ev[k].date != a.at.date || ev[k].seconds != a.at.seconds) break;
-      if (static_cast<const Assessment*>(ev[k].item)->instrument == a.instrument) twin = &ev[k];
+      if (ev[k].date != a.at.date) break;
+      if (static_cast<const Assessment*>(ev[k].item)->instrument != a.instrument) continue;
+      if (ev[k].seconds == a.at.seconds) twin = &ev[k];
+      else untimed_beside_timed = untimed_beside_timed || ev[k].seconds < 0;
     }
     if (!twin) {
       ev.push_back(EventRef{EventKind::kAssessment, a.at.date, a.at.seconds, a.index, &a, 0, -1});
       continue;
     }
-    // The twin is either the timeline's own assessment (copy it once) or a merged copy already.
-    auto merged = std::find_if(out_.merged_assessments.begin(), out_.merged_assessments.end(),
-                               [&](const Assessment& x) { return &x == twin->item; });
-    if (merged == out_.merged_assessments.end()) {
-      out_.merged_assessments.push_back(*static_cast<const Assessment*>(twin->item));
-      merged = std::prev(out_.merged_assessments.end());
-      twin->item = &*merged;
-    }
-    Assessment& m = *merged;
-    m.score = std::max(m.score, a.score);
-    for (const ItemAnswer& item : a.items) {
-      auto existing = std::find_if(m.items.begin(), m.items.end(), [&](const ItemAnswer& x) { return x.item == item.item; });
-      if (existing == m.items.end()) m.items.push_back(item);
-      else existing->answer = std::max(existing->answer, item.answer);
-    }
-    std::sort(m.items.begin(), m.items.end(), [](const ItemAnswer& x, const ItemAnswer& y) { return x.item < y.item; });
+    merge_assessment(*twin, a);
   }
+  if (untimed_beside_timed) [[unlikely]]
+    merge_untimed_assessments(first_assessment);
   // Observations the plan never reads are left out (they are still counted when ignored): no
   // transition could take them and no query could find them, and the replay reads fewer events.
   const bool keep_observations = plan_.reads_observations || options_.all_events;
@@ -187,6 +185,55 @@ void Machine::build_events() {
   }
   std::sort(ev.begin(), ev.end(), [](const EventRef& a, const EventRef& b) { return a.order < b.order; });
   out_.ignored_events = ignored;
+}
+
+void Machine::merge_assessment(EventRef& into, const Assessment& a) {
+  // `into` reads either the timeline's own assessment (copied once) or a merged copy already.
+  auto merged = std::find_if(out_.merged_assessments.begin(), out_.merged_assessments.end(),
+                             [&](const Assessment& x) { return &x == into.item; });
+  if (merged == out_.merged_assessments.end()) {
+    out_.merged_assessments.push_back(*static_cast<const Assessment*>(into.item));
+    merged = std::prev(out_.merged_assessments.end());
+    into.item = &*merged;
+  }
+  Assessment& m = *merged;
+  m.score = std::max(m.score, a.score);
+  for (const ItemAnswer& item : a.items) {
+    auto existing = std::find_if(m.items.begin(), m.items.end(), [&](const ItemAnswer& x) { return x.item == item.item; });
+    if (existing == m.items.end()) m.items.push_back(item);
+    else existing->answer = std::max(existing->answer, item.answer);
+  }
+  std::sort(m.items.begin(), m.items.end(), [](const ItemAnswer& x, const ItemAnswer& y) { return x.item < y.item; });
+}
+
+// An untimed assessment and a timed one of its instrument on one day: the spec orders two events
+// of a day by their times only when both carry one, so no time orders these two, and the highest
+// score counts. The untimed one is read at the start of its day, before the day's sessions and
+// decisions, so it is merged into the last timed one read before the first of those that a time
+// places (a timed one read after such a session or decision is ordered after the untimed one, by
+// it). The merged assessment is read at the timed one's time.
+void Machine::merge_untimed_assessments(size_t first_assessment) {
+  std::vector<EventRef>& ev = out_.events;
+  for (size_t u = first_assessment; u < ev.size(); ++u) {
+    if (ev[u].seconds >= 0) continue;
+    const Date day = ev[u].date;
+    int32_t first_placed = 86400;  // the day's first timed session or decision
+    for (size_t k = 0; k < first_assessment; ++k)
+      if (ev[k].kind == EventKind::kSession && ev[k].date == day && ev[k].seconds >= 0)
+        first_placed = std::min(first_placed, ev[k].seconds);
+    for (const Decision& d : timeline_.decisions)
+      if (d.at.date == day && d.at.seconds >= 0) first_placed = std::min(first_placed, d.at.seconds);
+    const auto& instrument = static_cast<const Assessment*>(ev[u].item)->instrument;
+    size_t target = u;
+    // Same time as the session or decision: the assessment is read first (both carry a time,
+    // neither is later).
+    for (size_t k = u + 1; k < ev.size() && ev[k].date == day; ++k)
+      if (ev[k].seconds <= first_placed && static_cast<const Assessment*>(ev[k].item)->instrument == instrument) target = k;
+    if (target == u) continue;
+    merge_assessment(ev[target], *static_cast<const Assessment*>(ev[u].item));
+    ev.erase(ev.begin() + static_cast<std::ptrdiff_t>(u));
+    --u;
+  }
 }
 
 Value Machine::event_value(uint32_t seq) const { return Value::event(type_of(out_.events[seq].kind), seq); }
