@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "regimen/common/diagnostic.h"
+#include "regimen/common/file_text.h"
 #include "regimen/audit/audit_log.h"
 #include "regimen/compile/plan.h"
 #include "regimen/load/timeline_reader.h"
@@ -49,11 +50,6 @@ void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source,
 /// error is reported for `command` (and the caller exits with kBadUsage).
 bool standard_input_once(std::string_view command, std::initializer_list<std::string_view> inputs,
                          const std::vector<std::string>& more = {});
-
-/// The whole text of a file ("-": standard input), or nothing when it cannot be read.
-std::optional<std::string> read_text_file(const std::string& path);
-/// Why a file cannot be read, for a message ("No such file or directory", "it is a directory").
-std::string why_unreadable(const std::string& path);
 
 /// The protocol named by -p (a file), or the built-in default when the option is empty,
 /// compiled; with the source kept for diagnostics.

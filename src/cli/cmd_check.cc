@@ -24,10 +24,10 @@ int run(const Options& o) {
   for (const std::string& path : o.files) {
     SourceFile source;
     Result<Plan> plan;
-    if (auto text = read_text_file(path)) {
-      source = SourceFile(input_name(path), std::move(*text));
+    if (FileText file = read_file_text(path); file.ok()) {
+      source = SourceFile(input_name(path), std::move(file.text));
     } else {
-      plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file: " + why_unreadable(path)});
+      plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file: " + file.problem});
     }
     if (plan.diagnostics.empty()) plan = build_plan(source);
     const size_t e = plan.diagnostics.error_count();

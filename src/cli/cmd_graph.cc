@@ -46,9 +46,10 @@ std::optional<std::string> render_svg(const std::string& dot) {
   std::error_code ec;
   fs::remove(in, ec);
   if (rc != 0) return std::nullopt;
-  auto svg = read_text_file(out.string());
+  FileText svg = read_file_text(out.string());
   fs::remove(out, ec);
-  return svg;
+  if (!svg.ok()) return std::nullopt;
+  return std::move(svg.text);
 }
 
 int run(const Options& o) {

@@ -92,12 +92,12 @@ int run(const Options& o) {
     return usage_error("whatif", e.message);
   }
   if (!o.scenario.empty()) {
-    const std::optional<std::string> text = read_text_file(o.scenario);
-    if (!text) {
-      const std::string message = "cannot read the scenario file: " + why_unreadable(o.scenario);
+    FileText file = read_file_text(o.scenario);
+    if (!file.ok()) {
+      const std::string message = "cannot read the scenario file: " + file.problem;
       return input_error(Diagnostic{Severity::kError, "whatif.io", o.scenario, {}, 1, "", message}, nullptr);
     }
-    request.scenario = *text;
+    request.scenario = std::move(file.text);
     request.scenario_name = input_name(o.scenario);
   }
   if (request.flags.empty() && request.scenario_name.empty()) {

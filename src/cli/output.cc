@@ -67,22 +67,6 @@ std::string write_output(const std::string& path, std::string_view content) {
   return "";
 }
 
-std::string why_unreadable(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return "it is a directory";
-  if (::access(path.c_str(), R_OK) != 0) return std::strerror(errno);
-  return "read error";
-}
-
-std::optional<std::string> read_text_file(const std::string& path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 bool protocol_compiles(const LoadedProtocol& p, const Terminal& terminal) {
   if (p.plan.ok()) return true;
   if (json_errors_requested()) std::cout << render_json(p.plan.diagnostics) << std::flush;
@@ -94,11 +78,11 @@ LoadedProtocol load_protocol_option(const std::string& path) {
   LoadedProtocol out;
   if (path.empty()) {
     out.source = default_protocol_source();
-  } else if (auto text = read_text_file(path)) {
-    out.source = SourceFile(input_name(path), std::move(*text));
+  } else if (FileText file = read_file_text(path); file.ok()) {
+    out.source = SourceFile(input_name(path), std::move(file.text));
   } else {
     out.source = SourceFile(path, "");
-    out.plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file: " + why_unreadable(path)});
+    out.plan.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "", "cannot read the protocol file: " + file.problem});
     return out;
   }
   out.plan = build_plan(out.source);

@@ -5,10 +5,8 @@
 
 #include <charconv>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 
+#include "regimen/common/file_text.h"
 #include "regimen/common/utf8.h"
 #include "regimen/load/expr_parser.h"
 #include "yaml_parse.h"
@@ -427,17 +425,14 @@ Result<ast::Protocol> load_protocol(const SourceFile& source) {
 
 
 LoadedProtocolFile load_protocol_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::error_code ec;
-  if (!in || std::filesystem::is_directory(path, ec)) {
+  FileText file = read_file_text(path);
+  if (!file.ok()) {
     LoadedProtocolFile out{SourceFile(path, ""), {}};
     out.result.diagnostics.add(Diagnostic{Severity::kError, "load.io", path, {}, 1, "",
-                                          fmt::format("cannot read the protocol: {}",
-                                                      in ? "it is a directory" : std::strerror(errno))});
+                                          fmt::format("cannot read the protocol: {}", file.problem)});
     return out;
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  LoadedProtocolFile out{SourceFile(path, std::move(text)), {}};
+  LoadedProtocolFile out{SourceFile(path, std::move(file.text)), {}};
   out.result = load_protocol(out.source);
   return out;
 }

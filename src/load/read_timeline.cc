@@ -3,10 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
-#include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -14,6 +11,7 @@
 #include "clean_timeline.h"
 #include "document_node.h"
 #include "locate.h"
+#include "regimen/common/file_text.h"
 #include "regimen/common/utf8.h"
 #include "regimen/load/protocol_loader.h"
 #include "regimen/load/timeline_reader.h"
@@ -281,29 +279,15 @@ Result<Timeline> read_timeline(const SourceFile& source, const TimelineReadOptio
 }
 
 LoadedTimeline read_timeline_file(const std::string& path, const TimelineReadOptions& options) {
-  std::string text;
-  std::string problem;
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
-    problem = "it is a directory";
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      problem = std::error_code(errno, std::generic_category()).message();
-    } else {
-      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-      if (in.bad()) problem = "read error";
-    }
-  }
+  FileText file = read_file_text(path);
   const std::string name = input_name(path);
-  if (!problem.empty()) {
+  if (!file.ok()) {
     LoadedTimeline out{SourceFile(name, ""), {}};
     out.result.diagnostics.add(Diagnostic{Severity::kError, "timeline.io", name, {}, 1, "",
-                                          fmt::format("cannot read the timeline: {}", problem)});
+                                          fmt::format("cannot read the timeline: {}", file.problem)});
     return out;
   }
-  LoadedTimeline out{SourceFile(name, std::move(text)), {}};
+  LoadedTimeline out{SourceFile(name, std::move(file.text)), {}};
   out.result = read_timeline(out.source, options);
   spdlog::debug("read timeline {}: {} diagnostics", name, out.result.diagnostics.size());
   return out;

@@ -14,15 +14,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
-#include <iostream>
-#include <cerrno>
-#include <cstring>
 #include <map>
 #include <yaml-cpp/yaml.h>
 
 #include "load/timeline_node.h"
 #include "load/yaml_parse.h"
+#include "regimen/common/file_text.h"
 #include "regimen/compile/compiler.h"
 #include "regimen/compile/overrides.h"
 #include "regimen/evaluate/evaluator.h"
@@ -62,13 +59,13 @@ struct PlanCache {
     if (path.empty()) {
       source = default_protocol_source();
     } else {
-      std::ifstream in(path, std::ios::binary);
-      source = SourceFile(path, std::string(std::istreambuf_iterator<char>(in), {}));
-      if (!in) {
+      FileText file = read_file_text(path);
+      if (!file.ok()) {
         Result<Plan> r;
-        r.diagnostics.add(Diagnostic{Severity::kError, "test.protocol", path, {}, 1, "", "cannot read the protocol"});
+        r.diagnostics.add(Diagnostic{Severity::kError, "test.protocol", path, {}, 1, "", "cannot read the protocol: " + file.problem});
         return plans.emplace(path, std::move(r)).first->second;
       }
+      source = SourceFile(path, std::move(file.text));
     }
     sources[path] = source;
     return plans.emplace(path, build_plan(source)).first->second;
@@ -329,20 +326,27 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunO
   };
   for (const std::string& path : expand(paths)) {
     if (path == "-") {  // standard input: the paths it names are relative to the working directory
-      run_file(SourceFile(input_name("-"), std::string(std::istreambuf_iterator<char>(std::cin), {})), fs::path());
+      FileText input = read_file_text("-");
+      if (!input.ok()) {
+        run.errors.add(Diagnostic{Severity::kError, "test.io", input_name("-"), {}, 1, "",
+                                  "cannot read the test file: " + input.problem});
+        ++run.failed;
+        continue;
+      }
+      run_file(SourceFile(input_name("-"), std::move(input.text)), fs::path());
       continue;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    FileText file = read_file_text(path);
+    if (!file.ok()) {
       const bool absent = !std::filesystem::exists(path);
       run.errors.add(Diagnostic{Severity::kError, "test.io", path, {}, 1, "",
                                 absent ? "cannot read the test file: there is no such file or directory (`regimen test` "
                                          "with no path reads rules/tests from the current directory)"
-                                       : "cannot read the test file: " + std::string(std::strerror(errno))});
+                                       : "cannot read the test file: " + file.problem});
       ++run.failed;
       continue;
     }
-    run_file(SourceFile(path, std::string(std::istreambuf_iterator<char>(in), {})), fs::path(path).parent_path());
+    run_file(SourceFile(path, std::move(file.text)), fs::path(path).parent_path());
   }
   for (auto& [text, a] : coverage) run.coverage.push_back(coverage_report(*a.plan, a.source, a.sink, std::move(a.cases)));
   std::stable_sort(run.coverage.begin(), run.coverage.end(),
