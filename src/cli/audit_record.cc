@@ -79,8 +79,10 @@ int record_decision(const AuditOptions& o, AuditEntry entry, bool json, std::str
   auto log = AuditLog::open(audit_path(o), error);
   std::vector<AuditEntry> entries{std::move(entry)};
   if (!log || !log->append(entries, error)) {
-    std::cerr << "regimen: the decision could not be recorded, so nothing is output: " << error << "\n";
-    return kBadInput;
+    // Like any error of the run: text on stderr, or CONTRACT §6's JSON on stdout with --format json.
+    return input_error(Diagnostic{Severity::kError, "audit.io", audit_path(o), {}, 1, "",
+                                  "the decision could not be recorded, so nothing is output: " + error},
+                       nullptr);
   }
   const std::string& id = entries.front().decision_id;
   out = json ? with_decision_id(out, id) : out + fmt::format("\nDecision {} recorded in {}\n", id, audit_path(o));

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,21 @@ bool write_via_temporary(const std::string& path);
 
 /// write_output(), reporting a failure on stderr: kSuccess, or kBadInput when it could not write.
 int emit(const std::string& path, std::string_view content);
+
+/// One output of a run: a path as write_output() takes it, and what goes there.
+struct Output {
+  std::string path;
+  std::string_view content;
+};
+/// Several outputs of one run (the result and its drawing): every file is written to its
+/// temporary before any is renamed into place, so a run that fails to write one leaves none
+/// (CONTRACT §6); standard output comes last. Empty string, or what went wrong.
+std::string write_outputs(std::span<const Output> outputs);
+/// write_outputs(), reporting a failure as emit() does.
+int emit_all(std::span<const Output> outputs);
+/// --svg and -o go to different places (not both standard output, not one file): true; else the
+/// usage error is reported for `command` (the caller exits with kBadUsage).
+bool outputs_apart(std::string_view command, const std::string& output, const std::string& drawing);
 
 /// Prints diagnostics to stderr for a person (with the source line when `source` is given).
 void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source, const Terminal& terminal);
@@ -115,8 +131,8 @@ AuditEntry audit_fields(std::string_view command, const SourceFile& protocol, co
 /// The SHA-256 of a protocol's text, computed once per run.
 const std::string& protocol_hash(const SourceFile& protocol);
 /// Appends one decision and marks `out` with its id: JSON output gets a "decision_id" key, text a
-/// closing line. kSuccess, or kBadInput (the reason on stderr) when it could not be recorded:
-/// then nothing is to be output.
+/// closing line. kSuccess, or kBadInput (the reason reported as input_error does, code
+/// `audit.io`) when it could not be recorded: then nothing is to be output.
 int record_decision(const AuditOptions& o, AuditEntry entry, bool json, std::string& out);
 /// The JSON object with "decision_id" added as its last key.
 std::string with_decision_id(const std::string& json, const std::string& id);

@@ -28,6 +28,7 @@ int run(const Options& o) {
   const bool to_file = !o.output.empty() && o.output != "-";
   // As --help says: text on a terminal, JSON otherwise (an output file is not a terminal).
   const bool json = o.format == "json" || (o.format.empty() && !o.explain && (to_file || !terminal.stdout_is_tty));
+  if (!outputs_apart(o.explain ? "explain" : "evaluate", o.output, o.svg)) return kBadUsage;
   Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json, o.explain ? "explain" : "evaluate");
   if (in.exit_code != kSuccess) return in.exit_code;
   const Plan& plan = *in.protocol.plan.value;
@@ -48,12 +49,10 @@ int run(const Options& o) {
                                    explain_text(plan, e, plain), o.audit);
     if (const int rc = record_decision(o.audit, std::move(entry), json, out); rc != kSuccess) return rc;
   }
-  if (!o.svg.empty()) {
-    const std::string svg = render_svg(plan, {CourseChart{e.patient_id, in.as_of, &*in.timeline.result.value, &e}});
-    if (const int rc = emit(o.svg, svg); rc != kSuccess) return rc;
-  }
-  if (const int rc = emit(o.output, out); rc != kSuccess) return rc;
-  return kSuccess;
+  if (o.svg.empty()) return emit(o.output, out);
+  const std::string svg = render_svg(plan, {CourseChart{e.patient_id, in.as_of, &*in.timeline.result.value, &e}});
+  const Output outputs[] = {{o.svg, svg}, {o.output, out}};
+  return emit_all(outputs);
 }
 
 Runner add(CLI::App& app, bool explain) {

@@ -22,6 +22,7 @@ struct Options {
 
 int run(const Options& o) {
   const bool json = o.format == "json";
+  if (!outputs_apart("plan", o.output, o.svg)) return kBadUsage;
   Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json, "plan");
   if (in.exit_code != kSuccess) return in.exit_code;
   const Plan& plan = *in.protocol.plan.value;
@@ -34,6 +35,7 @@ int run(const Options& o) {
   const std::vector<Projection>& projections = run.projections;
   ReportInfo info;
   info.protocol_sha256 = sha256_hex(in.protocol.source.text());
+  std::string svg;
   if (!o.svg.empty()) {
     std::vector<Evaluation> ends;
     ends.reserve(projections.size());
@@ -47,7 +49,7 @@ int run(const Options& o) {
                                     p.cost_per_session ? fmt::format(", cost {:g}", p.sessions_in_horizon * *p.cost_per_session) : ""),
                         in.as_of, &p.timeline, &ends.back()});
     }
-    if (const int rc = emit(o.svg, render_svg(plan, panels)); rc != kSuccess) return rc;
+    svg = render_svg(plan, panels);
   }
   std::string out = json ? plan_json(plan, projections, info) : plan_text(plan, projections);
   if (!audit_path(o.audit).empty()) {
@@ -55,8 +57,9 @@ int run(const Options& o) {
     entry.request = to_json(request);
     if (const int rc = record_decision(o.audit, std::move(entry), json, out); rc != kSuccess) return rc;
   }
-  if (const int rc = emit(o.output, out); rc != kSuccess) return rc;
-  return kSuccess;
+  if (o.svg.empty()) return emit(o.output, out);
+  const Output outputs[] = {{o.svg, svg}, {o.output, out}};
+  return emit_all(outputs);
 }
 
 }  // namespace

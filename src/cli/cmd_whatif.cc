@@ -82,6 +82,7 @@ std::string flags_document(const Options& o) {
 int run(const Options& o) {
   const bool json = o.format == "json";
   if (!standard_input_once("whatif", {o.timeline, o.protocol, o.scenario})) return kBadUsage;
+  if (!outputs_apart("whatif", o.output, o.svg)) return kBadUsage;
   Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json, "whatif");
   if (in.exit_code != kSuccess) return in.exit_code;
   const Plan& plan = *in.protocol.plan.value;
@@ -117,10 +118,11 @@ int run(const Options& o) {
   ReportInfo info;
   info.protocol_sha256 = sha256_hex(in.protocol.source.text());
   info.input_warnings = in.timeline.result.diagnostics;
+  std::string svg;
   if (!o.svg.empty()) {
     std::vector<CourseChart> panels{{"as it is", in.as_of, &w.timeline, &w.evaluation}};
     for (const Comparison& c : w.alternatives) panels.push_back({c.name, in.as_of, &c.timeline, &c.evaluation});
-    if (const int rc = emit(o.svg, render_svg(plan, panels)); rc != kSuccess) return rc;
+    svg = render_svg(plan, panels);
   }
   std::string out = json ? whatif_json(plan, w, info) : whatif_text(plan, w, info);
   if (!audit_path(o.audit).empty()) {
@@ -128,8 +130,9 @@ int run(const Options& o) {
     entry.request = to_json(request);
     if (const int rc = record_decision(o.audit, std::move(entry), json, out); rc != kSuccess) return rc;
   }
-  if (const int rc = emit(o.output, out); rc != kSuccess) return rc;
-  return kSuccess;
+  if (o.svg.empty()) return emit(o.output, out);
+  const Output outputs[] = {{o.svg, svg}, {o.output, out}};
+  return emit_all(outputs);
 }
 
 }  // namespace

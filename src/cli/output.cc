@@ -30,41 +30,78 @@ bool write_via_temporary(const std::string& path) {
   return ec || !std::filesystem::exists(status) || std::filesystem::is_regular_file(status);
 }
 
-std::string write_output(const std::string& path, std::string_view content) {
-  if (path.empty() || path == "-") {
+namespace {
+
+bool is_standard_output(const std::string& path) { return path.empty() || path == "-"; }
+
+std::string write_in_place(const std::string& path, std::string_view content) {
+  if (is_standard_output(path)) {
     std::cout << content;
     std::cout.flush();
     return std::cout ? "" : "cannot write to standard output";
   }
-  namespace fs = std::filesystem;
-  if (!write_via_temporary(path)) {  // a device, a pipe, a link: written in place
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write " + path + ": " + std::strerror(errno);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.close();
-    return out ? "" : "cannot write " + path;
-  }
-  const fs::path target(path);
-  fs::path temp = target;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return "cannot write " + path + ": " + std::strerror(errno);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  return out ? "" : "cannot write " + path;
+}
+
+std::filesystem::path temporary_for(const std::string& path) {
+  std::filesystem::path temp(path);
   temp += ".tmp-" + std::to_string(::getpid());
-  {
+  return temp;
+}
+
+}  // namespace
+
+std::string write_outputs(std::span<const Output> outputs) {
+  namespace fs = std::filesystem;
+  // First every file that can be is written to its temporary; only when all of them are written
+  // are they renamed into place, then the others (devices, pipes, standard output) written.
+  std::vector<size_t> staged;
+  auto unstage = [&] {
+    std::error_code ignored;
+    for (size_t i : staged) fs::remove(temporary_for(outputs[i].path), ignored);
+  };
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const Output& o = outputs[i];
+    if (is_standard_output(o.path) || !write_via_temporary(o.path)) continue;
+    const fs::path temp = temporary_for(o.path);
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write " + path + ": " + std::strerror(errno);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (!out) {
+      const std::string problem = "cannot write " + o.path + ": " + std::strerror(errno);
+      unstage();
+      return problem;
+    }
+    staged.push_back(i);
+    out.write(o.content.data(), static_cast<std::streamsize>(o.content.size()));
     out.close();
     if (!out) {
-      std::error_code ignored;
-      fs::remove(temp, ignored);
-      return "cannot write " + path;
+      unstage();
+      return "cannot write " + o.path;
     }
   }
-  std::error_code ec;
-  fs::rename(temp, target, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    return "cannot write " + path + ": " + ec.message();
+  for (size_t k = 0; k < staged.size(); ++k) {
+    const std::string& path = outputs[staged[k]].path;
+    std::error_code ec;
+    fs::rename(temporary_for(path), path, ec);
+    if (ec) {
+      staged.erase(staged.begin(), staged.begin() + static_cast<std::ptrdiff_t>(k));
+      unstage();
+      return "cannot write " + path + ": " + ec.message();
+    }
+  }
+  for (const Output& o : outputs) {
+    if (!is_standard_output(o.path) && write_via_temporary(o.path)) continue;
+    if (std::string problem = write_in_place(o.path, o.content); !problem.empty()) return problem;
   }
   return "";
+}
+
+std::string write_output(const std::string& path, std::string_view content) {
+  const Output one{path, content};
+  return write_outputs({&one, 1});
 }
 
 bool protocol_compiles(const LoadedProtocol& p, const Terminal& terminal) {
@@ -121,12 +158,35 @@ int input_error(const Diagnostic& d, const SourceFile* source) {
 }
 
 int emit(const std::string& path, std::string_view content) {
-  const std::string problem = write_output(path, content);
+  const Output one{path, content};
+  return emit_all({&one, 1});
+}
+
+int emit_all(std::span<const Output> outputs) {
+  const std::string problem = write_outputs(outputs);
   if (problem.empty()) return kSuccess;
-  // When standard output itself failed, the JSON error could not be read there either.
-  if (json_errors_requested() && path != "-" && !path.empty()) print_json_error(RunError{"output.io", path, problem}.diagnostic());
+  // The file named in the problem; when standard output itself failed, the JSON error could not
+  // be read there either.
+  const std::string* failed = nullptr;
+  for (const Output& o : outputs)
+    if (!is_standard_output(o.path) && problem.starts_with("cannot write " + o.path)) failed = &o.path;
+  if (json_errors_requested() && failed) print_json_error(RunError{"output.io", *failed, problem}.diagnostic());
   else std::cerr << "regimen: " << problem << "\n";
   return kBadInput;
+}
+
+bool outputs_apart(std::string_view command, const std::string& output, const std::string& drawing) {
+  if (drawing.empty()) return true;
+  if (is_standard_output(output) && drawing == "-") {
+    usage_error(command, "--svg - and the output both go to standard output: give one of them a file");
+    return false;
+  }
+  std::error_code ec;
+  if (drawing == output || (!is_standard_output(output) && std::filesystem::equivalent(drawing, output, ec))) {
+    usage_error(command, "--svg and -o name the same file: give them two");
+    return false;
+  }
+  return true;
 }
 
 void set_raw_arguments(int argc, char** argv) { raw().assign(argv, argv + argc); }
