@@ -84,14 +84,22 @@ Runner add_audit_command(CLI::App& app) {
 
   CLI::App* list = audit->add_subcommand("list", "List decisions, oldest first");
   list->add_option("--patient", o->patient, "Only this patient");
-  list->add_option("--since", o->since, "Only decisions recorded on or after this day (YYYY-MM-DD)");
+  list->add_option("--since", o->since, "Only decisions recorded on or after this day (UTC), YYYY-MM-DD or a date-time (its date counts)")
+      ->check(as_of_text());
   list->add_option("--protocol", o->protocol, "Only this protocol id");
   list->callback([o, run] {
     *run = [o] {
+      // A day, as everywhere a date is taken (CONTRACT §1): a date-time counts as its date.
+      std::string since;
+      if (!o->since.empty()) {
+        const DateParse day = parse_date_or_datetime(o->since);
+        if (!day.value) return usage_error("audit list", "--since '" + o->since + "' is not a date: " + day.problem);
+        since = day.value->date.to_string();
+      }
       auto log = open_log(*o);
       if (!log) return int(kBadInput);
       std::string error;
-      const auto entries = log->list(AuditFilter{o->patient, o->protocol, o->since}, error);
+      const auto entries = log->list(AuditFilter{o->patient, o->protocol, since}, error);
       std::cout << fmt::format("{:<37}{:<25}{:<12}{:<16}{:<30}{:<9}{}\n", "decision", "recorded (UTC)", "as of", "patient",
                                "protocol", "command", "requested by");
       for (const AuditEntry& e : entries)
