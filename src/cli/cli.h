@@ -87,6 +87,9 @@ int input_error(const Diagnostic& d, const SourceFile* source);
 
 /// --as-of's check: an empty value is an error (left out, the option takes the timeline's as_of).
 CLI::Validator as_of_text();
+/// A count given in decimal digits (leading zeros allowed and dropped): checked before the
+/// option's range, since CLI11 itself would read "010" as octal and "0x10" as hexadecimal.
+CLI::Validator decimal();
 /// Reads --as-of into `day` (left empty when the option is); false, with the usage message
 /// printed for `command`, when it is not a date or date-time.
 bool read_as_of_option(const std::string& text, std::string_view command, std::optional<Date>& day);

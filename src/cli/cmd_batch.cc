@@ -489,7 +489,9 @@ Runner add_batch_command(CLI::App& app) {
   cmd->add_option("-i,--input", o->input, "The cohort, JSON Lines ('-', the default: standard input)");
   cmd->add_option("-o,--output", o->output, "Results, JSON Lines, in input order ('-', the default: standard output)");
   cmd->add_option("--as-of", o->as_of, "The day for every patient (default: each line's as_of, else today)")->check(as_of_text());
-  cmd->add_option("--threads", o->threads, "Worker threads (default: one per core)")->check(CLI::Range(1u, 256u));
+  cmd->add_option("--threads", o->threads, "Worker threads (default: one per core)")
+      ->transform(decimal())
+      ->check(CLI::Range(1u, 256u));
   cmd->add_option("--trace", o->trace, "full (default: each line is what evaluate --format json prints, with the facts and the trace that each recommendation's 'because' points at) or none (no facts or trace: about 1.6 times faster; an audited run records the trace either way)")->check(CLI::IsMember({"none", "full"}));
   add_audit_options(cmd, o->audit);
   cmd->add_flag("--summary", o->summary, "At the end, print patients per phase, per action and per flag, and errors, on stderr");

@@ -197,8 +197,11 @@ Runner add_diff_command(CLI::App& app) {
   cmd->add_option("--as-of", o->as_of, "The day for every patient (default: each line's as_of, else today)")->check(as_of_text());
   cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--examples", o->examples, "Patient ids listed per group (default 3; 0: no examples, no explanations)")
+      ->transform(decimal())
       ->check(CLI::Range(size_t{0}, size_t{1000}));
-  cmd->add_option("--threads", o->threads, "Worker threads (default: one per core)")->check(CLI::Range(1u, 256u));
+  cmd->add_option("--threads", o->threads, "Worker threads (default: one per core)")
+      ->transform(decimal())
+      ->check(CLI::Range(1u, 256u));
   cmd->add_option("-o,--output", o->output, "Write the report to this file instead of standard output");
   cmd->add_flag("--fail-on-change", o->fail_on_change, "Exit 1 when any patient's result differs (for a check that a change is a no-op)");
   cmd->footer(

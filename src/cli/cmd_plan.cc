@@ -74,7 +74,7 @@ Runner add_plan_command(CLI::App& app) {
                   "responder (PHQ-9 falls to 40 % of baseline by the end of the series), partial (70 %), nonresponder (90 %), "
                   "or all (default: the three side by side)")
       ->check(CLI::IsMember({"responder", "partial", "nonresponder", "all"}));
-  cmd->add_option("--horizon", o->horizon, "How many days ahead to plan (default 120)")->check(CLI::Range(1, 3650));
+  cmd->add_option("--horizon", o->horizon, "How many days ahead to plan (default 120)")->transform(decimal())->check(CLI::Range(1, 3650));
   cmd->add_option("--set", o->set, "PARAM=VALUE, e.g. --set cost.per_session=450 to price the plan")->take_all();
   cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("-o,--output", o->output, "Write to this file (written only when the run succeeds)");

@@ -192,6 +192,18 @@ bool outputs_apart(std::string_view command, const std::string& output, const st
 void set_raw_arguments(int argc, char** argv) { raw().assign(argv, argv + argc); }
 const std::vector<std::string>& raw_arguments() { return raw(); }
 
+CLI::Validator decimal() {
+  return CLI::Validator(
+      [](std::string& s) {
+        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+          return std::string("expected a whole number in decimal digits");
+        // CLI11 reads a leading 0 as octal and 0x as hexadecimal: "010" would be 8 days.
+        s.erase(0, std::min(s.find_first_not_of('0'), s.size() - 1));
+        return std::string();
+      },
+      "N");
+}
+
 CLI::Validator as_of_text() {
   return CLI::Validator([](std::string& s) { return s.empty() ? std::string("expected a date, YYYY-MM-DD") : std::string(); }, "DATE");
 }
