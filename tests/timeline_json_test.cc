@@ -350,6 +350,21 @@ TEST_CASE("items that do not add up to the score are a warning", "[timeline][jso
   CHECK(find(r, "timeline.items_mismatch")->severity == Severity::kWarning);
 }
 
+TEST_CASE("some items that add up to more than the score are a warning; less is not", "[timeline][json][warn]") {
+  // A score of 0 with item 9 answered 3: the safety alert would rest on data that contradict each other.
+  const auto more = read_json(R"({"patient": {"id": "x"}, "assessments": [{"date": "2026-01-05", "instrument": "phq9",
+      "score": 0, "items": {"9": 3}}]})");
+  REQUIRE(more.ok());
+  REQUIRE(find(more, "timeline.items_mismatch"));
+  CHECK(find(more, "timeline.items_mismatch")->message ==
+        "the 1 of 9 PHQ-9 items given add up to 3, more than the score 0; the score is used");
+  CHECK(find(more, "timeline.items_mismatch")->pointer == "/assessments/0/score");
+  const auto fewer = read_json(R"({"patient": {"id": "x"}, "assessments": [{"date": "2026-01-05", "instrument": "phq9",
+      "score": 12, "items": {"9": 1, "1": 3}}]})");
+  REQUIRE(fewer.ok());
+  CHECK_FALSE(find(fewer, "timeline.items_mismatch"));
+}
+
 TEST_CASE("a field given twice is an error", "[timeline][json][bad]") {
   const auto r = read_json(R"({"patient": {"id": "x", "id": "y"}})");
   CHECK_FALSE(r.ok());

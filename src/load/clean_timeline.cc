@@ -568,8 +568,9 @@ bool read_assessment(Assessment& a, Cursor& in, const InstrumentCatalog& instrum
     std::sort(a.items.begin(), a.items.end(), [](const ItemAnswer& x, const ItemAnswer& y) { return x.item < y.item; });
   assign_text(a.instrument, instrument);
   a.score = static_cast<int>(score);
-  // Items that do not add up to the score: a warning, so the walker's.
-  return static_cast<int>(a.items.size()) != spec->item_count || sum == a.score;
+  // Items that do not add up to the score (all of them), or add up to more (some): a warning, so
+  // the walker's.
+  return static_cast<int>(a.items.size()) == spec->item_count ? sum == a.score : sum <= a.score;
 }
 
 bool read_observation(Observation& ob, Cursor& in) {

@@ -351,13 +351,17 @@ class TimelineWalker {
     a.at = *at;
     a.instrument = std::move(*instrument);
     a.score = static_cast<int>(*score);
-    if (spec && static_cast<int>(a.items.size()) == spec->item_count) {
+    if (spec && !a.items.empty()) {
+      // All items must add up to the score; some of them cannot add up to more than it.
       int sum = 0;
       for (const ItemAnswer& i : a.items) sum += i.answer;
-      if (sum != a.score) {
+      const bool all = static_cast<int>(a.items.size()) == spec->item_count;
+      if (all ? sum != a.score : sum > a.score) {
         Scope scope(path_, "score");
         report(*score_copy, Severity::kWarning, "timeline.items_mismatch",
-               fmt::format("{} items add up to {} but the score is {}; the score is used", spec->label, sum, a.score));
+               all ? fmt::format("{} items add up to {} but the score is {}; the score is used", spec->label, sum, a.score)
+                   : fmt::format("the {} of {} {} items given add up to {}, more than the score {}; the score is used",
+                                 a.items.size(), spec->item_count, spec->label, sum, a.score));
       }
     }
     t.assessments.push_back(std::move(a));
