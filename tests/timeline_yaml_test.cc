@@ -58,6 +58,20 @@ TEST_CASE("a YAML timeline that is not UTF-8, or holds a second document, is rej
   CHECK(read_yaml("patient: {id: p1}\n---\n").ok());
 }
 
+TEST_CASE("a YAML number no double holds is out of range, as in JSON", "[timeline][yaml][bad]") {
+  const auto inf = read_yaml("patient: {id: p1}\nsessions:\n  - {date: 2026-01-05, dose_mg_per_kg: 1e400}\n");
+  REQUIRE_FALSE(inf.ok());
+  CHECK(inf.diagnostics[0].code == "timeline.out_of_range");
+  CHECK(inf.diagnostics[0].message == "'dose_mg_per_kg' is 1e400, beyond the largest number, about 1.8e308");
+  CHECK(at(inf.diagnostics[0].pos) == "3:40");
+  const auto huge = read_yaml("patient: {id: p1}\nobservations:\n  - {date: 2026-01-05, code: weight, value: 99999999999999999999999}\n");
+  REQUIRE_FALSE(huge.ok());
+  CHECK(huge.diagnostics[0].message == "'value' is 99999999999999999999999, far out of range (an integer must fit in 64 bits)");
+  const auto whole = read_yaml("patient: {id: p1}\nassessments:\n  - {date: 2026-01-05, instrument: phq9, score: 1e300}\n");
+  REQUIRE_FALSE(whole.ok());
+  CHECK(whole.diagnostics[0].message == "'score' is 1e300, far out of range");
+}
+
 TEST_CASE("an indentation error is a syntax error at its line", "[timeline][yaml][bad]") {
   const auto r = read_yaml("patient:\n  id: p-1\n sessions:\n  - date: 2026-01-05\n");
   REQUIRE_FALSE(r.ok());

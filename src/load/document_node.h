@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
 #include <simdjson.h>
 #include <yaml-cpp/yaml.h>
 
@@ -46,6 +47,12 @@ class JsonNode {
     if (e_.is_double()) return e_.get_double().value_unsafe();
     if (e_.is_int64()) return static_cast<double>(e_.get_int64().value_unsafe());
     return static_cast<double>(e_.get_uint64().value_unsafe());
+  }
+  /// A number as a message shows it.
+  std::string number_text() const {
+    if (e_.is_int64()) return std::to_string(e_.get_int64().value_unsafe());
+    if (e_.is_uint64()) return std::to_string(e_.get_uint64().value_unsafe());
+    return fmt::format("{}", number());
   }
   SourcePos pos() const { return {}; }  // JSON positions are found from the pointer later
   /// Elements of an array (0 for anything else): for reserving, so it may undercount.
@@ -95,7 +102,9 @@ class YamlNode {
     if (!s.empty() && s[0] == '+') s.remove_prefix(1);
     return std::from_chars(s.data(), s.data() + s.size(), out).ec == std::errc{};
   }
-  double number() const { return std::strtod(n_.Scalar().c_str(), nullptr); }
+  double number() const { return std::strtod(n_.Scalar().c_str(), nullptr); }  // inf beyond a double
+  /// A number as a message shows it: as written.
+  std::string number_text() const { return n_.Scalar(); }
   SourcePos pos() const { return position_of(n_.Mark()); }
   size_t size() const { return n_.IsSequence() ? n_.size() : 0; }
 

@@ -5,6 +5,7 @@
 // whole timeline.
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <fmt/format.h>
 #include <optional>
@@ -227,20 +228,37 @@ class TimelineWalker {
     if (v.integer(n)) return n;
     if (v.kind() == NodeKind::kNumber) {
       const double d = v.number();
-      if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -1e15 && d < 1e15) return static_cast<int64_t>(d);
-      error(v, "timeline.not_integer", fmt::format("'{}' must be a whole number, found {}", field, d));
+      if (d > -1e15 && d < 1e15 && d == std::trunc(d)) return static_cast<int64_t>(d);
+      if (std::isfinite(d) && d == std::trunc(d))
+        error(v, "timeline.out_of_range", fmt::format("'{}' is {}, far out of range", field, v.number_text()));
+      else if (std::isfinite(d))
+        error(v, "timeline.not_integer", fmt::format("'{}' must be a whole number, found {}", field, v.number_text()));
+      else
+        error(v, "timeline.out_of_range", fmt::format("'{}' is {}, beyond the largest number, about 1.8e308", field, v.number_text()));
       return std::nullopt;
     }
     if (v.kind() == NodeKind::kInteger) {  // too large for 64 bits
-      error(v, "timeline.out_of_range", fmt::format("'{}' is far out of range", field));
+      error(v, "timeline.out_of_range", fmt::format("'{}' is {}, far out of range (an integer must fit in 64 bits)", field, v.number_text()));
       return std::nullopt;
     }
     return wrong_type(v, field, "an integer"), std::nullopt;
   }
+  /// A number; what no double holds is out of range, as in a JSON timeline (a YAML one reads
+  /// 1e400 as infinity otherwise).
   std::optional<double> number(const Node& v, std::string_view field) {
     if (v.kind() != NodeKind::kInteger && v.kind() != NodeKind::kNumber)
       return wrong_type(v, field, "a number"), std::nullopt;
-    return v.number();
+    int64_t whole = 0;
+    if (v.kind() == NodeKind::kInteger && !v.integer(whole)) {
+      error(v, "timeline.out_of_range", fmt::format("'{}' is {}, far out of range (an integer must fit in 64 bits)", field, v.number_text()));
+      return std::nullopt;
+    }
+    const double d = v.number();
+    if (!std::isfinite(d)) {
+      error(v, "timeline.out_of_range", fmt::format("'{}' is {}, beyond the largest number, about 1.8e308", field, v.number_text()));
+      return std::nullopt;
+    }
+    return d;
   }
   template <class Enum, size_t N>
   std::optional<Enum> choice(const Node& v, std::string_view field, const std::string_view (&names)[N],
