@@ -20,6 +20,16 @@ TEST_CASE("the caret counts characters, not bytes", "[diagnostic]") {
   CHECK(src.position_of(src.text().find("\"x\"")) == SourcePos{1, 15});
 }
 
+TEST_CASE("the quoted line shows control characters and bytes that are not UTF-8 as '?'", "[diagnostic]") {
+  // A NUL, an escape and a 0xFF would otherwise reach the terminal as they are; the caret stays under
+  // its character (é is kept: it is UTF-8).
+  const SourceFile src("t.yaml", std::string("id: \"\xC3\xA9\x1B[2J\xFF\" \0x\n", 16));
+  Diagnostic d{Severity::kError, "timeline.syntax", "t.yaml", src.position_of(14), 1, "", "a NUL"};
+  CHECK(render_text(d, &src) == "t.yaml:1:14: error: a NUL\n"
+                                "id: \"\xC3\xA9?[2J?\" ?x\n"
+                                "             ^\n");
+}
+
 TEST_CASE("a diagnostic without a position names only the file", "[diagnostic]") {
   Diagnostic d{Severity::kWarning, "timeline.unknown_field", "t.json", {}, 1, "/foo", "unknown field 'foo' is ignored"};
   CHECK(render_text(d, nullptr) == "t.json: warning: unknown field 'foo' is ignored (at /foo)\n");

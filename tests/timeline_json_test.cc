@@ -270,6 +270,14 @@ TEST_CASE("an array where an object belongs is a type error", "[timeline][json][
 TEST_CASE("an empty input is an error, not an empty timeline", "[timeline][json][bad]") {
   CHECK(find(read_json(""), "timeline.empty"));
   CHECK(find(read_json("  \n"), "timeline.empty"));
+  CHECK(find(read_json("\xEF\xBB\xBF\n"), "timeline.empty"));  // a byte order mark alone: still empty
+}
+
+TEST_CASE("a NUL byte after the document is an error at its place", "[timeline][json][bad]") {
+  const auto r = read_json(std::string("{\"patient\": {\"id\": \"x\"}}\0", 26));
+  REQUIRE_FALSE(r.ok());
+  CHECK(at(r.diagnostics[0].pos) == "1:25");
+  CHECK(r.diagnostics[0].message == "invalid JSON: a NUL byte (0x00) here: JSON text cannot hold one");
 }
 
 TEST_CASE("enumerated fields accept only their values, with a suggestion", "[timeline][json][bad]") {

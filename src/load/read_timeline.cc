@@ -22,7 +22,10 @@
 namespace regimen {
 namespace {
 
+/// Nothing but white space, after a byte order mark if there is one (a file saved empty by an
+/// editor that writes one is still empty).
 bool is_blank(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
@@ -151,8 +154,14 @@ Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, si
   SyntaxErrorFinder finder;
   nlohmann::json::sax_parse(text.begin(), text.end(), &finder);
   if (!finder.byte) {
-    // nlohmann takes what simdjson refused: a number simdjson cannot hold, or else nothing to point at.
+    // nlohmann takes what simdjson refused: a number simdjson cannot hold, or a NUL byte (nlohmann
+    // reads one as the end of the text), or else nothing to point at.
     if (auto number = out_of_range_number(text)) return out_of_range(number->first, number->second);
+    if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+      d.pos = source.position_of(nul);
+      d.message = "invalid JSON: a NUL byte (0x00) here: JSON text cannot hold one";
+      return d;
+    }
     d.message = fmt::format("invalid JSON: {}", simdjson::error_message(code));
     return d;
   }

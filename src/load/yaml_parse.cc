@@ -190,6 +190,12 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
                                            static_cast<unsigned char>(source.text()[*bad]))});
     return std::nullopt;
   }
+  // Nor does YAML hold a NUL (it is no printable character); yaml-cpp reads one as garbage.
+  if (const size_t nul = source.text().find('\0'); nul != std::string::npos) {
+    diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), source.position_of(nul), 1, "",
+                               "invalid YAML: a NUL byte (0x00) here: YAML text cannot hold one"});
+    return std::nullopt;
+  }
   try {
     YAML::Node document = YAML::Load(source.text());
     std::vector<YAML::Mark> scalars;
