@@ -274,7 +274,7 @@ TEST_CASE("an empty input is an error, not an empty timeline", "[timeline][json]
 }
 
 TEST_CASE("a NUL byte after the document is an error at its place", "[timeline][json][bad]") {
-  const auto r = read_json(std::string("{\"patient\": {\"id\": \"x\"}}\0", 26));
+  const auto r = read_json(std::string("{\"patient\": {\"id\": \"x\"}}\0", 25));
   REQUIRE_FALSE(r.ok());
   CHECK(at(r.diagnostics[0].pos) == "1:25");
   CHECK(r.diagnostics[0].message == "invalid JSON: a NUL byte (0x00) here: JSON text cannot hold one");
