@@ -1,5 +1,6 @@
 // `regimen whatif`: the same patient as the timeline is and as changed, side by side.
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <iostream>
 #include <memory>
@@ -65,9 +66,14 @@ std::string flags_document(const Options& o) {
   }
   if (open_score) w.end_object().end_object();
   w.end_array().key("set").begin_object();
+  std::vector<std::string_view> names;  // each parameter once: which of two values was meant?
   for (const std::string& s : o.set) {
     const size_t eq = s.find('=');
     if (eq == std::string::npos) throw UsageError{fmt::format("--set '{}' must be PARAM=VALUE", s)};
+    const std::string_view name = std::string_view(s).substr(0, eq);
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      throw UsageError{fmt::format("--set {} is given twice: give each parameter once", name)};
+    names.push_back(name);
     w.key(s.substr(0, eq)).value(s.substr(eq + 1));
     parts.push_back(s);
   }

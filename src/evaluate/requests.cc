@@ -234,6 +234,11 @@ PlanRun run_plan(const Plan& plan, const Timeline& timeline, Date as_of, const P
       out.error = r.error;
       return out;
     }
+    for (const ParameterOverride& earlier : options.overrides)
+      if (earlier.index == r.value->index) {  // which of the two values was meant?
+        out.error = fmt::format("--set {} is given twice: give each parameter once", s.substr(0, eq));
+        return out;
+      }
     options.overrides.push_back(*r.value);
   }
   if (std::string order = check_parameter_order(plan, options.overrides); !order.empty()) {
