@@ -40,6 +40,9 @@ std::string write_output(const std::string& path, std::string_view content);
 /// (`-o /dev/null`), a pipe or a symbolic link, which renaming would replace: those are written
 /// in place.
 bool write_via_temporary(const std::string& path);
+/// Gives the temporary file that will be renamed over `path` the permissions `path` has, if it
+/// is a file already: a result written over a file keeps its mode (the temporary has the umask's).
+void keep_permissions(const std::string& temporary, const std::string& path);
 
 /// write_output(), reporting a failure on stderr: kSuccess, or kBadInput when it could not write.
 int emit(const std::string& path, std::string_view content);

@@ -467,8 +467,11 @@ int run(const Options& o) {
   }
   if (to_file) {
     out_open = false;
-    if (::close(out_fd) != 0 || (via_temporary && std::rename(temp.c_str(), o.output.c_str()) != 0))
-      return fail_output(write_error());
+    if (::close(out_fd) != 0) return fail_output(write_error());
+    if (via_temporary) {
+      keep_permissions(temp, o.output);
+      if (std::rename(temp.c_str(), o.output.c_str()) != 0) return fail_output(write_error());
+    }
   }
   // The worklist went to a file: its errors are in it, and on stdout as CONTRACT §6 has them.
   if (!output_is_stdout && !bad_lines.empty()) std::cout << render_json(bad_lines) << std::flush;

@@ -1,6 +1,7 @@
 // regimen: the command-line entry point. Parses the command line, runs one subcommand, and
 // maps every outcome to CONTRACT §5's exit codes; nothing escapes as a crash.
 
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -83,7 +84,15 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
-    return regimen::cli::run(argc, argv);
+    const int rc = regimen::cli::run(argc, argv);
+    // What was printed must have reached standard output (`> /dev/full`, a closed pipe): a run
+    // whose result was lost did not succeed.
+    std::cout.flush();
+    if (rc == regimen::cli::kSuccess && (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout))) {
+      std::cerr << "regimen: cannot write to standard output\n";
+      return regimen::cli::kBadInput;
+    }
+    return rc;
   } catch (const std::exception& e) {
     std::cerr << "regimen: internal error: " << e.what()
               << "\nThis is a bug in regimen; please report it with the command that caused it.\n";

@@ -55,6 +55,13 @@ std::filesystem::path temporary_for(const std::string& path) {
 
 }  // namespace
 
+void keep_permissions(const std::string& temporary, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (const fs::file_status old = fs::status(path, ec); !ec && fs::is_regular_file(old))
+    fs::permissions(temporary, old.permissions(), ec);  // best effort: the content matters more
+}
+
 std::string write_outputs(std::span<const Output> outputs) {
   namespace fs = std::filesystem;
   // First every file that can be is written to its temporary; only when all of them are written
@@ -85,6 +92,7 @@ std::string write_outputs(std::span<const Output> outputs) {
   for (size_t k = 0; k < staged.size(); ++k) {
     const std::string& path = outputs[staged[k]].path;
     std::error_code ec;
+    keep_permissions(temporary_for(path).string(), path);
     fs::rename(temporary_for(path), path, ec);
     if (ec) {
       staged.erase(staged.begin(), staged.begin() + static_cast<std::ptrdiff_t>(k));

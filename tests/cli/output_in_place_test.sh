@@ -36,4 +36,14 @@ grep -q '"phase"' "$dir/target.jsonl" || { echo "batch did not write through the
 "$regimen" batch -i "$cohort" -o "$dir/plain.jsonl" --as-of 2026-11-28 --no-progress
 grep -q '"phase"' "$dir/plain.jsonl"
 if ls "$dir" | grep -q '\.tmp-'; then echo "a temporary file was left"; exit 1; fi
+
+# A file written over keeps its mode (the temporary file it is renamed from has the umask's).
+chmod 664 "$dir/plain.jsonl"
+(umask 022 && "$regimen" batch -i "$cohort" -o "$dir/plain.jsonl" --as-of 2026-11-28 --no-progress)
+[ "$(stat -c %a "$dir/plain.jsonl")" = 664 ] || { echo "batch -o reset the file's mode"; exit 1; }
+: > "$dir/result.json"
+chmod 600 "$dir/result.json"
+(umask 022 && "$regimen" evaluate -t "$timeline" --format json -o "$dir/result.json")
+[ "$(stat -c %a "$dir/result.json")" = 600 ] || { echo "evaluate -o reset the file's mode"; exit 1; }
+grep -q '"phase"' "$dir/result.json"
 echo ok
