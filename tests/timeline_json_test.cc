@@ -340,6 +340,19 @@ TEST_CASE("warnings stop at 50, with a note of how many more there were", "[time
   CHECK(note->message == "5948 more warnings are not shown (the first 50 are)");  // 3000 unknown, 2998 same-day
 }
 
+TEST_CASE("errors stop at 50, with a note of how many more there were", "[timeline][json][bad]") {
+  std::string text = R"({"patient": {"id": "x"}, "sessions": [)";
+  for (int i = 0; i < 60; ++i) text += std::string(i ? "," : "") + R"({"date": "2026-02-30"})";
+  text += "]}";
+  const auto r = read_json(text);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.diagnostics.size() == 51);
+  const Diagnostic* note = find(r, "timeline.more_errors");
+  REQUIRE(note);
+  CHECK(note->severity == Severity::kError);
+  CHECK(note->message == "10 more errors are not shown (the first 50 are)");
+}
+
 TEST_CASE("two completed sessions on one day are a warning", "[timeline][json][warn]") {
   const auto r = read_json(R"({"patient": {"id": "x"}, "sessions": [{"date": "2026-01-05"}, {"date": "2026-01-05T14:00"},
       {"date": "2026-01-07"}, {"date": "2026-01-07", "status": "missed"}]})");

@@ -67,10 +67,10 @@ class TimelineWalker {
       }
     });
     if (!has_patient) missing(root, "patient", "the patient, e.g. {\"id\": \"p-0001\"}");
-    if (errors_ > 0) return note_unshown_warnings(), std::nullopt;
+    if (errors_ > 0) return note_unshown(), std::nullopt;
     sort_events(t);
     warn_same_day_sessions(t);
-    note_unshown_warnings();
+    note_unshown();
     return t;
   }
 
@@ -499,7 +499,11 @@ class TimelineWalker {
     });
   }
 
-  void note_unshown_warnings() {
+  void note_unshown() {
+    if (errors_ > kMaxTimelineErrors)
+      diagnostics_.add(Diagnostic{Severity::kError, "timeline.more_errors", std::string(file_), {}, 1, "",
+                                  fmt::format("{} more errors are not shown (the first {} are)",
+                                              errors_ - kMaxTimelineErrors, kMaxTimelineErrors)});
     if (warnings_ <= kMaxTimelineWarnings) return;
     diagnostics_.add(Diagnostic{Severity::kWarning, "timeline.more_warnings", std::string(file_), {}, 1, "",
                                 fmt::format("{} more warnings are not shown (the first {} are)",
