@@ -13,7 +13,8 @@
 namespace regimen::cli {
 
 void add_audit_options(CLI::App* cmd, AuditOptions& o) {
-  cmd->add_option("--audit", o.db, "Record the decision in this audit database (SQLite; default: $REGIMEN_AUDIT_DB)");
+  cmd->add_option("--audit", o.db, "Record the decision in this audit database (SQLite; default: $REGIMEN_AUDIT_DB)")
+      ->check(file_name());
   cmd->add_option("--requested-by", o.requested_by, "Who asked, recorded with the decision (e.g. dr-lee)");
 }
 

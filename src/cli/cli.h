@@ -90,6 +90,9 @@ int input_error(const Diagnostic& d, const SourceFile* source);
 
 /// --as-of's check: an empty value is an error (left out, the option takes the timeline's as_of).
 CLI::Validator as_of_text();
+/// A file name that is not empty: `--audit "$DB"` with DB unset would otherwise record nothing
+/// without a word (an empty --audit fell back to $REGIMEN_AUDIT_DB, or to no recording).
+CLI::Validator file_name();
 /// A count given in decimal digits (leading zeros allowed and dropped): checked before the
 /// option's range, since CLI11 itself would read "010" as octal and "0x10" as hexadecimal.
 CLI::Validator decimal();

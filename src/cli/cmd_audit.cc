@@ -60,7 +60,7 @@ Runner add_audit_command(CLI::App& app) {
   auto run = std::make_shared<std::function<int()>>();
   CLI::App* audit = app.add_subcommand("audit", "The decision log: verify, list, show, replay, export");
   audit->require_subcommand(1);
-  audit->add_option("--audit", o->db, "The audit database (default: $REGIMEN_AUDIT_DB)");
+  audit->add_option("--audit", o->db, "The audit database (default: $REGIMEN_AUDIT_DB)")->check(file_name());
 
   CLI::App* verify = audit->add_subcommand("verify", "Re-check the whole hash chain; name the first broken record");
   verify->callback([o, run] {

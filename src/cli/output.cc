@@ -212,6 +212,11 @@ CLI::Validator decimal() {
       "N");
 }
 
+CLI::Validator file_name() {
+  return CLI::Validator([](std::string& s) { return s.empty() ? std::string("expected a file name") : std::string(); },
+                        "FILE");
+}
+
 CLI::Validator as_of_text() {
   return CLI::Validator([](std::string& s) { return s.empty() ? std::string("expected a date, YYYY-MM-DD") : std::string(); }, "DATE");
 }
