@@ -130,9 +130,19 @@ TEST_CASE("plan and evaluate agree about every projected day", "[plan]") {
         REQUIRE(r);
         CHECK(std::max(r->window->earliest, previous) == step.date);
       }
+      // Each step is in the phase it falls in: the course's phase from the events read before it
+      // (on its day, assessments are read before the session; the plan's assessments of a day in
+      // the order it took them).
+      Timeline read_before = p.timeline;
+      std::erase_if(read_before.sessions, [&](const Session& x) { return x.at.date >= step.date; });
+      std::erase_if(read_before.assessments, [&](const Assessment& x) {
+        return x.at.date > step.date || (step.kind == ProjectedStep::Kind::kAssessment && x.at.date == step.date &&
+                                         x.index >= step.assessment_index);
+      });
       EvaluateOptions eo;
       eo.as_of = step.date;
-      CHECK(phase(evaluate(default_plan(), p.timeline, eo)) == step.phase);
+      INFO("scenario " << to_string(s) << ", step " << k << " on " << step.date.to_string());
+      CHECK(phase(evaluate(default_plan(), read_before, eo)) == step.phase);
       previous = step.date;
     }
   }
@@ -259,6 +269,63 @@ TEST_CASE("a plan for a patient with no baseline score says so, rather than inve
   const Projection q = project(default_plan(), t, o);
   CHECK(q.sessions_in_horizon > 6);
   CHECK(q.stopped_because.empty());
+}
+
+TEST_CASE("a plan starts each instrument with no baseline from that instrument's latest score", "[plan]") {
+  // PHQ-9 25 then 12, GAD-7 5, none within the baseline's 14 days of 03-09: intake asks for both.
+  Timeline t = course("p-start", {}, "2026-01-01", 25);
+  for (auto [instrument, score] : {std::pair{"phq9", 12}, std::pair{"gad7", 5}}) {
+    Assessment a;
+    a.at.date = day("2026-02-01");
+    a.instrument = instrument;
+    a.score = score;
+    a.index = static_cast<uint32_t>(t.assessments.size());
+    t.assessments.push_back(a);
+  }
+  ProjectionOptions o;
+  o.as_of = day("2026-03-09");
+  o.scenario = Scenario::kResponder;
+  o.horizon_days = 20;
+  const Projection p = project(default_plan(), t, o);
+  REQUIRE(p.steps.size() >= 2);
+  CHECK(p.steps[0].instrument == "phq9");
+  CHECK(p.steps[0].score == 12);  // not the oldest, 25
+  CHECK(p.steps[1].instrument == "gad7");
+  CHECK(p.steps[1].score == 5);  // not the PHQ-9's start, clamped to GAD-7's 21
+}
+
+TEST_CASE("each step is in the phase it falls in, and the stop names the rule of its phase", "[plan]") {
+  // Six sessions, baseline 20, post-series 13 (partial), and an active condition that asks for a
+  // screening review in series_evaluation too.
+  Timeline t = course("p-partial", {"2026-04-01", "2026-04-03", "2026-04-06", "2026-04-08", "2026-04-10", "2026-04-13"},
+                      "2026-03-30", 20);
+  Assessment post;
+  post.at.date = day("2026-04-14");
+  post.instrument = "phq9";
+  post.score = 13;
+  post.index = 1;
+  t.assessments.push_back(post);
+  Condition c;
+  c.code = "substance_use_disorder";
+  t.conditions.push_back(c);
+  ProjectionOptions o;
+  o.as_of = day("2026-04-15");
+  o.scenario = Scenario::kPartial;
+  o.horizon_days = 40;
+  const Projection p = project(default_plan(), t, o);
+  REQUIRE_FALSE(p.decisions.empty());
+  CHECK(p.decisions.back().transition == "evaluation.partial_exhausted");  // not screening.review
+  // From the mid-series example: the sixth session is read in initial_series (it ends it), the
+  // post-series PHQ-9 in series_evaluation (it decides).
+  ProjectionOptions from_mid_series;
+  from_mid_series.as_of = day("2026-04-12");
+  from_mid_series.horizon_days = 90;
+  const Projection mid = project(default_plan(), example("mid-series.json"), from_mid_series);
+  REQUIRE(mid.steps.size() >= 4);
+  CHECK(mid.steps[2].kind == ProjectedStep::Kind::kSession);
+  CHECK(mid.steps[2].phase == "initial_series");
+  CHECK(mid.steps[3].kind == ProjectedStep::Kind::kAssessment);
+  CHECK(mid.steps[3].phase == "series_evaluation");
 }
 
 TEST_CASE("the course renders as SVG with its parts", "[svg]") {

@@ -69,6 +69,26 @@ int scenario_score(const Plan& plan, const Evaluation& e, const std::string& ins
   return static_cast<int>(target);
 }
 
+/// The phase the replay read the step's event in: the phase before the first transition that
+/// event took, else the phase the transitions before it left.
+uint32_t phase_read_in(const Plan& plan, const Evaluation& e, const ProjectedStep& s) {
+  std::optional<uint32_t> seq;
+  for (uint32_t i = 0; i < e.events.size() && !seq; ++i) {
+    const EventRef& ev = e.events[i];
+    if (ev.date != s.date) continue;
+    if (s.kind == ProjectedStep::Kind::kSession ? ev.kind == EventKind::kSession
+                                                : ev.kind == EventKind::kAssessment && ev.index == s.assessment_index)
+      seq = i;
+  }
+  if (!seq) return e.phase;  // not read (cannot happen for a step the plan added)
+  std::optional<uint32_t> phase;
+  for (const HistoryEntry& h : e.history) {
+    if (h.event == *seq) return h.from_phase;
+    if (h.event < *seq) phase = h.to_phase;
+  }
+  return phase ? *phase : plan.start_phase;
+}
+
 }  // namespace
 
 Projection project(const Plan& plan, const Timeline& timeline, const ProjectionOptions& o) {
@@ -84,7 +104,14 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
   std::erase_if(p.timeline.observations, [&](const Observation& x) { return x.at.date > o.as_of; });
   std::erase_if(p.timeline.decisions, [&](const Decision& d) { return d.at.date > o.as_of; });
 
-  int baseline_fallback = 0;  // the latest score of the instrument before the projection
+  // An instrument's latest score before the projection: where its scenario starts when the
+  // protocol gives it no baseline (the timeline is sorted, so the last one found is the latest).
+  auto starting_score = [&](const std::string& instrument) {
+    int score = 0;
+    for (const Assessment& a : p.timeline.assessments)
+      if (a.instrument == instrument && a.index < timeline.assessments.size()) score = a.score;
+    return score;
+  };
   Date day = o.as_of;
   std::string phase;
   Date last_assessment_day{-1};
@@ -151,17 +178,15 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
         break;
       }
       for (const std::string& instrument : collect->instruments) {
-        for (const Assessment& a : p.timeline.assessments)
-          if (a.instrument == instrument) baseline_fallback = baseline_fallback ? baseline_fallback : a.score;
         Assessment a;
         a.at.date = day;
         a.instrument = instrument;
-        a.score = scenario_score(plan, e, instrument, target_fraction(o.scenario), baseline_fallback);
+        a.score = scenario_score(plan, e, instrument, target_fraction(o.scenario), starting_score(instrument));
         const InstrumentSpec* spec = plan.instruments.find(instrument);
         if (spec) a.score = std::clamp(a.score, spec->min_score, spec->max_score);
         a.index = first_projected + projected_assessments++;
         p.timeline.assessments.push_back(a);
-        p.steps.push_back({day, ProjectedStep::Kind::kAssessment, instrument, a.score, ""});
+        p.steps.push_back({day, ProjectedStep::Kind::kAssessment, instrument, a.score, "", a.index});
       }
       last_assessment_day = day;
       continue;  // evaluate the same day again, with the new score
@@ -201,20 +226,30 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
       return r.action == Action::kReview || r.action == Action::kReassess;
     });
     if (asks_clinician && (p.decisions.empty() || p.decisions.back().date != day)) {
-      for (const Recommendation& r : e.recommendations)
-        if (r.action == Action::kReview || r.action == Action::kReassess) {
-          p.decisions.push_back({day, phase, "a clinician's decision", plan.rules[r.rule].id});
-          break;
-        }
+      // The rule that stops the course is the one most its phase's own: of the reviews asked for,
+      // the one whose rule holds in the fewest phases (a screening review holds in three, the
+      // end-of-series review in one); of equals, the first in the recommendations' order.
+      const Recommendation* decider = nullptr;
+      size_t decider_phases = SIZE_MAX;
+      for (const Recommendation& r : e.recommendations) {
+        if (r.action != Action::kReview && r.action != Action::kReassess) continue;
+        const std::vector<bool>& in = plan.rules[r.rule].phases;
+        const auto phases = static_cast<size_t>(std::count(in.begin(), in.end(), true));
+        if (phases < decider_phases) decider = &r, decider_phases = phases;
+      }
+      p.decisions.push_back({day, phase, "a clinician's decision", plan.rules[decider->rule].id});
     }
     break;
   }
   p.end_phase = phase;
 
-  // Each step's phase: evaluate on its day (the same evaluator, so plan and evaluate agree).
+  // Each step's phase: the phase it falls in, i.e. the one it is read in by the replay (the
+  // spec's "later events are read in the phase they fall in"): the sixth session of a series is
+  // read in initial_series, though it ends it. Found by evaluating on its day (the same evaluator,
+  // so plan and evaluate agree) and looking up the step's event among that day's readings.
   for (ProjectedStep& s : p.steps) {
     const Evaluation e = evaluate(plan, p.timeline, evaluate_options(o, s.date));
-    s.phase = plan.phases[e.phase].name;
+    s.phase = plan.phases[phase_read_in(plan, e, s)].name;
   }
   if (!p.decisions.empty()) {
     p.sessions_until_decision = 0;

@@ -24,7 +24,8 @@ struct ProjectedStep {
   enum class Kind { kSession, kAssessment } kind = Kind::kSession;
   std::string instrument;
   int score = 0;
-  std::string phase;  ///< the phase after this step
+  std::string phase;  ///< the phase it falls in: the one the replay reads it in
+  uint32_t assessment_index = 0;  ///< an assessment's index in the projected timeline
 };
 
 struct DecisionPoint {
