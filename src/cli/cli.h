@@ -53,9 +53,10 @@ struct Output {
   std::string_view content;
 };
 /// Several outputs of one run (the result and its drawing): every file is written to its
-/// temporary before any is renamed into place, so a run that fails to write one leaves none
-/// (CONTRACT §6); standard output comes last. Empty string, or what went wrong.
-std::string write_outputs(std::span<const Output> outputs);
+/// temporary, and what cannot be (a device, a pipe, standard output, last) is written, before any
+/// temporary is renamed into place, so a run that fails to write one leaves none (CONTRACT §6).
+/// Empty string, or what went wrong (and in `failed`, which output).
+std::string write_outputs(std::span<const Output> outputs, size_t* failed = nullptr);
 /// write_outputs(), reporting a failure as emit() does.
 int emit_all(std::span<const Output> outputs);
 /// --svg and -o go to different places (not both standard output, not one file): true; else the

@@ -62,47 +62,49 @@ void keep_permissions(const std::string& temporary, const std::string& path) {
     fs::permissions(temporary, old.permissions(), ec);  // best effort: the content matters more
 }
 
-std::string write_outputs(std::span<const Output> outputs) {
+std::string write_outputs(std::span<const Output> outputs, size_t* failed) {
   namespace fs = std::filesystem;
-  // First every file that can be is written to its temporary; only when all of them are written
-  // are they renamed into place, then the others (devices, pipes, standard output) written.
+  // 1. Every file that can be is written to its temporary. 2. The others (a device, a pipe, a
+  // link), then standard output, are written in place. 3. Only then are the temporaries renamed
+  // into place: a failure before that leaves no output file at all. (A rename that fails after
+  // another succeeded leaves the first in place: renames in one directory do not fail but for a
+  // full disk or a target made a directory meanwhile.)
   std::vector<size_t> staged;
   auto unstage = [&] {
     std::error_code ignored;
     for (size_t i : staged) fs::remove(temporary_for(outputs[i].path), ignored);
   };
+  auto fail = [&](size_t i, std::string problem) {
+    unstage();
+    if (failed) *failed = i;
+    return problem;
+  };
+  auto staging = [&](const Output& o) { return !is_standard_output(o.path) && write_via_temporary(o.path); };
   for (size_t i = 0; i < outputs.size(); ++i) {
     const Output& o = outputs[i];
-    if (is_standard_output(o.path) || !write_via_temporary(o.path)) continue;
-    const fs::path temp = temporary_for(o.path);
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      const std::string problem = "cannot write " + o.path + ": " + std::strerror(errno);
-      unstage();
-      return problem;
-    }
+    if (!staging(o)) continue;
+    std::ofstream out(temporary_for(o.path), std::ios::binary | std::ios::trunc);
+    if (!out) return fail(i, "cannot write " + o.path + ": " + std::strerror(errno));
     staged.push_back(i);
     out.write(o.content.data(), static_cast<std::streamsize>(o.content.size()));
     out.close();
-    if (!out) {
-      unstage();
-      return "cannot write " + o.path;
-    }
+    if (!out) return fail(i, "cannot write " + o.path);
   }
+  for (const bool standard : {false, true})
+    for (size_t i = 0; i < outputs.size(); ++i)
+      if (!staging(outputs[i]) && is_standard_output(outputs[i].path) == standard)
+        if (std::string problem = write_in_place(outputs[i].path, outputs[i].content); !problem.empty())
+          return fail(i, problem);
   for (size_t k = 0; k < staged.size(); ++k) {
     const std::string& path = outputs[staged[k]].path;
-    std::error_code ec;
     keep_permissions(temporary_for(path).string(), path);
+    std::error_code ec;
     fs::rename(temporary_for(path), path, ec);
     if (ec) {
+      const size_t i = staged[k];
       staged.erase(staged.begin(), staged.begin() + static_cast<std::ptrdiff_t>(k));
-      unstage();
-      return "cannot write " + path + ": " + ec.message();
+      return fail(i, "cannot write " + path + ": " + ec.message());
     }
-  }
-  for (const Output& o : outputs) {
-    if (!is_standard_output(o.path) && write_via_temporary(o.path)) continue;
-    if (std::string problem = write_in_place(o.path, o.content); !problem.empty()) return problem;
   }
   return "";
 }
@@ -171,14 +173,12 @@ int emit(const std::string& path, std::string_view content) {
 }
 
 int emit_all(std::span<const Output> outputs) {
-  const std::string problem = write_outputs(outputs);
+  size_t failed = 0;
+  const std::string problem = write_outputs(outputs, &failed);
   if (problem.empty()) return kSuccess;
-  // The file named in the problem; when standard output itself failed, the JSON error could not
-  // be read there either.
-  const std::string* failed = nullptr;
-  for (const Output& o : outputs)
-    if (!is_standard_output(o.path) && problem.starts_with("cannot write " + o.path)) failed = &o.path;
-  if (json_errors_requested() && failed) print_json_error(RunError{"output.io", *failed, problem}.diagnostic());
+  // When standard output itself failed, the JSON error could not be read there either.
+  const std::string& path = outputs[failed].path;
+  if (json_errors_requested() && !is_standard_output(path)) print_json_error(RunError{"output.io", path, problem}.diagnostic());
   else std::cerr << "regimen: " << problem << "\n";
   return kBadInput;
 }
@@ -189,8 +189,13 @@ bool outputs_apart(std::string_view command, const std::string& output, const st
     usage_error(command, "--svg - and the output both go to standard output: give one of them a file");
     return false;
   }
-  std::error_code ec;
-  if (drawing == output || (!is_standard_output(output) && std::filesystem::equivalent(drawing, output, ec))) {
+  // One file however it is named (out.json, ./out.json, a link to it), whether it exists or not.
+  auto normal = [](const std::string& path) {
+    std::error_code ec;
+    const std::filesystem::path p = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+    return ec ? std::filesystem::path(path).lexically_normal() : p;
+  };
+  if (drawing == output || (!is_standard_output(output) && drawing != "-" && normal(drawing) == normal(output))) {
     usage_error(command, "--svg and -o name the same file: give them two");
     return false;
   }
