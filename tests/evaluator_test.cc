@@ -335,3 +335,41 @@ rules:
   CHECK(json["facts"]["far"].is_null());
   CHECK(json["facts"]["long_ago"].is_null());
 }
+
+TEST_CASE("a timed missed session orders an untimed assessment before a later timed one", "[evaluate][order]") {
+  // A protocol where a missed session changes the phase: a -missed-> b, a -phq9-> c, b -phq9-> d.
+  const Plan plan = *build_plan(SourceFile("order.yaml", R"(regimen: 1
+protocol: {id: missed-order, version: 0.1.0, title: Missed session order}
+sources:
+  s: "test"
+instruments:
+  phq9: {label: PHQ-9, range: [0, 27], items: 9, item_range: [0, 3], cites: [s]}
+phases:
+  a: {start: true}
+  b: {}
+  c: {terminal: true}
+  d: {terminal: true}
+transitions:
+  - {id: a.miss, from: a, on: missed_session, to: b, cites: [s]}
+  - {id: a.phq, from: a, on: "assessment:phq9", to: c, cites: [s]}
+  - {id: b.phq, from: b, on: "assessment:phq9", to: d, cites: [s]}
+rules:
+  - {id: r.c, phase: c, action: review, summary: "c", cites: [s]}
+  - {id: r.d, phase: d, action: review, summary: "d", cites: [s]}
+)")).value;
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(2026, 1, 10);
+  auto phase = [&](const std::string& json) { return plan.phases[evaluate(plan, timeline(json), o).phase].name; };
+  // The untimed PHQ-9 is read at the start of the day, before the 10:00 missed session: phase c.
+  CHECK(phase(R"({"patient": {"id": "m"}, "sessions": [{"date": "2026-01-05T10:00", "status": "missed"}],
+      "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 5}]})") == "c");
+  // A PHQ-9 at 12:00 is after the missed session, so the two PHQ-9s are ordered by it and not
+  // merged: the untimed one still decides first.
+  CHECK(phase(R"({"patient": {"id": "m"}, "sessions": [{"date": "2026-01-05T10:00", "status": "missed"}],
+      "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 5},
+                      {"date": "2026-01-05T12:00", "instrument": "phq9", "score": 6}]})") == "c");
+  // At 09:00, before it, no time orders the two: merged, read at 09:00, still before the session.
+  CHECK(phase(R"({"patient": {"id": "m"}, "sessions": [{"date": "2026-01-05T10:00", "status": "missed"}],
+      "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 5},
+                      {"date": "2026-01-05T09:00", "instrument": "phq9", "score": 6}]})") == "c");
+}

@@ -136,7 +136,7 @@ void Machine::build_events() {
       if (ev[k].date != a.at.date) break;
       if (static_cast<const Assessment*>(ev[k].item)->instrument != a.instrument) continue;
       if (ev[k].seconds == a.at.seconds) twin = &ev[k];
-      else untimed_beside_timed = untimed_beside_timed || ev[k].seconds < 0;
+      else untimed_beside_timed = untimed_beside_timed || ev[k].seconds < 0 || a.at.seconds < 0;
     }
     if (!twin) {
       ev.push_back(EventRef{EventKind::kAssessment, a.at.date, a.at.seconds, a.index, &a, 0, -1});
@@ -217,18 +217,27 @@ void Machine::merge_untimed_assessments(size_t first_assessment) {
   for (size_t u = first_assessment; u < ev.size(); ++u) {
     if (ev[u].seconds >= 0) continue;
     const Date day = ev[u].date;
-    int32_t first_placed = 86400;  // the day's first timed session or decision
+    // The day's first session (of any status: a missed one is read at its time too) or decision
+    // that a time places.
+    int32_t first_placed = 86400;
     for (size_t k = 0; k < first_assessment; ++k)
-      if (ev[k].kind == EventKind::kSession && ev[k].date == day && ev[k].seconds >= 0)
-        first_placed = std::min(first_placed, ev[k].seconds);
+      if (ev[k].date == day && ev[k].seconds >= 0) first_placed = std::min(first_placed, ev[k].seconds);
     for (const Decision& d : timeline_.decisions)
       if (d.at.date == day && d.at.seconds >= 0) first_placed = std::min(first_placed, d.at.seconds);
+    // The day's assessments sit together (the timeline is in date order; a plan's projected ones
+    // come after the given ones of their day, so an untimed one may follow a timed one). Of the
+    // timed ones of the instrument read before first_placed (at its very time too: the
+    // assessment is read first), the last.
+    size_t lo = u, hi = u + 1;
+    while (lo > first_assessment && ev[lo - 1].date == day) --lo;
+    while (hi < ev.size() && ev[hi].date == day) ++hi;
     const auto& instrument = static_cast<const Assessment*>(ev[u].item)->instrument;
     size_t target = u;
-    // Same time as the session or decision: the assessment is read first (both carry a time,
-    // neither is later).
-    for (size_t k = u + 1; k < ev.size() && ev[k].date == day; ++k)
-      if (ev[k].seconds <= first_placed && static_cast<const Assessment*>(ev[k].item)->instrument == instrument) target = k;
+    for (size_t k = lo; k < hi; ++k)
+      if (ev[k].seconds >= 0 && ev[k].seconds <= first_placed &&
+          static_cast<const Assessment*>(ev[k].item)->instrument == instrument &&
+          (target == u || ev[k].seconds >= ev[target].seconds))
+        target = k;
     if (target == u) continue;
     merge_assessment(ev[target], *static_cast<const Assessment*>(ev[u].item));
     ev.erase(ev.begin() + static_cast<std::ptrdiff_t>(u));
