@@ -121,8 +121,13 @@ std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& r
     if (const YAML::Node set = n["set"]; set && !set.IsNull()) {
       if (!set.IsMap()) throw Problem{"'set' must be a map of parameter → value", set.Mark()};
       for (auto it = set.begin(); it != set.end(); ++it) {
-        OverrideResult r = parse_override(plan, scalar(it->first, "a parameter name"), scalar(it->second, "a parameter value"));
+        const std::string name = scalar(it->first, "a parameter name");
+        OverrideResult r = parse_override(plan, name, scalar(it->second, "a parameter value"));
         if (!r.value) throw Problem{r.error, it->first.Mark()};
+        for (const ParameterOverride& earlier : a.overrides)
+          if (earlier.index == r.value->index)  // which of the two values was meant?
+            throw Problem{fmt::format("'{}' is set twice in this alternative: give each parameter once", name),
+                          it->first.Mark()};
         a.overrides.push_back(*r.value);
       }
     }

@@ -48,6 +48,8 @@ class JsonNode {
     if (e_.is_int64()) return static_cast<double>(e_.get_int64().value_unsafe());
     return static_cast<double>(e_.get_uint64().value_unsafe());
   }
+  /// An integer held in 64 bits, signed or not (simdjson reads no larger one).
+  bool fits_64_bits() const { return true; }
   /// A number as a message shows it.
   std::string number_text() const {
     if (e_.is_int64()) return std::to_string(e_.get_int64().value_unsafe());
@@ -103,6 +105,15 @@ class YamlNode {
     return std::from_chars(s.data(), s.data() + s.size(), out).ec == std::errc{};
   }
   double number() const { return std::strtod(n_.Scalar().c_str(), nullptr); }  // inf beyond a double
+  /// An integer held in 64 bits, signed or not, as a JSON one must be.
+  bool fits_64_bits() const {
+    int64_t i = 0;
+    if (integer(i)) return true;
+    std::string_view s = n_.Scalar();
+    if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+    uint64_t u = 0;
+    return std::from_chars(s.data(), s.data() + s.size(), u).ec == std::errc{};
+  }
   /// A number as a message shows it: as written.
   std::string number_text() const { return n_.Scalar(); }
   SourcePos pos() const { return position_of(n_.Mark()); }

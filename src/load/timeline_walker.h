@@ -248,8 +248,7 @@ class TimelineWalker {
   std::optional<double> number(const Node& v, std::string_view field) {
     if (v.kind() != NodeKind::kInteger && v.kind() != NodeKind::kNumber)
       return wrong_type(v, field, "a number"), std::nullopt;
-    int64_t whole = 0;
-    if (v.kind() == NodeKind::kInteger && !v.integer(whole)) {
+    if (v.kind() == NodeKind::kInteger && !v.fits_64_bits()) {
       error(v, "timeline.out_of_range", fmt::format("'{}' is {}, far out of range (an integer must fit in 64 bits)", field, v.number_text()));
       return std::nullopt;
     }
