@@ -278,6 +278,10 @@ TEST_CASE("a NUL byte after the document is an error at its place", "[timeline][
   REQUIRE_FALSE(r.ok());
   CHECK(at(r.diagnostics[0].pos) == "1:25");
   CHECK(r.diagnostics[0].message == "invalid JSON: a NUL byte (0x00) here: JSON text cannot hold one");
+  const auto between = read_json(std::string("{\"patient\": {\"id\": \"x\"},\0\"sessions\": []}", 40));
+  REQUIRE_FALSE(between.ok());
+  CHECK(at(between.diagnostics[0].pos) == "1:25");
+  CHECK(between.diagnostics[0].message == "invalid JSON: a NUL byte (0x00) here: JSON text cannot hold one");
 }
 
 TEST_CASE("enumerated fields accept only their values, with a suggestion", "[timeline][json][bad]") {

@@ -166,6 +166,11 @@ Diagnostic json_syntax_error(const SourceFile& source, std::string_view text, si
     return d;
   }
   const size_t offset = *finder.byte == 0 ? 0 : *finder.byte - 1;
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos && nul <= offset) {
+    d.pos = source.position_of(nul);  // nlohmann stops at a NUL and calls it the end of the text
+    d.message = "invalid JSON: a NUL byte (0x00) here: JSON text cannot hold one";
+    return d;
+  }
   const size_t start = start_of_token(text, offset);
   if (finder.overflow) return out_of_range(start, finder.token);
   d.pos = source.position_of(start);
