@@ -25,6 +25,7 @@
 #include <mutex>
 #include <sys/stat.h>
 #include <thread>
+#include <utility>
 #include <unistd.h>
 
 #include "batch_recorder.h"
@@ -130,7 +131,12 @@ void evaluate_timeline(const Run& run, Worker& w, Share& share, const Timeline& 
 
   ++w.tally.patients;
   ++w.tally.phases[e.phase];
-  for (const Recommendation& r : e.recommendations) ++w.tally.actions[static_cast<size_t>(r.action)];
+  // Patients per action: one with two reviews counts once.
+  bool seen[kActions] = {};
+  for (const Recommendation& r : e.recommendations) {
+    const auto a = static_cast<size_t>(r.action);
+    if (!std::exchange(seen[a], true)) ++w.tally.actions[a];
+  }
   for (const std::string& f : e.flags) {
     const auto it = std::lower_bound(run.plan.flag_names.begin(), run.plan.flag_names.end(), f);
     ++w.tally.flags[static_cast<size_t>(it - run.plan.flag_names.begin())];
