@@ -20,6 +20,7 @@
 #include "load/timeline_node.h"
 #include "load/yaml_parse.h"
 #include "regimen/common/file_text.h"
+#include "regimen/common/suggest.h"
 #include "regimen/compile/compiler.h"
 #include "regimen/compile/overrides.h"
 #include "regimen/evaluate/evaluator.h"
@@ -170,7 +171,32 @@ class CaseRunner {
     coverage_->cases.push_back(std::move(c));
   }
 
+  /// Every name an expectation gives must be one the protocol has: `not_actions:
+  /// [colect_assessment]` would otherwise pass whatever happened, a check that is not made.
+  void check_names(const YAML::Node& x, std::vector<std::string>& diff) {
+    std::vector<std::string_view> actions, flags, rules, phases;
+    for (int a = 0; a <= static_cast<int>(Action::kHold); ++a) actions.push_back(to_string(static_cast<Action>(a)));
+    for (const std::string& f : plan_.flag_names) flags.push_back(f);
+    for (const Plan::Rule& r : plan_.rules) rules.push_back(r.id);
+    for (const auto& p : plan_.phases) phases.push_back(p.name);
+    auto check = [&](std::string_view key, std::string_view what, const std::vector<std::string_view>& known) {
+      for (const std::string& name : x[std::string(key)] && x[std::string(key)].IsScalar()
+                                         ? std::vector<std::string>{x[std::string(key)].Scalar()}
+                                         : strings(x[std::string(key)])) {
+        if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+        std::string message = fmt::format("{}: the protocol has no {} {}", key, what, name);
+        if (auto m = closest_match(name, known)) message += fmt::format(" (did you mean {}?)", *m);
+        diff.push_back(std::move(message));
+      }
+    };
+    check("phase", "phase", phases);
+    for (std::string_view key : {"actions", "not_actions"}) check(key, "action", actions);
+    for (std::string_view key : {"flags", "flags_include", "flags_exclude"}) check(key, "flag", flags);
+    for (std::string_view key : {"fired_include", "fired_exclude"}) check(key, "rule", rules);
+  }
+
   void compare(const YAML::Node& x, const Evaluation& e, std::vector<std::string>& diff) {
+    check_names(x, diff);
     std::vector<std::string> actions, flags = e.flags;
     for (const Recommendation& r : e.recommendations) actions.emplace_back(to_string(r.action));
     const std::string phase = plan_.phases[e.phase].name;
