@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "regimen/common/utf8.h"
 #include "cli.h"
 #include "regimen/common/json_writer.h"
 #include "regimen/load/timeline_reader.h"
@@ -65,7 +66,7 @@ std::string to_text(const Summary& s) {
   const Timeline& t = *s.timeline;
   std::string out = fmt::format("{}\n", s.file);
   auto row = [&](std::string_view label, const std::string& value) { out += fmt::format("  {:<13}{}\n", label, value); };
-  row("patient", t.patient_id);
+  row("patient", printable(t.patient_id));
   row("as_of", t.as_of ? t.as_of->date.to_string() : "not given (use --as-of when evaluating)");
   if (s.first_event) row("events", fmt::format("{} to {}", s.first_event->to_string(), s.last_event->to_string()));
   row("sessions", fmt::format("{} completed, {} missed, {} cancelled", s.completed, s.missed, s.cancelled));

@@ -62,28 +62,6 @@ std::string caret_line(std::string_view line, uint32_t column, uint32_t width) {
   return out;
 }
 
-// The source line as a terminal can show it: a control character (a NUL, an escape) or a byte
-// that is not UTF-8 becomes '?', one column as it counts in the caret line; a stray
-// continuation byte, which counts none, is left out.
-std::string printable_line(std::string_view line) {
-  std::string out;
-  out.reserve(line.size());
-  for (size_t i = 0; i < line.size();) {
-    const unsigned char c = static_cast<unsigned char>(line[i]);
-    if (c < 0x80) {
-      out += (c < 0x20 && c != '\t') || c == 0x7F ? '?' : static_cast<char>(c);
-      ++i;
-    } else if (const size_t n = utf8_char_length(line, i)) {
-      out.append(line.substr(i, n));
-      i += n;
-    } else {
-      if ((c & 0xC0) != 0x80) out += '?';
-      ++i;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string render_text(const Diagnostic& d, const SourceFile* source, Color color) {
@@ -105,7 +83,7 @@ std::string render_text(const Diagnostic& d, const SourceFile* source, Color col
   if (source && d.pos.known()) {
     const std::string_view line = source->line_text(d.pos.line);
     if (!line.empty() || d.pos.column == 1) {
-      out += printable_line(line);
+      out += printable(line);
       out += '\n';
       if (c) out += "\033[1;32m";
       out += caret_line(line, d.pos.column, std::max<uint32_t>(d.width, 1));

@@ -1,5 +1,6 @@
 // What-if and plan reports.
 
+#include "regimen/common/utf8.h"
 #include "regimen/explain/scenario_report.h"
 #include "text_parts.h"
 
@@ -60,7 +61,7 @@ void row(std::string& out, std::string_view label, const std::string& a, const s
 
 std::string whatif_text(const Plan& plan, const WhatIf& w, const ReportInfo& info) {
   (void)info;
-  std::string out = fmt::format("What if, for patient {} on {}\n\n", w.evaluation.patient_id, w.evaluation.as_of.to_string());
+  std::string out = fmt::format("What if, for patient {} on {}\n\n", printable(w.evaluation.patient_id), w.evaluation.as_of.to_string());
   for (const Comparison& c : w.alternatives) {
     out += fmt::format("{}\n", c.name);
     row(out, "", "as it is", "as changed");

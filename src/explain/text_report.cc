@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "regimen/common/utf8.h"
 #include "regimen/explain/report.h"
 #include "text_parts.h"
 
@@ -76,7 +77,7 @@ std::string action_words(Action a) {
 
 std::string answer(const Plan& plan, const Evaluation& e, const ReportInfo& info, const Style& st) {
   std::string out;
-  out += st.bold(fmt::format("Patient {} on {}: phase {}", e.patient_id, e.as_of.to_string(), plan.phases[e.phase].name));
+  out += st.bold(fmt::format("Patient {} on {}: phase {}", printable(e.patient_id), e.as_of.to_string(), plan.phases[e.phase].name));
   out += "\n";
   out += st.dim(fmt::format("Protocol {} {}, {}", plan.id, plan.version, plan.file)) + "\n\n";
   if (e.recommendations.empty()) {

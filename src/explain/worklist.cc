@@ -1,5 +1,6 @@
 // The worklist: which patients need something by as_of, and in what order to see them.
 
+#include "regimen/common/utf8.h"
 #include "regimen/explain/worklist.h"
 
 #include <algorithm>
@@ -142,7 +143,7 @@ std::string render_worklist(const Plan& plan, const std::vector<WorklistEntry>& 
   // line. Each patient's own day is shown when the list has no single one.
   size_t patient_width = 7, action_width = 6;
   for (const WorklistEntry& e : entries) {
-    patient_width = std::max(patient_width, count_code_points(e.patient_id));
+    patient_width = std::max(patient_width, count_code_points(printable(e.patient_id)));
     action_width = std::max(action_width, actions_of(e).size());
   }
   auto line = [&](std::string_view rank, std::string_view category, std::string_view patient, std::string_view phase,
@@ -156,7 +157,8 @@ std::string render_worklist(const Plan& plan, const std::vector<WorklistEntry>& 
   for (size_t i = 0; i < entries.size(); ++i) {
     const WorklistEntry& e = entries[i];
     const std::string overdue = e.days_overdue > 0 ? fmt::format("{}d", e.days_overdue) : "";
-    line(std::to_string(i + 1), to_string(e.category), e.patient_id, plan.phases[e.phase].name, actions_of(e),
+    // An id is the clinic's text: its control characters must not reach the terminal.
+    line(std::to_string(i + 1), to_string(e.category), printable(e.patient_id), plan.phases[e.phase].name, actions_of(e),
          to_string(e.priority), due(e), overdue, as_of ? std::string() : "  " + e.as_of.to_string(), plan.rules[e.rule].id);
   }
   return out;
