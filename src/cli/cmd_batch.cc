@@ -396,6 +396,7 @@ int run(const Options& o) {
           block.records.push_back(std::move(r));
         }
         base += static_cast<int64_t>(block.pieces[i].size());
+        if (!share.errors.empty() && block.errors.empty()) block.errors += progress.clear_first();
         block.errors += share.errors;
         bad_lines.append(share.error_list);
       }
@@ -404,7 +405,7 @@ int run(const Options& o) {
     // The bad lines' messages first, then the block's results in one system call or few.
     pieces.clear();
     for (Share& share : shares) {
-      if (!share.errors.empty()) std::cerr << share.errors;
+      if (!share.errors.empty()) std::cerr << progress.clear_first() << share.errors;
       bad_lines.append(share.error_list);
       pieces.push_back(share.results);
     }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string_view>
 
 namespace regimen::cli {
 
@@ -15,6 +16,9 @@ class Progress {
   void update(uint64_t patients, uint64_t bytes_done);
   /// Clears the line (before the summary or the end).
   void finish();
+  /// What to print before other text on stderr (a bad line's error) so that it does not run on
+  /// from the progress line: a return to the line's start and a clear, when the line is shown.
+  [[nodiscard]] std::string_view clear_first() const { return enabled_ ? "\r\x1b[K" : ""; }
 
  private:
   bool enabled_;
