@@ -87,7 +87,9 @@ void sort_worklist(std::vector<WorklistEntry>& entries) {
     if (a.category != b.category) return a.category < b.category;
     if (a.priority != b.priority) return a.priority > b.priority;
     if (a.days_overdue != b.days_overdue) return a.days_overdue > b.days_overdue;
-    if (a.due_by != b.due_by) return a.due_by.value_or(Date{INT32_MAX}) < b.due_by.value_or(Date{INT32_MAX});
+    // A recommendation with no window is for now: due on the patient's as_of, not after every day.
+    const Date a_due = a.due_by.value_or(a.as_of), b_due = b.due_by.value_or(b.as_of);
+    if (a_due != b_due) return a_due < b_due;
     if (a.patient_id != b.patient_id) return a.patient_id < b.patient_id;
     return a.line < b.line;
   });
