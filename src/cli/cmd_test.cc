@@ -59,16 +59,18 @@ std::string json_report(const TestRun& r, bool coverage) {
   return w.take_line();
 }
 
-// The protocols whose rules, transitions or branches fall below `min` percent, said plainly.
-std::vector<std::string> below(const std::vector<ProtocolCoverage>& reports, double min) {
-  std::vector<std::string> out;
+// The protocols whose rules, transitions or branches fall below `min` percent, said plainly, as
+// errors `test.coverage` of the protocol's file.
+Diagnostics below(const std::vector<ProtocolCoverage>& reports, double min) {
+  Diagnostics out;
   for (const ProtocolCoverage& p : reports) {
     const std::pair<const char*, const CoverageCount*> counts[] = {
         {"rules", &p.rules_fired}, {"transitions", &p.transitions_taken}, {"branches", &p.branches}};
     for (const auto& [what, c] : counts)
       if (c->percent() < min)
-        out.push_back(fmt::format("{}: {} covered {:.1f}% ({}/{}), below --min-coverage {}", p.file, what, c->percent(),
-                                  c->covered, c->total, min));
+        out.add(Diagnostic{Severity::kError, "test.coverage", p.file, {}, 1, "",
+                           fmt::format("{} covered {:.1f}% ({}/{}), below --min-coverage {}", what, c->percent(),
+                                       c->covered, c->total, min)});
   }
   return out;
 }
@@ -79,8 +81,11 @@ int run(const Options& o) {
   const std::vector<std::string> paths = o.paths.empty() ? std::vector<std::string>{"rules/tests"} : o.paths;
   TestRunOptions options;
   options.coverage = o.coverage || o.min_coverage.has_value();
-  const TestRun r = run_protocol_tests(paths, options);
+  TestRun r = run_protocol_tests(paths, options);
   const bool json = o.format == "json";
+  // Coverage below --min-coverage fails the run; in JSON it is among the report's errors.
+  const Diagnostics low = o.min_coverage ? below(r.coverage, *o.min_coverage) : Diagnostics{};
+  if (json) r.errors.append(low);
   std::string out;
   if (json) {
     // No case could run (a protocol that does not compile, a file that cannot be read): the
@@ -92,14 +97,9 @@ int run(const Options& o) {
     if (options.coverage) out += "\n" + coverage_text(r.coverage);
   }
   if (const int rc = emit("-", out); rc != kSuccess) return rc;
-  int code = r.protocol_failed ? kBadProtocol : r.failed > 0 || r.errors.has_errors() ? kBadInput : kSuccess;
-  if (o.min_coverage) {
-    for (const std::string& problem : below(r.coverage, *o.min_coverage)) {
-      std::cerr << "regimen: " << problem << "\n";
-      code = kBadInput;
-    }
-  }
-  return code;
+  if (!json) print_diagnostics(low, nullptr, terminal);
+  if (r.protocol_failed) return kBadProtocol;
+  return r.failed > 0 || r.errors.has_errors() || low.has_errors() ? kBadInput : kSuccess;
 }
 
 }  // namespace
