@@ -32,6 +32,7 @@
 #include "cli.h"
 #include "cohort.h"
 #include "line_blocks.h"
+#include "interrupt_cleanup.h"
 #include "progress.h"
 #include "regimen/common/sha256.h"
 #include "regimen/explain/report.h"
@@ -300,6 +301,8 @@ int run(const Options& o) {
     return RunError{"output.io", o.output, fmt::format("cannot write {}: {}", o.output, std::strerror(errno))};
   };
   int out_fd = 1;
+  std::optional<RemoveOnInterrupt> remove_on_interrupt;
+  if (via_temporary) remove_on_interrupt.emplace(temp);
   if (to_file) {
     out_fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out_fd < 0) {
@@ -478,6 +481,7 @@ int run(const Options& o) {
     if (via_temporary) {
       keep_permissions(temp, o.output);
       if (std::rename(temp.c_str(), o.output.c_str()) != 0) return fail_output(write_error());
+      remove_on_interrupt->release();
     }
   }
   // The worklist went to a file: its errors are in it, and on stdout as CONTRACT §6 has them.

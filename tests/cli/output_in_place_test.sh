@@ -46,4 +46,20 @@ chmod 600 "$dir/result.json"
 (umask 022 && "$regimen" evaluate -t "$timeline" --format json -o "$dir/result.json")
 [ "$(stat -c %a "$dir/result.json")" = 600 ] || { echo "evaluate -o reset the file's mode"; exit 1; }
 grep -q '"phase"' "$dir/result.json"
+
+# Interrupted (Ctrl-C, a scheduler's SIGTERM, a closed terminal's SIGHUP), batch -o removes its
+# temporary file: no half-written file of results is left beside the output. Its input has not
+# ended, so the signal finds it running. (Not SIGINT here: a script's background job ignores it.)
+mkfifo "$dir/feed"
+for sig in TERM HUP; do
+  "$regimen" batch -i "$dir/feed" -o "$dir/stopped.jsonl" --as-of 2026-11-28 --no-progress &
+  batch=$!
+  exec 3> "$dir/feed"  # held open: the input has not ended
+  cat "$cohort" >&3
+  sleep 1
+  kill -"$sig" "$batch"
+  wait "$batch" || true
+  exec 3>&-
+  if ls "$dir" | grep -q '^stopped\.jsonl'; then echo "an interrupted batch ($sig) left $(ls "$dir" | grep stopped)"; exit 1; fi
+done
 echo ok
