@@ -30,6 +30,17 @@ TEST_CASE("the quoted line shows control characters and bytes that are not UTF-8
                                 "             ^\n");
 }
 
+TEST_CASE("a cohort line too long to read whole is shown around the column, cut with an ellipsis", "[diagnostic]") {
+  const std::string line = std::string(100, 'a') + "BAD" + std::string(100, 'z');
+  Diagnostic d{Severity::kError, "timeline.bad_date", "c.jsonl", {7, 101}, 1, "", "bad"};
+  CHECK(render_text(d, line) == "c.jsonl:7:101: error: bad\n"
+                                "\u2026" + std::string(40, 'a') + "BAD" + std::string(38, 'z') + "\u2026\n" +
+                                std::string(41, ' ') + "^\n");
+  // A short line is shown whole.
+  Diagnostic near{Severity::kError, "timeline.bad_date", "c.jsonl", {2, 5}, 1, "", "bad"};
+  CHECK(render_text(near, std::string_view("{\"a\": 1}")) == "c.jsonl:2:5: error: bad\n{\"a\": 1}\n    ^\n");
+}
+
 TEST_CASE("a diagnostic without a position names only the file", "[diagnostic]") {
   Diagnostic d{Severity::kWarning, "timeline.unknown_field", "t.json", {}, 1, "/foo", "unknown field 'foo' is ignored"};
   CHECK(render_text(d, nullptr) == "t.json: warning: unknown field 'foo' is ignored (at /foo)\n");

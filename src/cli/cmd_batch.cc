@@ -187,7 +187,7 @@ void evaluate_line(const Run& run, Worker& w, Share& share, std::string_view lin
     for (const Diagnostic& d : w.info.input_warnings) {
       if (d.severity != Severity::kError) continue;
       if (run.json_errors) share.error_list.add(d);
-      else share.errors += render_text(d, nullptr, run.color ? Color::kYes : Color::kNo);
+      else share.errors += render_text(d, line, run.color ? Color::kYes : Color::kNo);
     }
     return;
   }

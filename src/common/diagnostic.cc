@@ -62,7 +62,47 @@ std::string caret_line(std::string_view line, uint32_t column, uint32_t width) {
   return out;
 }
 
+// The source line and the caret under d's column. A line too long to read whole (a cohort's
+// 3 KB JSON line) is cut to the characters around the column, with '…' where it was cut.
+void append_source_line(std::string& out, const Diagnostic& d, std::string_view line, bool c) {
+  constexpr uint32_t kLongLine = 160, kAround = 40;
+  std::string shown;
+  uint32_t column = d.pos.column;
+  const size_t length = count_code_points(line);
+  if (length > kLongLine) {
+    const size_t first = column > kAround ? column - kAround : 1;  // code points, from 1
+    const size_t last = std::min<size_t>(length, column + kAround);
+    size_t at = 0, from = line.size(), to = line.size();
+    for (size_t i = 0; i < line.size(); ++i) {
+      if ((static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) continue;
+      ++at;
+      if (at == first) from = i;
+      if (at == last + 1) {
+        to = i;
+        break;
+      }
+    }
+    if (first > 1) shown = "\u2026";
+    shown += line.substr(from, to - from);
+    if (last < length) shown += "\u2026";
+    column = static_cast<uint32_t>(column - first + 1 + (first > 1 ? 1 : 0));
+    line = shown;
+  }
+  out += printable(line);
+  out += '\n';
+  if (c) out += "\033[1;32m";
+  out += caret_line(line, column, std::max<uint32_t>(d.width, 1));
+  if (c) out += "\033[0m";
+  out += '\n';
+}
+
 }  // namespace
+
+std::string render_text(const Diagnostic& d, std::string_view line, Color color) {
+  std::string out = render_text(d, nullptr, color);
+  if (d.pos.known() && (!line.empty() || d.pos.column == 1)) append_source_line(out, d, line, color == Color::kYes);
+  return out;
+}
 
 std::string render_text(const Diagnostic& d, const SourceFile* source, Color color) {
   const bool c = color == Color::kYes;
@@ -82,14 +122,7 @@ std::string render_text(const Diagnostic& d, const SourceFile* source, Color col
   out += '\n';
   if (source && d.pos.known()) {
     const std::string_view line = source->line_text(d.pos.line);
-    if (!line.empty() || d.pos.column == 1) {
-      out += printable(line);
-      out += '\n';
-      if (c) out += "\033[1;32m";
-      out += caret_line(line, d.pos.column, std::max<uint32_t>(d.width, 1));
-      if (c) out += "\033[0m";
-      out += '\n';
-    }
+    if (!line.empty() || d.pos.column == 1) append_source_line(out, d, line, c);
   }
   return out;
 }

@@ -65,6 +65,9 @@ enum class Color { kNo, kYes };
 ///   <caret under the column>
 /// The source line and caret are shown when `source` is given and the position is known.
 std::string render_text(const Diagnostic& d, const SourceFile* source, Color color = Color::kNo);
+/// The same with the source line given (a cohort's line, which no SourceFile holds). A line too
+/// long to read whole shows the characters around the column, cut with '…'.
+std::string render_text(const Diagnostic& d, std::string_view line, Color color = Color::kNo);
 
 class JsonWriter;
 
