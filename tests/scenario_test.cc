@@ -53,6 +53,23 @@ Timeline course(const char* id, std::initializer_list<const char*> sessions, con
   return t;
 }
 
+void add_score(Timeline& t, const char* date, const char* instrument, int score) {
+  Assessment a;
+  a.at.date = day(date);
+  a.instrument = instrument;
+  a.score = score;
+  a.index = static_cast<uint32_t>(t.assessments.size());
+  t.assessments.push_back(a);
+}
+
+ProjectionOptions projecting(const char* as_of, Scenario scenario, int horizon_days) {
+  ProjectionOptions o;
+  o.as_of = day(as_of);
+  o.scenario = scenario;
+  o.horizon_days = horizon_days;
+  return o;
+}
+
 }  // namespace
 
 TEST_CASE("what if the post-series PHQ-9 is a response, or not", "[whatif]") {
@@ -274,19 +291,9 @@ TEST_CASE("a plan for a patient with no baseline score says so, rather than inve
 TEST_CASE("a plan starts each instrument with no baseline from that instrument's latest score", "[plan]") {
   // PHQ-9 25 then 12, GAD-7 5, none within the baseline's 14 days of 03-09: intake asks for both.
   Timeline t = course("p-start", {}, "2026-01-01", 25);
-  for (auto [instrument, score] : {std::pair{"phq9", 12}, std::pair{"gad7", 5}}) {
-    Assessment a;
-    a.at.date = day("2026-02-01");
-    a.instrument = instrument;
-    a.score = score;
-    a.index = static_cast<uint32_t>(t.assessments.size());
-    t.assessments.push_back(a);
-  }
-  ProjectionOptions o;
-  o.as_of = day("2026-03-09");
-  o.scenario = Scenario::kResponder;
-  o.horizon_days = 20;
-  const Projection p = project(default_plan(), t, o);
+  add_score(t, "2026-02-01", "phq9", 12);
+  add_score(t, "2026-02-01", "gad7", 5);
+  const Projection p = project(default_plan(), t, projecting("2026-03-09", Scenario::kResponder, 20));
   REQUIRE(p.steps.size() >= 2);
   CHECK(p.steps[0].instrument == "phq9");
   CHECK(p.steps[0].score == 12);  // not the oldest, 25
@@ -299,28 +306,17 @@ TEST_CASE("each step is in the phase it falls in, and the stop names the rule of
   // screening review in series_evaluation too.
   Timeline t = course("p-partial", {"2026-04-01", "2026-04-03", "2026-04-06", "2026-04-08", "2026-04-10", "2026-04-13"},
                       "2026-03-30", 20);
-  Assessment post;
-  post.at.date = day("2026-04-14");
-  post.instrument = "phq9";
-  post.score = 13;
-  post.index = 1;
-  t.assessments.push_back(post);
+  add_score(t, "2026-04-14", "phq9", 13);
   Condition c;
   c.code = "substance_use_disorder";
   t.conditions.push_back(c);
-  ProjectionOptions o;
-  o.as_of = day("2026-04-15");
-  o.scenario = Scenario::kPartial;
-  o.horizon_days = 40;
-  const Projection p = project(default_plan(), t, o);
+  const Projection p = project(default_plan(), t, projecting("2026-04-15", Scenario::kPartial, 40));
   REQUIRE_FALSE(p.decisions.empty());
   CHECK(p.decisions.back().transition == "evaluation.partial_exhausted");  // not screening.review
   // From the mid-series example: the sixth session is read in initial_series (it ends it), the
   // post-series PHQ-9 in series_evaluation (it decides).
-  ProjectionOptions from_mid_series;
-  from_mid_series.as_of = day("2026-04-12");
-  from_mid_series.horizon_days = 90;
-  const Projection mid = project(default_plan(), example("mid-series.json"), from_mid_series);
+  const Projection mid =
+      project(default_plan(), example("mid-series.json"), projecting("2026-04-12", Scenario::kResponder, 90));
   REQUIRE(mid.steps.size() >= 4);
   CHECK(mid.steps[2].kind == ProjectedStep::Kind::kSession);
   CHECK(mid.steps[2].phase == "initial_series");
