@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -185,8 +186,17 @@ int emit_all(std::span<const Output> outputs) {
 
 bool outputs_apart(std::string_view command, const std::string& output, const std::string& drawing) {
   if (drawing.empty()) return true;
-  if (is_standard_output(output) && drawing == "-") {
-    usage_error(command, "--svg - and the output both go to standard output: give one of them a file");
+  // Standard output named as a file (/dev/stdout, /proc/self/fd/1) counts as standard output: the
+  // two would interleave there. A device that keeps nothing (/dev/null) may take both.
+  auto is_stdout = [](const std::string& path) {
+    if (path == "-") return true;
+    struct stat named {}, out {};
+    if (::stat(path.c_str(), &named) != 0 || ::fstat(STDOUT_FILENO, &out) != 0) return false;
+    if (named.st_dev != out.st_dev || named.st_ino != out.st_ino) return false;
+    return !S_ISCHR(out.st_mode) || isatty(STDOUT_FILENO) != 0;
+  };
+  if ((is_standard_output(output) || is_stdout(output)) && is_stdout(drawing)) {
+    usage_error(command, "the drawing (--svg) and the output both go to standard output: give one of them a file");
     return false;
   }
   // One file however it is named (out.json, ./out.json, a link to it), whether it exists or not.
