@@ -229,18 +229,12 @@ class TimelineWalker {
     if (v.kind() == NodeKind::kNumber) {
       const double d = v.number();
       if (d > -1e15 && d < 1e15 && d == std::trunc(d)) return static_cast<int64_t>(d);
-      if (std::isfinite(d) && d == std::trunc(d))
-        error(v, "timeline.out_of_range", fmt::format("'{}' is {}, far out of range", field, v.number_text()));
-      else if (std::isfinite(d))
-        error(v, "timeline.not_integer", fmt::format("'{}' must be a whole number, found {}", field, v.number_text()));
-      else
-        error(v, "timeline.out_of_range", fmt::format("'{}' is {}, beyond the largest number, about 1.8e308", field, v.number_text()));
+      if (!std::isfinite(d)) return out_of_range(v, field, kBeyondDouble);
+      if (d == std::trunc(d)) return out_of_range(v, field, "");
+      error(v, "timeline.not_integer", fmt::format("'{}' must be a whole number, found {}", field, v.number_text()));
       return std::nullopt;
     }
-    if (v.kind() == NodeKind::kInteger) {  // too large for 64 bits
-      error(v, "timeline.out_of_range", fmt::format("'{}' is {}, far out of range (an integer must fit in 64 bits)", field, v.number_text()));
-      return std::nullopt;
-    }
+    if (v.kind() == NodeKind::kInteger) return out_of_range(v, field, kBeyond64Bits);
     return wrong_type(v, field, "an integer"), std::nullopt;
   }
   /// A number; what no double holds is out of range, as in a JSON timeline (a YAML one reads
@@ -248,16 +242,17 @@ class TimelineWalker {
   std::optional<double> number(const Node& v, std::string_view field) {
     if (v.kind() != NodeKind::kInteger && v.kind() != NodeKind::kNumber)
       return wrong_type(v, field, "a number"), std::nullopt;
-    if (v.kind() == NodeKind::kInteger && !v.fits_64_bits()) {
-      error(v, "timeline.out_of_range", fmt::format("'{}' is {}, far out of range (an integer must fit in 64 bits)", field, v.number_text()));
-      return std::nullopt;
-    }
+    if (v.kind() == NodeKind::kInteger && !v.fits_64_bits()) return out_of_range(v, field, kBeyond64Bits);
     const double d = v.number();
-    if (!std::isfinite(d)) {
-      error(v, "timeline.out_of_range", fmt::format("'{}' is {}, beyond the largest number, about 1.8e308", field, v.number_text()));
-      return std::nullopt;
-    }
+    if (!std::isfinite(d)) return out_of_range(v, field, kBeyondDouble);
     return d;
+  }
+  static constexpr std::string_view kBeyond64Bits = "far out of range (an integer must fit in 64 bits)";
+  static constexpr std::string_view kBeyondDouble = "beyond the largest number, about 1.8e308";
+  /// The error for a number no field can take: "'score' is 1e300, far out of range".
+  std::nullopt_t out_of_range(const Node& v, std::string_view field, std::string_view why) {
+    error(v, "timeline.out_of_range", fmt::format("'{}' is {}, {}", field, v.number_text(), why.empty() ? "far out of range" : why));
+    return std::nullopt;
   }
   template <class Enum, size_t N>
   std::optional<Enum> choice(const Node& v, std::string_view field, const std::string_view (&names)[N],

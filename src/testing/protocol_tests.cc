@@ -179,10 +179,9 @@ class CaseRunner {
     for (const std::string& f : plan_.flag_names) flags.push_back(f);
     for (const Plan::Rule& r : plan_.rules) rules.push_back(r.id);
     for (const auto& p : plan_.phases) phases.push_back(p.name);
-    auto check = [&](std::string_view key, std::string_view what, const std::vector<std::string_view>& known) {
-      for (const std::string& name : x[std::string(key)] && x[std::string(key)].IsScalar()
-                                         ? std::vector<std::string>{x[std::string(key)].Scalar()}
-                                         : strings(x[std::string(key)])) {
+    auto check = [&](const char* key, std::string_view what, const std::vector<std::string_view>& known) {
+      const YAML::Node given = x[key];
+      for (const std::string& name : given && given.IsScalar() ? std::vector<std::string>{given.Scalar()} : strings(given)) {
         if (std::find(known.begin(), known.end(), name) != known.end()) continue;
         std::string message = fmt::format("{}: the protocol has no {} {}", key, what, name);
         if (auto m = closest_match(name, known)) message += fmt::format(" (did you mean {}?)", *m);
@@ -190,9 +189,9 @@ class CaseRunner {
       }
     };
     check("phase", "phase", phases);
-    for (std::string_view key : {"actions", "not_actions"}) check(key, "action", actions);
-    for (std::string_view key : {"flags", "flags_include", "flags_exclude"}) check(key, "flag", flags);
-    for (std::string_view key : {"fired_include", "fired_exclude"}) check(key, "rule", rules);
+    for (const char* key : {"actions", "not_actions"}) check(key, "action", actions);
+    for (const char* key : {"flags", "flags_include", "flags_exclude"}) check(key, "flag", flags);
+    for (const char* key : {"fired_include", "fired_exclude"}) check(key, "rule", rules);
   }
 
   void compare(const YAML::Node& x, const Evaluation& e, std::vector<std::string>& diff) {
