@@ -108,6 +108,35 @@ TEST_CASE("what if she misses the next session", "[whatif]") {
   CHECK(std::find(flags.begin(), flags.end(), "series_gap_exceeded") != flags.end());
 }
 
+TEST_CASE("missing a session says what it assumed, and never invents one over a missed session", "[whatif]") {
+  // mid-series.json: completed sessions 04-06, 04-08, 04-10; a missed one added on 04-11.
+  Timeline t = example("mid-series.json");
+  Session missed;
+  missed.at.date = day("2026-04-11");
+  missed.status = SessionStatus::kMissed;
+  missed.index = 3;
+  t.sessions.push_back(missed);
+  const TimelineChange miss_11{TimelineChange::Kind::kMissSession, day("2026-04-11"), "", 0, {}};
+  const TimelineChange miss_12{TimelineChange::Kind::kMissSession, day("2026-04-12"), "", 0, {}};
+  const TimelineChange miss_20{TimelineChange::Kind::kMissSession, day("2026-04-20"), "", 0, {}};
+  const WhatIf w = what_if(default_plan(), t, day("2026-04-16"),
+                           {{"already missed", {miss_11}, {}}, {"planned", {miss_12}, {}}, {"later", {miss_20}, {}}});
+  // As it is: the real 04-11 stays missed (no completed session is added), the planned 04-12 is given.
+  size_t completed_on_11 = 0;
+  for (const Session& s : w.timeline.sessions)
+    completed_on_11 += s.at.date == day("2026-04-11") && s.status == SessionStatus::kCompleted;
+  CHECK(completed_on_11 == 0);
+  REQUIRE(w.alternatives.size() == 3);
+  REQUIRE(w.alternatives[0].notes.size() == 1);
+  CHECK(w.alternatives[0].notes[0].find("already recorded as missed or cancelled") != std::string::npos);
+  REQUIRE(w.alternatives[1].notes.size() == 1);
+  CHECK(w.alternatives[1].notes[0].find("no session on 2026-04-12: as it is assumes one given that day") != std::string::npos);
+  CHECK_FALSE(w.alternatives[1].differences.empty());  // the planned session, missed, changes the next window
+  REQUIRE(w.alternatives[2].notes.size() == 2);  // assumed, and after as_of
+  CHECK(w.alternatives[2].notes[1].find("2026-04-20 is after 2026-04-16") != std::string::npos);
+  CHECK(w.alternatives[2].differences.empty());
+}
+
 TEST_CASE("what if maintenance starts at four weeks", "[whatif]") {
   // A responder whose series ended on 2026-02-13: the first maintenance gap is 21 days, or 28.
   const Timeline t = example("maintenance.yaml");

@@ -23,6 +23,40 @@ uint32_t next_index(const auto& items) {
   return n;
 }
 
+enum class OnDay { kNone, kCompleted, kNotGiven };
+
+/// What the timeline holds on one day: a completed session, only missed or cancelled ones, none.
+OnDay sessions_on(const Timeline& t, Date day) {
+  OnDay found = OnDay::kNone;
+  for (const Session& s : t.sessions)
+    if (s.at.date == day) {
+      if (s.status == SessionStatus::kCompleted) return OnDay::kCompleted;
+      found = OnDay::kNotGiven;
+    }
+  return found;
+}
+
+/// Notes on an alternative's changes: what was assumed, and what no evaluation on as_of reads.
+std::vector<std::string> notes_on(const Timeline& timeline, Date as_of, const Alternative& alt) {
+  std::vector<std::string> notes;
+  for (const TimelineChange& c : alt.changes) {
+    const std::string day = c.date.to_string();
+    if (c.kind == TimelineChange::Kind::kMissSession) {
+      const OnDay on = sessions_on(timeline, c.date);
+      if (on == OnDay::kNone)
+        notes.push_back(fmt::format("The timeline has no session on {}: as it is assumes one given that day, as changed it "
+                                    "is missed.", day));
+      else if (on == OnDay::kNotGiven)
+        notes.push_back(fmt::format("The session on {} is already recorded as missed or cancelled: nothing changes.", day));
+    }
+    if (c.date > as_of)
+      notes.push_back(fmt::format("{} is after {}: events after the evaluation day are ignored, so this change is not read; "
+                                  "evaluate on a later day (--as-of) or project with `regimen plan`.",
+                                  day, as_of.to_string()));
+  }
+  return notes;
+}
+
 }  // namespace
 
 std::pair<Timeline, Timeline> apply_changes(const Timeline& timeline, const std::vector<TimelineChange>& changes) {
@@ -35,16 +69,14 @@ std::pair<Timeline, Timeline> apply_changes(const Timeline& timeline, const std:
         after.sessions.push_back(Session{at, SessionStatus::kCompleted, "", {}, next_index(after.sessions)});
         break;
       case TimelineChange::Kind::kMissSession: {
-        bool found = false;
-        for (Session& s : after.sessions)
-          if (s.at.date == c.date && s.status == SessionStatus::kCompleted) {
-            s.status = SessionStatus::kMissed;
-            found = true;
-          }
-        if (!found) {  // a planned session: it happens in the baseline, not in the alternative
+        const OnDay on = sessions_on(after, c.date);
+        if (on == OnDay::kCompleted) {
+          for (Session& s : after.sessions)
+            if (s.at.date == c.date && s.status == SessionStatus::kCompleted) s.status = SessionStatus::kMissed;
+        } else if (on == OnDay::kNone) {  // a planned session: it happens in the baseline, not in the alternative
           before.sessions.push_back(Session{at, SessionStatus::kCompleted, "", {}, next_index(before.sessions)});
           after.sessions.push_back(Session{at, SessionStatus::kMissed, "", {}, next_index(after.sessions)});
-        }
+        }  // already missed or cancelled: nothing to change, and no completed session is invented
         break;
       }
       case TimelineChange::Kind::kAddScore: {
@@ -79,6 +111,7 @@ WhatIf what_if(const Plan& plan, const Timeline& timeline, Date as_of, const std
   for (const Alternative& alt : alternatives) {
     Comparison c;
     c.name = alt.name;
+    c.notes = notes_on(timeline, as_of, alt);
     c.timeline = apply_changes(w.timeline, alt.changes).second;  // planned sessions included
     EvaluateOptions alt_options = options;
     for (const ParameterOverride& o : alt.overrides) alt_options.overrides.emplace_back(o.index, o.value);

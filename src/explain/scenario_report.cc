@@ -70,13 +70,9 @@ std::string whatif_text(const Plan& plan, const WhatIf& w, const ReportInfo& inf
     row(out, "next session", next_window(w.evaluation), next_window(c.evaluation));
     row(out, "flags", flags_text(w.evaluation), flags_text(c.evaluation));
     if (const std::string o = overrides_text(plan, c.evaluation); !o.empty()) out += fmt::format("  {:<14}{}\n", "parameters", o);
-    // A change dated after as_of is ignored like any such event: say so, or "nothing differs"
+    // What was assumed or not read (a change after as_of, say): without it, "nothing differs"
     // would read as "the change makes no difference".
-    if (c.evaluation.ignored_events > w.evaluation.ignored_events) {
-      const uint32_t n = c.evaluation.ignored_events - w.evaluation.ignored_events;
-      out += fmt::format("  {} changed event{} dated after {} {} ignored: evaluate on a later day (--as-of) to see {}.\n", n,
-                         n == 1 ? "" : "s", w.evaluation.as_of.to_string(), n == 1 ? "is" : "are", n == 1 ? "its effect" : "their effect");
-    }
+    for (const std::string& note : c.notes) out += fmt::format("  Note: {}\n", note);
     if (c.differences.empty()) {
       out += "  Nothing differs.\n\n";
       continue;
@@ -117,6 +113,9 @@ std::string whatif_json(const Plan& plan, const WhatIf& w, const ReportInfo& inf
       if (!d.reason.empty()) j.key("reason").value(d.reason);
       j.end_object();
     }
+    j.end_array();
+    j.key("notes").begin_array();
+    for (const std::string& note : c.notes) j.value(note);
     j.end_array();
     j.key("result");
     ReportInfo alt = info;

@@ -33,6 +33,9 @@ struct Comparison {
   Timeline timeline;  ///< the changed timeline (the evaluation refers into it)
   Evaluation evaluation;
   std::vector<Difference> differences;  ///< against the baseline
+  /// What the comparison assumed or could not read, for the reader: a missed session the
+  /// timeline does not have (assumed planned), one already missed, a change after as_of.
+  std::vector<std::string> notes;
 };
 
 struct WhatIf {
@@ -43,7 +46,8 @@ struct WhatIf {
 
 /// Applies the changes. Missing a session that the timeline does not have means: the baseline
 /// assumes it happens as planned (a completed session that day) and the alternative records it
-/// as missed. Returns the baseline and the changed timeline.
+/// as missed. A day whose sessions are all already missed or cancelled is left as it is on both
+/// sides. Returns the baseline and the changed timeline.
 std::pair<Timeline, Timeline> apply_changes(const Timeline& timeline, const std::vector<TimelineChange>& changes);
 
 /// Evaluates the timeline as it is and under each alternative, all on `as_of`.
