@@ -133,3 +133,41 @@ TEST_CASE("YAML plain scalars follow the core schema", "[timeline][yaml]") {
   CHECK(find(read_yaml("patient: {id: p-1}\nobservations:\n  - {date: 2026-01-05, code: a, value: 1.5.2}\n"),
              "timeline.wrong_type"));
 }
+
+TEST_CASE("YAML number forms JSON does not have are refused where a number belongs", "[timeline][yaml][bad]") {
+  const auto number = [](const char* score) {
+    return read_yaml(std::string("patient: {id: p-1}\nassessments:\n  - {date: 2026-01-05, instrument: phq9, score: ") + score + "}\n");
+  };
+  for (const char* form : {"0x16", "0o26", "022", "-01", ".inf", ".nan", "-.Inf"}) {
+    INFO(form);
+    CHECK(find(number(form), "timeline.number_form"));
+  }
+  CHECK(number("0").ok());
+  CHECK(number("22").ok());
+  CHECK(number("22.0").ok());
+  const auto item = read_yaml("patient: {id: p-1}\nassessments:\n  - {date: 2026-01-05, instrument: phq9, score: 1, items: {9: 01}}\n");
+  CHECK(find(item, "timeline.number_form"));
+  const auto dose = read_yaml("patient: {id: p-1}\nsessions:\n  - {date: 2026-01-05, dose_mg_per_kg: 00.5}\n");
+  CHECK(find(dose, "timeline.number_form"));
+  CHECK(read_yaml("patient: {id: p-1}\nsessions:\n  - {date: 2026-01-05, dose_mg_per_kg: 0.5}\n").ok());
+}
+
+TEST_CASE("a value tagged !!str is a string in YAML", "[timeline][yaml]") {
+  const auto r = read_yaml("patient: {id: !!str 12345}\n");
+  REQUIRE(r.ok());
+  CHECK(r.value->patient_id == "12345");
+  CHECK(find(read_yaml("patient: {id: p-1}\nassessments:\n  - {date: 2026-01-05, instrument: phq9, score: !!str 22}\n"),
+             "timeline.wrong_type"));
+}
+
+TEST_CASE("a YAML merge key is refused, not silently dropped", "[timeline][yaml][bad]") {
+  // Dropped, the merged status would leave the second session "completed": treatment it never had.
+  const auto r = read_yaml(
+      "patient: {id: p-1}\nsessions:\n"
+      "  - &iv {date: 2026-01-05, status: cancelled, route: iv}\n"
+      "  - {<<: *iv, date: 2026-01-07}\n");
+  REQUIRE_FALSE(r.ok());
+  const Diagnostic* d = find(r, "timeline.yaml_merge");
+  REQUIRE(d);
+  CHECK(d->pos.line == 4);
+}

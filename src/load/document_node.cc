@@ -51,8 +51,23 @@ bool is_plain_float(std::string_view s) {
 
 }  // namespace
 
+std::string_view YamlNode::number_form_problem() const {
+  if (!n_.IsScalar() || n_.Tag() != "?") return {};  // quoted or tagged: not a plain number
+  std::string_view s = n_.Scalar();
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  if (s.starts_with("0x") || s.starts_with("0X")) return "a hexadecimal number: write it in decimal";
+  if (s.starts_with("0o") || s.starts_with("0O")) return "an octal number: write it in decimal";
+  if (s == ".inf" || s == ".Inf" || s == ".INF") return "infinity, which no field takes";
+  if (s == ".nan" || s == ".NaN" || s == ".NAN") return "not a number (NaN), which no field takes";
+  // 022 is 22 to a YAML 1.2 reader and 18 (octal) to a YAML 1.1 one; JSON refuses it.
+  if (s.size() > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+    return "written with a leading zero, which YAML readers take as decimal or as octal: write it without";
+  return {};
+}
+
 NodeKind YamlNode::scalar_kind() const {
-  if (n_.Tag() == "!") return NodeKind::kString;  // quoted: "22" is a string, as in JSON
+  // Quoted ("22") or tagged !!str: a string, as in JSON.
+  if (n_.Tag() == "!" || n_.Tag() == "tag:yaml.org,2002:str") return NodeKind::kString;
   const std::string& s = n_.Scalar();
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return NodeKind::kNull;
   if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE")

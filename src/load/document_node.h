@@ -22,6 +22,7 @@ std::string_view describe(NodeKind k);  ///< "a number", "an object", …
 
 class JsonNode {
  public:
+  static constexpr bool kYaml = false;
   explicit JsonNode(simdjson::dom::element e) : e_(e) {}
 
   NodeKind kind() const {
@@ -50,6 +51,8 @@ class JsonNode {
   }
   /// An integer held in 64 bits, signed or not (simdjson reads no larger one).
   bool fits_64_bits() const { return true; }
+  /// JSON writes numbers one way only: nothing to say (see YamlNode::number_form_problem).
+  std::string_view number_form_problem() const { return {}; }
   /// A number as a message shows it.
   std::string number_text() const {
     if (e_.is_int64()) return std::to_string(e_.get_int64().value_unsafe());
@@ -81,6 +84,7 @@ class JsonNode {
 
 class YamlNode {
  public:
+  static constexpr bool kYaml = true;
   explicit YamlNode(const YAML::Node& n) : n_(n) {}
   YamlNode(const YamlNode&) = default;
   // yaml-cpp's Node::operator= writes through to the node it refers to; rebind instead.
@@ -116,6 +120,9 @@ class YamlNode {
   }
   /// A number as a message shows it: as written.
   std::string number_text() const { return n_.Scalar(); }
+  /// Why a plain scalar written as a number in a form JSON does not have is refused where a
+  /// number is expected (hexadecimal, octal, infinity, NaN, a leading zero), or empty.
+  std::string_view number_form_problem() const;
   SourcePos pos() const { return position_of(n_.Mark()); }
   size_t size() const { return n_.IsSequence() ? n_.size() : 0; }
 

@@ -165,6 +165,12 @@ class TimelineWalker {
     std::vector<std::string_view> more;
     object.for_each_member([&](std::string_view key, const Node& v) {
       Scope scope(path_, key);
+      if (Node::kYaml && key == "<<") {
+        // yaml-cpp does not merge: the fields would be silently dropped, and a left-out status
+        // reads as "completed", so a cancelled session could count as treatment.
+        error(object, "timeline.yaml_merge", "YAML merge keys ('<<') are not supported: write the fields out in each entry");
+        return;
+      }
       const bool duplicate = std::find(seen.begin(), seen.begin() + std::min(count, seen.size()), key) !=
                                  seen.begin() + std::min(count, seen.size()) ||
                              std::find(more.begin(), more.end(), key) != more.end();
@@ -224,6 +230,7 @@ class TimelineWalker {
   }
   /// An integer; a number with no fraction (22.0) is read as that integer.
   std::optional<int64_t> integer(const Node& v, std::string_view field) {
+    if (!number_form(v, field)) return std::nullopt;
     int64_t n = 0;
     if (v.integer(n)) return n;
     if (v.kind() == NodeKind::kNumber) {
@@ -240,12 +247,20 @@ class TimelineWalker {
   /// A number; what no double holds is out of range, as in a JSON timeline (a YAML one reads
   /// 1e400 as infinity otherwise).
   std::optional<double> number(const Node& v, std::string_view field) {
+    if (!number_form(v, field)) return std::nullopt;
     if (v.kind() != NodeKind::kInteger && v.kind() != NodeKind::kNumber)
       return wrong_type(v, field, "a number"), std::nullopt;
     if (v.kind() == NodeKind::kInteger && !v.fits_64_bits()) return out_of_range(v, field, kBeyond64Bits);
     const double d = v.number();
     if (!std::isfinite(d)) return out_of_range(v, field, kBeyondDouble);
     return d;
+  }
+  /// False, with an error, for a YAML number in a form JSON does not have (0x16, .inf, 022).
+  bool number_form(const Node& v, std::string_view field) {
+    const std::string_view problem = v.number_form_problem();
+    if (problem.empty()) return true;
+    error(v, "timeline.number_form", fmt::format("'{}' is {}, {}", field, v.number_text(), problem));
+    return false;
   }
   static constexpr std::string_view kBeyond64Bits = "far out of range (an integer must fit in 64 bits)";
   static constexpr std::string_view kBeyondDouble = "beyond the largest number, about 1.8e308";
@@ -397,7 +412,8 @@ class TimelineWalker {
       }
       // The field's name is only spelled out when the answer is not a plain integer.
       int64_t plain = 0;
-      std::optional<int64_t> answer = f.integer(plain) ? std::optional<int64_t>(plain) : integer(f, fmt::format("item {}", key));
+      std::optional<int64_t> answer = f.number_form_problem().empty() && f.integer(plain) ? std::optional<int64_t>(plain)
+                                                                                     : integer(f, fmt::format("item {}", key));
       if (!answer) return;
       const int lo = spec ? spec->item_min : 0, hi = spec ? spec->item_max : 99;
       if (*answer < lo || *answer > hi)
