@@ -373,3 +373,74 @@ rules:
       "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 5},
                       {"date": "2026-01-05T09:00", "instrument": "phq9", "score": 6}]})") == "c");
 }
+
+namespace {
+
+// The evaluation as JSON, without the warnings (whose messages name input positions).
+nlohmann::json answer(const Plan& plan, const Timeline& t, const char* as_of) {
+  EvaluateOptions o;
+  o.as_of = parse_date(as_of).value->date;
+  nlohmann::json j = nlohmann::json::parse(to_json(plan, evaluate(plan, t, o), ReportInfo{}));
+  j.erase("warnings");
+  return j;
+}
+
+std::vector<std::string> warning_codes(const Plan& plan, const Timeline& t, const char* as_of) {
+  EvaluateOptions o;
+  o.as_of = parse_date(as_of).value->date;
+  std::vector<std::string> codes;
+  for (const EvaluationWarning& w : evaluate(plan, t, o).warnings) codes.push_back(w.code);
+  return codes;
+}
+
+}  // namespace
+
+TEST_CASE("the answer does not depend on the order of the timeline's arrays", "[evaluate][order]") {
+  // Events that no time orders: two completed sessions on one day with different doses, two
+  // different decisions on one day, two readings of one code at one time.
+  const std::string forward = R"({"patient": {"id": "o-1"},
+    "sessions": [{"date": "2026-01-05", "dose_mg_per_kg": 0.5}, {"date": "2026-01-05", "dose_mg_per_kg": 0.75},
+                 {"date": "2026-01-07"}],
+    "assessments": [{"date": "2026-01-02", "instrument": "phq9", "score": 20}, {"date": "2026-01-02", "instrument": "gad7", "score": 9}],
+    "observations": [{"date": "2026-01-05T09:00", "code": "bp_systolic", "value": 150},
+                     {"date": "2026-01-05T09:00", "code": "bp_systolic", "value": 128}],
+    "decisions": [{"date": "2026-01-08", "kind": "end_treatment"}, {"date": "2026-01-08", "kind": "start_series"}]})";
+  const std::string backward = R"({"patient": {"id": "o-1"},
+    "sessions": [{"date": "2026-01-07"}, {"date": "2026-01-05", "dose_mg_per_kg": 0.75},
+                 {"date": "2026-01-05", "dose_mg_per_kg": 0.5}],
+    "assessments": [{"date": "2026-01-02", "instrument": "gad7", "score": 9}, {"date": "2026-01-02", "instrument": "phq9", "score": 20}],
+    "observations": [{"date": "2026-01-05T09:00", "code": "bp_systolic", "value": 128},
+                     {"date": "2026-01-05T09:00", "code": "bp_systolic", "value": 150}],
+    "decisions": [{"date": "2026-01-08", "kind": "start_series"}, {"date": "2026-01-08", "kind": "end_treatment"}]})";
+  const Timeline a = timeline(forward), b = timeline(backward);
+  for (const char* as_of : {"2026-01-06", "2026-01-09"}) {
+    INFO(as_of);
+    CHECK(answer(default_plan(), a, as_of) == answer(default_plan(), b, as_of));
+    CHECK(warning_codes(default_plan(), a, as_of) == warning_codes(default_plan(), b, as_of));
+  }
+  // The pair of decisions: end_treatment is read first, so care goes on (a new series), with a warning.
+  CHECK(answer(default_plan(), a, "2026-01-09")["phase"] == "intake");
+  const std::vector<std::string> codes = warning_codes(default_plan(), a, "2026-01-09");
+  CHECK(std::count(codes.begin(), codes.end(), "replay.unordered_decisions") == 1);
+  // A protocol that reads observations reads the same one whichever order the array has.
+  const std::string path = std::string(REGIMEN_SOURCE_DIR) + "/rules/esketamine-trd.yaml";
+  std::ifstream file(path);
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const Result<Plan> reads = build_plan(SourceFile(path, text));
+  REQUIRE(reads.ok());
+  CHECK(answer(*reads.value, a, "2026-01-06") == answer(*reads.value, b, "2026-01-06"));
+}
+
+TEST_CASE("two completed sessions on one day are a warning, when they are not after as_of", "[evaluate][order]") {
+  const Timeline t = timeline(R"({"patient": {"id": "x"}, "sessions": [{"date": "2026-01-05"}, {"date": "2026-01-05T14:00"},
+      {"date": "2026-01-07"}, {"date": "2026-01-07", "status": "missed"}, {"date": "2026-01-20"}, {"date": "2026-01-20"}]})");
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(2026, 1, 10);
+  const Evaluation e = evaluate(default_plan(), t, o);
+  REQUIRE(e.warnings.size() == 1);  // not the pair on 01-20, after as_of: a past decision is re-made as it was
+  CHECK(e.warnings[0].code == "timeline.same_day_sessions");
+  CHECK(e.warnings[0].pointer == "/sessions/1");
+  CHECK(e.warnings[0].message == "two completed sessions on 2026-01-05 (/sessions/0 and /sessions/1); they count as one");
+  o.as_of = *Date::from_ymd(2026, 1, 20);
+  CHECK(evaluate(default_plan(), t, o).warnings.size() == 2);
+}

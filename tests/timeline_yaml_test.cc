@@ -111,11 +111,12 @@ TEST_CASE("a YAML list where the timeline object belongs is a type error", "[tim
   CHECK(at(find(r, "timeline.wrong_type")->pos) == "1:1");
 }
 
-TEST_CASE("warnings found after reading get positions from the pointer", "[timeline][yaml][warn]") {
-  const auto r = read_yaml("patient: {id: p-1}\nsessions:\n  - date: 2026-01-05\n  - date: 2026-01-05\n");
+TEST_CASE("warnings carry the line of what they are about", "[timeline][yaml][warn]") {
+  const auto r = read_yaml("patient: {id: p-1}\nassessments:\n  - {date: 2026-01-05, instrument: phq9, score: 3}\n"
+                           "  - {date: 2026-01-05, instrument: phq9, score: 0, items: {9: 2}}\n");
   REQUIRE(r.ok());
-  REQUIRE(find(r, "timeline.same_day_sessions"));
-  CHECK(find(r, "timeline.same_day_sessions")->pos.line == 4);
+  REQUIRE(find(r, "timeline.items_mismatch"));
+  CHECK(find(r, "timeline.items_mismatch")->pos.line == 4);
 }
 
 TEST_CASE("YAML plain scalars follow the core schema", "[timeline][yaml]") {

@@ -5,6 +5,8 @@
 #include <iterator>
 #include <cmath>
 #include <cstdint>
+#include <utility>
+#include <fmt/format.h>
 
 #include "machine.h"
 
@@ -40,6 +42,25 @@ Type type_of(EventKind k) {
     case EventKind::kObservation: return Type::kObservation;
     case EventKind::kDecision: return Type::kDecision;
     default: return Type::kSession;
+  }
+}
+
+const Observation& observation(const EventRef& e) { return *static_cast<const Observation*>(e.item); }
+
+/// Observations of one time (or of one day, untimed) are read in the order of their content, not
+/// of the timeline's array (timeline_order.h): `first` is where they start in `ev`, consecutive
+/// and in time order, a run of one time holding consecutive positions.
+void order_observation_ties(std::vector<EventRef>& ev, size_t first) {
+  for (size_t a = first; a < ev.size();) {
+    size_t b = a + 1;
+    while (b < ev.size() && ev[b].date == ev[a].date && ev[b].seconds == ev[a].seconds) ++b;
+    if (b - a > 1) {
+      const uint32_t base = ev[a].index;
+      std::stable_sort(ev.begin() + static_cast<std::ptrdiff_t>(a), ev.begin() + static_cast<std::ptrdiff_t>(b),
+                       [](const EventRef& x, const EventRef& y) { return content_order(observation(x), observation(y)) < 0; });
+      for (size_t k = a; k < b; ++k) ev[k].index = base + static_cast<uint32_t>(k - a);  // the reading order
+    }
+    a = b;
   }
 }
 
@@ -101,6 +122,7 @@ void Machine::build_events() {
   // earliest time. An untimed session has no time to compare: it is read at the end of its day,
   // so a timed one on that day is the earliest (the timeline puts untimed events first).
   size_t kept = SIZE_MAX;  // the completed session kept for its day, in `ev`
+  const Session* last_completed = nullptr;
   for (uint32_t i = 0; i < timeline_.sessions.size(); ++i) {
     const Session& s = timeline_.sessions[i];
     if (s.at.date > as_of) {
@@ -109,7 +131,14 @@ void Machine::build_events() {
     }
     if (s.status == SessionStatus::kCompleted) {
       const EventRef session{EventKind::kSession, s.at.date, s.at.seconds, i, &s, 0, -1};
+      const Session* previous = std::exchange(last_completed, &s);
       if (kept != SIZE_MAX && ev[kept].date == s.at.date) {
+        // CONTRACT §2's warning, raised here rather than on reading: sessions after as_of are
+        // ignored, so the same timeline re-evaluated on an earlier day says what it said then.
+        out_.warnings.push_back({"timeline.same_day_sessions",
+                                 fmt::format("two completed sessions on {} (/sessions/{} and /sessions/{}); they count as one",
+                                             s.at.date.to_string(), previous->index, s.index),
+                                 fmt::format("/sessions/{}", s.index)});
         if (ev[kept].seconds < 0 && s.at.seconds >= 0) ev[kept] = session;
         continue;
       }
@@ -149,15 +178,32 @@ void Machine::build_events() {
   // Observations the plan never reads are left out (they are still counted when ignored): no
   // transition could take them and no query could find them, and the replay reads fewer events.
   const bool keep_observations = plan_.reads_observations || options_.all_events;
+  const size_t first_observation = ev.size();
   for (uint32_t i = 0; i < timeline_.observations.size(); ++i) {
     const Observation& o = timeline_.observations[i];
     if (o.at.date > as_of) ++ignored;
     else if (keep_observations) ev.push_back(EventRef{EventKind::kObservation, o.at.date, o.at.seconds, i, &o, 0, -1});
   }
+  if (keep_observations) order_observation_ties(ev, first_observation);
+  const Decision* last_decision = nullptr;
   for (uint32_t i = 0; i < timeline_.decisions.size(); ++i) {
     const Decision& d = timeline_.decisions[i];
-    if (d.at.date > as_of) ++ignored;
-    else ev.push_back(EventRef{EventKind::kDecision, d.at.date, d.at.seconds, i, &d, 0, -1});
+    if (d.at.date > as_of) {
+      ++ignored;
+      continue;
+    }
+    // Two different decisions that no time orders are read in a fixed order (content_order):
+    // say so, since the clinician may have meant the other.
+    if (last_decision && last_decision->at.date == d.at.date && last_decision->at.seconds == d.at.seconds &&
+        last_decision->kind != d.kind) [[unlikely]]
+      out_.warnings.push_back({"replay.unordered_decisions",
+                               fmt::format("the {} and {} decisions on {} have no times that order them: {} is read "
+                                           "first; give each a time to say which came last",
+                                           to_string(last_decision->kind), to_string(d.kind), d.at.date.to_string(),
+                                           to_string(last_decision->kind)),
+                               fmt::format("/decisions/{}", d.index)});
+    last_decision = &d;
+    ev.push_back(EventRef{EventKind::kDecision, d.at.date, d.at.seconds, i, &d, 0, -1});
   }
   for (const Condition& c : timeline_.conditions) {
     if (c.onset && c.onset->date > as_of) ++ignored;

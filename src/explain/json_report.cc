@@ -203,7 +203,11 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     if (!d.pointer.empty()) w.key("pointer").value(d.pointer);
     w.end_object();
   }
-  for (const EvaluationWarning& x : e.warnings) w.begin_object().key("code").value(x.code).key("message").value(x.message).end_object();
+  for (const EvaluationWarning& x : e.warnings) {
+    w.begin_object().key("code").value(x.code).key("message").value(x.message);
+    if (!x.pointer.empty()) w.key("pointer").value(x.pointer);
+    w.end_object();
+  }
   w.end_array();
 
   // Additions to the contract's example, at the end.

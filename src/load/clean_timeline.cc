@@ -111,7 +111,7 @@ class Cursor {
     return true;
   }
   /// The next value is null: takes it.
-  bool null() {
+  [[gnu::always_inline]] bool null() {
     skip_space();
     if (end_ - p_ < 4 || std::memcmp(p_, "null", 4) != 0) return false;
     p_ += 4;
@@ -186,7 +186,7 @@ class Cursor {
   [[gnu::always_inline]] bool key(std::string_view& out) { return string(out) && eat(':'); }
   /// A non-negative integer as JSON writes it (no leading zero, no fraction, no exponent), of at
   /// most 18 digits: what simdjson reads as an int64 for sure.
-  bool integer(int64_t& out) {
+  [[gnu::always_inline]] bool integer(int64_t& out) {
     skip_space();
     const char* start = p_;
     while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
@@ -680,7 +680,7 @@ bool read_clean_timeline(std::string_view text, const InstrumentCatalog& instrum
   if (!(seen & (1u << 5))) shorten(t.conditions, 0, surplus.conditions);
   if (!(seen & (1u << 6))) shorten(t.decisions, 0, surplus.decisions);
   sort_events(t);
-  return !has_same_day_sessions(t);
+  return true;
 }
 
 }  // namespace regimen::load

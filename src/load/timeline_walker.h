@@ -69,7 +69,6 @@ class TimelineWalker {
     if (!has_patient) missing(root, "patient", "the patient, e.g. {\"id\": \"p-0001\"}");
     if (errors_ > 0) return note_unshown(), std::nullopt;
     sort_events(t);
-    warn_same_day_sessions(t);
     note_unshown();
     return t;
   }
@@ -494,19 +493,6 @@ class TimelineWalker {
     bool found = false;
     object.for_each_member([&](std::string_view key, const Node&) { found = found || key == name; });
     return found;
-  }
-
-  // ---- after reading (timeline_order.h) ----
-  void warn_same_day_sessions(const Timeline& t) {
-    for_each_same_day_session(t, [&](const Session& previous, const Session& s) {
-      if (++warnings_ > kMaxTimelineWarnings) return;
-      Scope scope(path_, "sessions");
-      Scope item(path_, s.index);
-      diagnostics_.add(Diagnostic{Severity::kWarning, "timeline.same_day_sessions", std::string(file_), {}, 1, pointer(),
-                                  fmt::format("two completed sessions on {} (/sessions/{} and /sessions/{}); "
-                                              "they count as one",
-                                              s.at.date.to_string(), previous.index, s.index)});
-    });
   }
 
   void note_unshown() {

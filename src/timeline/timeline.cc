@@ -30,4 +30,39 @@ std::optional<int> Assessment::item(int n) const {
   return std::nullopt;
 }
 
+namespace {
+int compare_number(double a, double b) { return a < b ? -1 : b < a ? 1 : 0; }
+int decision_rank(DecisionKind k) {
+  switch (k) {
+    case DecisionKind::kEndTreatment: return 0;
+    case DecisionKind::kStartMaintenance: return 1;
+    case DecisionKind::kStartSeries: return 2;
+  }
+  return 3;
+}
+}  // namespace
+
+int content_order(const Session& a, const Session& b) {
+  if (a.status != b.status) return static_cast<int>(a.status) - static_cast<int>(b.status);  // completed first
+  if (const int c = a.route.compare(b.route)) return c;
+  if (a.doses.size() != b.doses.size()) return a.doses.size() < b.doses.size() ? -1 : 1;
+  for (size_t i = 0; i < a.doses.size(); ++i) {
+    if (const int c = a.doses[i].name.compare(b.doses[i].name)) return c;
+    if (const int c = compare_number(a.doses[i].value, b.doses[i].value)) return c;
+  }
+  return 0;
+}
+
+int content_order(const Decision& a, const Decision& b) {
+  if (a.kind != b.kind) return decision_rank(a.kind) - decision_rank(b.kind);
+  if (const int c = a.by.compare(b.by)) return c;
+  return a.note.compare(b.note);
+}
+
+int content_order(const Observation& a, const Observation& b) {
+  if (const int c = a.code.compare(b.code)) return c;
+  if (const int c = compare_number(a.value, b.value)) return c;
+  return a.unit.compare(b.unit);
+}
+
 }  // namespace regimen

@@ -106,6 +106,7 @@ struct PassedOver {
 struct EvaluationWarning {
   std::string code;
   std::string message;
+  std::string pointer = {};  ///< the JSON pointer of the event it is about, when it is about one
 };
 
 struct Evaluation {

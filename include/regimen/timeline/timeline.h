@@ -74,6 +74,16 @@ struct Decision {
   uint32_t index = 0;
 };
 
+/// The order of two events of one kind that no date or time orders (two on one day without
+/// times, or at one time): by their content, so that a reading never depends on the order of the
+/// timeline's arrays. <0, 0 (identical for the purpose) or >0. Sessions: completed first, then
+/// route and doses. Decisions: end_treatment, start_maintenance, start_series (the one that keeps
+/// care going is read last, so an unordered pair never ends a course silently), then by and note.
+/// Observations: code, value, unit.
+int content_order(const Session& a, const Session& b);
+int content_order(const Decision& a, const Decision& b);
+int content_order(const Observation& a, const Observation& b);
+
 struct Timeline {
   std::string patient_id;
   std::optional<Timestamp> as_of;  ///< the timeline's own evaluation date, when given
