@@ -104,3 +104,43 @@ TEST_CASE("a protocol file that is not UTF-8, or holds two documents, is rejecte
   CHECK(two.diagnostics[0].pos.line == 4);
   CHECK(two.diagnostics[0].message.find("more than one YAML document") != std::string::npos);
 }
+
+TEST_CASE("an error after an escape in a double-quoted scalar points at its own column", "[protocol]") {
+  // "\t" and "\u2014" make one character each of the value from two and six of the file.
+  for (const auto& [fact, column] : std::vector<std::pair<std::string, uint32_t>>{
+           {R"(  f: "'a\tb' == nothing_here")", 17},
+           {R"(  f: "'\u2014' == nothing_here")", 19},
+           {R"(  f: "'\x41\"' == nothing_here")", 19},
+           {"  f: \"'a\\\n    b' == nothing_here\"", 11}}) {  // on the next line
+    const std::string yaml = "protocol: {id: t, version: 1.0.0, title: T}\nphases: {a: {start: true, terminal: true}}\nfacts:\n" + fact + "\n";
+    INFO(fact);
+    const Result<Plan> plan = build_plan(SourceFile("t.yaml", yaml));
+    REQUIRE_FALSE(plan.ok());
+    REQUIRE(plan.diagnostics.size() == 1);
+    CHECK(plan.diagnostics[0].code == "check.unknown_name");
+    CHECK(plan.diagnostics[0].pos.column == column);
+  }
+}
+
+TEST_CASE("a long expression on one line compiles in linear time", "[protocol]") {
+  // Each position used to be counted from the start of its line: a 100 KB string took seconds.
+  const std::string chain = "'" + std::string(200000, 'x') + "' ==";
+  const std::string yaml = "protocol: {id: t, version: 1.0.0, title: T}\nphases: {a: {start: true, terminal: true}}\nfacts:\n  f: \"" +
+                           chain + " nothing_here\"\n";
+  const Result<Plan> plan = build_plan(SourceFile("t.yaml", yaml));
+  REQUIRE_FALSE(plan.ok());
+  REQUIRE(plan.diagnostics.size() >= 1);
+  CHECK(plan.diagnostics[0].pos.column == 7 + chain.size() + 1);  // after the quote, the string and a space
+}
+
+TEST_CASE("a non-ASCII character in an expression is named by its code point", "[protocol]") {
+  const std::string yaml =
+      "protocol: {id: t, version: 1.0.0, title: T}\nphases: {a: {start: true, terminal: true}}\nfacts:\n"
+      "  f: \"1 \xC2\xA0+ 2\"\n";  // a no-break space
+  const Result<Plan> plan = build_plan(SourceFile("t.yaml", yaml));
+  REQUIRE_FALSE(plan.ok());
+  REQUIRE(plan.diagnostics.size() == 1);
+  CHECK(plan.diagnostics[0].message == "unexpected character '\xC2\xA0' (U+00A0), a space that is not a plain space: retype it");
+  CHECK(plan.diagnostics[0].pos == SourcePos{4, 9});
+  CHECK(plan.diagnostics[0].width == 1);
+}

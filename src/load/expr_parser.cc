@@ -3,6 +3,7 @@
 // exact positions and specific messages.
 
 #include "regimen/load/expr_parser.h"
+#include "regimen/common/utf8.h"
 
 #include <cctype>
 #include <charconv>
@@ -68,7 +69,32 @@ class Parser {
     if (c == '=') return error_token(t, 1, "'=' is not an operator here: write '==' to compare");
     if (c == '&' || c == '|') return error_token(t, 1, fmt::format("'{}' is not an operator: write 'and' / 'or'", c));
     if (c == '!') return error_token(t, 1, "'!' is not an operator: write 'not', or '!=' to compare");
+    if (static_cast<unsigned char>(c) >= 0x80) return unexpected_character(t);
     return error_token(t, 1, fmt::format("unexpected character '{}'", c));
+  }
+
+  /// A non-ASCII character where none belongs: named by its code point, since the ones met here
+  /// (a no-break space, a curly quote, a Cyrillic 'е' in a name) look like what they replace.
+  Token unexpected_character(Token t) {
+    const size_t n = utf8_char_length(text_, pos_);
+    if (n == 0) return error_token(t, 1, "unexpected byte that is not UTF-8");
+    uint32_t cp = static_cast<unsigned char>(text_[pos_]) & (0xFF >> (n + 1));
+    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text_[pos_ + k]) & 0x3F);
+    const std::string shown(text_, pos_, n);
+    std::string hint;
+    if (cp == 0x00A0 || cp == 0x202F || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x3000 || cp == 0xFEFF)
+      hint = ", a space that is not a plain space: retype it";
+    else if (cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D)
+      hint = ", a typographic quote: write ' or \" around a string";
+    else if (cp == 0x2212 || cp == 0x2013 || cp == 0x2014)
+      hint = ", a dash: write '-' to subtract";
+    else if (cp == 0x2264 || cp == 0x2265 || cp == 0x2260)
+      hint = fmt::format(": write '{}'", cp == 0x2264 ? "<=" : cp == 0x2265 ? ">=" : "!=");
+    else
+      hint = ": names and operators are ASCII (letters, digits, '_', '.')";
+    Token e = error_token(t, n, fmt::format("unexpected character '{}' (U+{:04X}){}", shown, cp, hint));
+    e.length = 1;  // the caret's width is in characters
+    return e;
   }
 
   Token finish(Token t, Tok kind, size_t length, std::string text) {
