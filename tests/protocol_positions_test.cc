@@ -1,6 +1,7 @@
 // Property: every node of the default protocol carries a position, so every diagnostic and
 // every trace entry can point back at the file.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "regimen/check/checker.h"
@@ -143,4 +144,23 @@ TEST_CASE("a non-ASCII character in an expression is named by its code point", "
   CHECK(plan.diagnostics[0].message == "unexpected character '\xC2\xA0' (U+00A0), a space that is not a plain space: retype it");
   CHECK(plan.diagnostics[0].pos == SourcePos{4, 9});
   CHECK(plan.diagnostics[0].width == 1);
+}
+
+TEST_CASE("an empty value is reported after its key's colon, not at the next line", "[protocol]") {
+  const std::string yaml =
+      "protocol: {id: t, version: 1.0.0, title: T}\n"
+      "phases: {a: {start: true, terminal: true}}\n"
+      "rules:\n"
+      "  - id: r\n"
+      "    when:   # to be written\n"
+      "    # still to do\n"
+      "    action: review\n"
+      "    summary: s\n";
+  const Result<Plan> plan = build_plan(SourceFile("t.yaml", yaml));
+  REQUIRE_FALSE(plan.ok());
+  const auto empty = std::find_if(plan.diagnostics.begin(), plan.diagnostics.end(), [](const Diagnostic& d) {
+    return d.message == "a condition must be a single value, found nothing";
+  });
+  REQUIRE(empty != plan.diagnostics.end());
+  CHECK(empty->pos == SourcePos{5, 10});  // after "when:", above the comments
 }

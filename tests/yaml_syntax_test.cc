@@ -80,3 +80,11 @@ TEST_CASE("aliases are checked once, not followed", "[yaml]") {
   }
   CHECK(errors_of(laughs).empty());  // 10^15 paths through the aliases; returns at once
 }
+
+TEST_CASE("a key written without its ':' is reported on its own line, not the next", "[yaml]") {
+  one_error_at("rule:\n  id: r\n  flags [a, b]\n  summary: s\n", 3, 8, "a ':' is missing after the key on this line");
+  one_error_at("protocol: {id: t}\nphases\n  intake:\n    start: true\n", 2, 7, "a ':' is missing");
+  one_error_at("rule:\n  when:x.y\n  # a comment\n\n  flags: [a]\n", 2, 7, "a space is needed after this ':'");
+  // A mistake of another kind keeps yaml-cpp's report where it stopped.
+  one_error_at("rule:\n  id: r\n   summary: s\n", 3, 11, "illegal map value");
+}

@@ -4,6 +4,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 #include <vector>
 
@@ -24,6 +25,48 @@ std::string yaml_hint(const std::string& message) {
   if (says("end of sequence not found") || says("end of map not found") || says("bad indentation"))
     return " (check the indentation of this line against the lines above it; an unclosed quote above it reads the same)";
   return "";
+}
+
+/// What is wrong with the line above `line` that holds something (not blank, not only a comment),
+/// when it looks like a key written without its ':' (`flags [a]`, `phases`) or without the space
+/// after it (`when:x`).
+struct KeyMistake {
+  uint32_t line = 0;
+  bool no_space = false;  ///< a ':' with no space after it, else no ':' at all
+};
+std::optional<KeyMistake> key_mistake_above(const SourceFile& source, uint32_t line) {
+  for (uint32_t l = line; l-- > 1;) {
+    std::string_view text = source.line_text(l);
+    const size_t first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos || text[first] == '#') continue;
+    text.remove_prefix(first);
+    if (text.starts_with("- ")) text.remove_prefix(2);
+    if (const size_t hash = text.find(" #"); hash != std::string_view::npos) text = text.substr(0, hash);
+    const auto is_key_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; };
+    const size_t key_end = static_cast<size_t>(std::find_if_not(text.begin(), text.end(), is_key_char) - text.begin());
+    if (key_end == 0) return std::nullopt;
+    if (key_end < text.size() && text[key_end] == ':')
+      return key_end + 1 < text.size() && text[key_end + 1] != ' ' ? std::optional<KeyMistake>({l, true}) : std::nullopt;
+    char quote = 0;
+    for (char c : text) {
+      if (quote) quote = c == quote ? 0 : quote;
+      else if (c == '"' || c == '\'') quote = c;
+      else if (c == ':') return std::nullopt;
+    }
+    if (key_end < text.size() && text[key_end] != ' ') return std::nullopt;
+    return KeyMistake{l, false};
+  }
+  return std::nullopt;
+}
+
+/// The position just after the key at the start of `line`, where its ':' belongs (or its ':').
+SourcePos after_key(const SourceFile& source, uint32_t line, bool on_colon) {
+  const std::string_view text = source.line_text(line);
+  size_t at = text.find_first_not_of(" \t");
+  if (text.substr(at).starts_with("- ")) at += 2;
+  while (at < text.size() && text[at] != ' ' && text[at] != ':') ++at;
+  if (at < text.size() && text[at] == ':' && !on_colon) ++at;
+  return source.position_of(static_cast<size_t>(text.data() - source.text().data()) + at);
 }
 
 /// Where a mark is in the text: yaml-cpp counts after a UTF-8 byte-order mark, which the text keeps.
@@ -259,6 +302,21 @@ std::optional<YAML::Node> parse_yaml(const SourceFile& source, std::string_view 
                                    fmt::format("invalid YAML: this '{}' is closed by the '{}' at line {}, column {}: close it "
                                                "with '{}'",
                                                opener, closer, gave_up.line, gave_up.column, opener == '[' ? ']' : '}')});
+        return std::nullopt;
+      }
+    }
+    // "illegal map value" under a line with no ':' (`flags [a]`, `default 6`), or either message
+    // under `when:x` (no space after the ':'): yaml-cpp read that line as a plain value and
+    // stumbled on the next line's key; name the likely mistake, on its own line.
+    const bool map_value = e.msg.find("illegal map value") != std::string::npos;
+    if ((map_value || e.msg.find("end of map not found") != std::string::npos) && gave_up.known()) {
+      const std::optional<KeyMistake> m = key_mistake_above(source, gave_up.line);
+      if (m && (map_value || m->no_space)) {
+        diagnostics.add(Diagnostic{Severity::kError, std::string(code), source.name(), after_key(source, m->line, m->no_space), 1, "",
+                                   fmt::format("invalid YAML: {} (the parser stumbled on the next line: \"{}\")",
+                                               m->no_space ? "a space is needed after this ':'"
+                                                           : "a ':' is missing after the key on this line",
+                                               e.msg)});
         return std::nullopt;
       }
     }

@@ -28,6 +28,38 @@ class YamlReader {
   Diagnostics& diagnostics() { return diagnostics_; }
 
   static SourcePos pos(const YAML::Node& n) { return position_of(n.Mark()); }
+  /// Where to report a problem with a value: its position, or for an empty value (`when:` with
+  /// nothing after it), just after the colon that introduced it. yaml-cpp marks an empty value
+  /// at the next token, which is often the next line's key, and a caret there names the wrong line.
+  SourcePos place(const YAML::Node& n) const {
+    const SourcePos p = pos(n);
+    if (!p.known() || !n.IsNull()) return p;
+    const std::string_view text = source_.text();
+    size_t line_start = static_cast<size_t>(source_.line_text(p.line).data() - text.data());
+    size_t at = line_start;
+    for (uint32_t col = 1; at < text.size() && col < p.column; ++at)
+      if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) ++col;
+    // Back over blanks, line breaks and whole comment lines to the end of what was written.
+    for (;;) {
+      while (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\t' || text[at - 1] == '\r' || text[at - 1] == '\n')) --at;
+      if (at == 0) return p;
+      const SourcePos q = source_.position_of(at - 1);
+      const std::string_view line = source_.line_text(q.line);
+      const size_t start = static_cast<size_t>(line.data() - text.data());
+      const size_t hash = line.find(" #");
+      const size_t first = line.find_first_not_of(" \t");
+      if (first != std::string_view::npos && line[first] == '#') {  // a comment line: go above it
+        at = start;
+        continue;
+      }
+      if (hash != std::string_view::npos && start + hash < at) {  // a comment after the colon
+        at = start + hash;
+        continue;
+      }
+      break;
+    }
+    return source_.position_of(at);  // the column after the last character written
+  }
 
   void error(SourcePos at, std::string code, std::string message, uint32_t width = 1) {
     diagnostics_.add(Diagnostic{Severity::kError, std::move(code), file(), at, width, "", std::move(message)});
@@ -47,12 +79,12 @@ class YamlReader {
 
   bool expect_map(const YAML::Node& n, std::string_view what) {
     if (n.IsMap()) return true;
-    error(pos(n), "load.wrong_type", fmt::format("{} must be a mapping of keys to values, found {}", what, kind_of(n)));
+    error(place(n), "load.wrong_type", fmt::format("{} must be a mapping of keys to values, found {}", what, kind_of(n)));
     return false;
   }
   bool expect_sequence(const YAML::Node& n, std::string_view what) {
     if (n.IsSequence()) return true;
-    error(pos(n), "load.wrong_type", fmt::format("{} must be a list, found {}", what, kind_of(n)));
+    error(place(n), "load.wrong_type", fmt::format("{} must be a list, found {}", what, kind_of(n)));
     return false;
   }
 
@@ -81,7 +113,7 @@ class YamlReader {
 
   std::optional<std::string> scalar(const YAML::Node& n, std::string_view what) {
     if (n.IsScalar()) return n.Scalar();
-    error(pos(n), "load.wrong_type", fmt::format("{} must be a single value, found {}", what, kind_of(n)));
+    error(place(n), "load.wrong_type", fmt::format("{} must be a single value, found {}", what, kind_of(n)));
     return std::nullopt;
   }
   ast::Name name(const YAML::Node& n, std::string_view what) {
@@ -128,7 +160,7 @@ class YamlReader {
     } else if (n.IsSequence()) {
       for (const auto& item : n) out.push_back(name(item, what));
     } else {
-      error(pos(n), "load.wrong_type", fmt::format("{} must be a name or a list of names, found {}", what, kind_of(n)));
+      error(place(n), "load.wrong_type", fmt::format("{} must be a name or a list of names, found {}", what, kind_of(n)));
     }
     return out;
   }
