@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <thread>
@@ -419,4 +420,72 @@ TEST_CASE("a schema 1 database is migrated to schema 3 and its records still ver
   const VerifyReport r = log->verify(error);
   CHECK(r.ok);
   CHECK(r.records == 2);
+}
+
+TEST_CASE("records taken from the end, or all of them, are missing to verify", "[audit]") {
+  TempDb db;
+  std::string error, note;
+  record_three(db.path);
+  exec(db.path, "DELETE FROM decisions WHERE seq = 3");
+  VerifyReport r = AuditLog::open_to_read(db.path, error, note)->verify(error);
+  CHECK_FALSE(r.ok);
+  CHECK(r.first_broken == "the records after record 2 are missing (the last one recorded was 3)");
+  exec(db.path, "DELETE FROM decisions");
+  r = AuditLog::open_to_read(db.path, error, note)->verify(error);
+  CHECK_FALSE(r.ok);
+  CHECK(r.first_broken == "all 3 records are missing");
+}
+
+TEST_CASE("a damaged database file fails verify, even where the records left form a whole chain", "[audit]") {
+  TempDb db;
+  std::string error, note;
+  record_three(db.path);
+  exec(db.path, "PRAGMA wal_checkpoint(TRUNCATE)");
+  // One byte of the decisions table's root page (its header's first-freeblock field) changed.
+  int64_t root = 0;
+  {
+    sqlite3* h = nullptr;
+    REQUIRE(sqlite3_open(db.path.c_str(), &h) == SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(h, "SELECT rootpage FROM sqlite_master WHERE name = 'decisions'", -1, &s, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    root = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+  }
+  {
+    std::fstream f(db.path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp((root - 1) * 4096 + 4);
+    f.put('\x7f');
+  }
+  const auto log = AuditLog::open_to_read(db.path, error, note);
+  REQUIRE(log);
+  const VerifyReport r = log->verify(error);
+  CHECK_FALSE(r.ok);
+  CHECK(r.first_broken.starts_with("the database file is damaged"));
+}
+
+TEST_CASE("reading a database writes nothing to it, and a missing or empty file is no database", "[audit]") {
+  TempDb db;
+  std::string error, note;
+  CHECK_FALSE(AuditLog::open_to_read(db.path, error, note));
+  CHECK(error == "there is no audit database at " + db.path);
+  CHECK_FALSE(fs::exists(db.path));  // not created
+  { std::ofstream(db.path).flush(); }
+  CHECK_FALSE(AuditLog::open_to_read(db.path, error, note));
+  CHECK(error == db.path + " is empty: it is not an audit database (was it truncated?)");
+  fs::remove(db.path);
+  record_three(db.path);
+  exec(db.path, "PRAGMA wal_checkpoint(TRUNCATE)");
+  const auto before = fs::last_write_time(db.path);
+  const auto size = fs::file_size(db.path);
+  {
+    const auto log = AuditLog::open_to_read(db.path, error, note);
+    REQUIRE(log);
+    CHECK(log->verify(error).ok);
+    CHECK(log->list(AuditFilter{}, error).size() == 3);
+  }
+  CHECK(fs::last_write_time(db.path) == before);
+  CHECK(fs::file_size(db.path) == size);
+  CHECK(note.empty());
 }

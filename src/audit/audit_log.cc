@@ -4,6 +4,7 @@
 
 #include "regimen/audit/audit_log.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstring>
@@ -411,6 +412,47 @@ std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, std::string& e
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
 
+std::unique_ptr<AuditLog> AuditLog::open_to_read(const std::string& path, std::string& error, std::string& note) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    error = errno == ENOENT ? fmt::format("there is no audit database at {}", path)
+                            : fmt::format("cannot open the audit database {}: {}", path, std::strerror(errno));
+    return nullptr;
+  }
+  if (S_ISREG(st.st_mode) && st.st_size == 0) {
+    error = fmt::format("{} is empty: it is not an audit database (was it truncated?)", path);
+    return nullptr;
+  }
+  auto impl = std::make_unique<Impl>();
+  if (sqlite3_open_v2(path.c_str(), &impl->db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    error = fmt::format("cannot open the audit database {}: {}", path, sqlite3_errmsg(impl->db));
+    return nullptr;
+  }
+  sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
+  int version = -1;
+  {
+    Statement s(impl->db, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!s.ok()) {
+      error = fmt::format("{} is not a regimen audit database: {}", path, sqlite3_errmsg(impl->db));
+      return nullptr;
+    }
+    if (s.step() == SQLITE_ROW) version = std::atoi(s.text(0).c_str());
+  }
+  if (version == kSchemaVersion) return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
+  if (version > kSchemaVersion) {
+    error = fmt::format("the audit database {} has schema version {}, newer than this regimen knows ({})", path, version,
+                        kSchemaVersion);
+    return nullptr;
+  }
+  if (version < 1) {
+    error = fmt::format("{} is not a regimen audit database (it has no schema version)", path);
+    return nullptr;
+  }
+  impl.reset();
+  note = fmt::format("the audit database {} has schema version {}: migrating it to version {} first", path, version, kSchemaVersion);
+  return open(path, error);
+}
+
 int64_t AuditLog::add_to_chunk(std::string& chunk, std::string_view input, std::string_view input_text,
                                std::string_view output, std::string_view explanation) {
   const auto offset = static_cast<int64_t>(chunk.size());
@@ -573,7 +615,25 @@ bool AuditLog::for_each(const std::function<void(const AuditEntry&)>& f, std::st
 
 VerifyReport AuditLog::verify(std::string& error) {
   VerifyReport r;
+  // The file itself first: a damaged page can hide records from the queries below, which would
+  // then find a shorter chain that is whole.
+  {
+    Statement check(impl_->db, "PRAGMA quick_check");
+    std::string problems;
+    while (check.ok() && check.step() == SQLITE_ROW) {
+      std::string line = check.text(0);
+      std::replace(line.begin(), line.end(), '\n', ' ');
+      if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+    }
+    if (!check.ok() || !problems.empty()) {
+      r.ok = false;
+      r.first_broken = fmt::format("the database file is damaged (SQLite: {})",
+                                   check.ok() ? problems.substr(0, 300) : std::string(sqlite3_errmsg(impl_->db)));
+      return r;
+    }
+  }
   std::string prev = kGenesis;
+  int64_t last_seq = 0;
   for_each(
       [&](const AuditEntry& e) {
         ++r.records;
@@ -589,8 +649,20 @@ VerifyReport AuditLog::verify(std::string& error) {
           r.first_broken = fmt::format("record {} (decision {}): {}", e.seq, e.decision_id, problem);
         }
         prev = e.record_hash;
+        last_seq = e.seq;
       },
       error);
+  // Records taken from the end leave every link whole; SQLite's own count of the numbers it gave
+  // (AUTOINCREMENT never reuses one) says how many there were.
+  if (r.ok && error.empty()) {
+    Statement given(impl_->db, "SELECT seq FROM sqlite_sequence WHERE name = 'decisions'");
+    if (given.ok() && given.step() == SQLITE_ROW && given.integer(0) > last_seq) {
+      r.ok = false;
+      r.first_broken = last_seq == 0 ? fmt::format("all {} records are missing", given.integer(0))
+                                     : fmt::format("the records after record {} are missing (the last one recorded was {})",
+                                                   last_seq, given.integer(0));
+    }
+  }
   return r;
 }
 

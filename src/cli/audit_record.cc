@@ -15,7 +15,7 @@ namespace regimen::cli {
 void add_audit_options(CLI::App* cmd, AuditOptions& o) {
   cmd->add_option("--audit", o.db, "Record the decision in this audit database (SQLite; default: $REGIMEN_AUDIT_DB)")
       ->check(file_name());
-  cmd->add_option("--requested-by", o.requested_by, "Who asked, recorded with the decision (e.g. dr-lee)");
+  cmd->add_option("--requested-by", o.requested_by, "Who asked, recorded with the decision (e.g. dr-lee)")->check(one_line_text());
 }
 
 std::string audit_path(const AuditOptions& o) {

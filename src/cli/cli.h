@@ -94,6 +94,9 @@ CLI::Validator as_of_text();
 /// A file name that is not empty: `--audit "$DB"` with DB unset would otherwise record nothing
 /// without a word (an empty --audit fell back to $REGIMEN_AUDIT_DB, or to no recording).
 CLI::Validator file_name();
+/// One line of UTF-8 text without control characters (--requested-by: it is shown in `audit
+/// list`'s table, where a line break would forge a row).
+CLI::Validator one_line_text();
 /// A count given in decimal digits (leading zeros allowed and dropped): checked before the
 /// option's range, since CLI11 itself would read "010" as octal and "0x10" as hexadecimal.
 CLI::Validator decimal();

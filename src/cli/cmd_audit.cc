@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "regimen/audit/replay.h"
 #include "regimen/common/json_writer.h"
+#include "regimen/common/utf8.h"
 
 namespace regimen::cli {
 namespace {
@@ -15,16 +16,34 @@ struct Options {
   std::string db, patient, since, protocol, id, format = "jsonl";
 };
 
+bool no_database(const Options& o) { return audit_path(AuditOptions{o.db, ""}).empty(); }
+int no_database_error() {
+  return usage_error("audit", "no audit database: give --audit DB or set REGIMEN_AUDIT_DB");
+}
+
+/// The database, opened to read only: an auditor's look changes nothing in it, and a missing or
+/// empty file is an error rather than a new, empty, "whole" log.
 std::unique_ptr<AuditLog> open_log(const Options& o) {
   const std::string path = audit_path(AuditOptions{o.db, ""});
-  if (path.empty()) {
-    std::cerr << "regimen: no audit database: give --audit DB or set REGIMEN_AUDIT_DB\n";
-    return nullptr;
-  }
-  std::string error;
-  auto log = AuditLog::open(path, error);
+  std::string error, note;
+  auto log = AuditLog::open_to_read(path, error, note);
+  if (!note.empty()) std::cerr << "regimen: " << note << "\n";
   if (!log) std::cerr << "regimen: " << error << "\n";
   return log;
+}
+
+/// Multi-line text for a terminal: each line as printable() shows it (a record's fields are
+/// whatever was recorded; an escape sequence in them must not reach the terminal).
+std::string printable_lines(std::string_view text) {
+  std::string out;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    out += printable(text.substr(start, end - start));
+    if (end < text.size()) out += '\n';
+    start = end + 1;
+  }
+  return out;
 }
 
 // The record named on the command line, or nothing (the reason printed).
@@ -65,6 +84,7 @@ Runner add_audit_command(CLI::App& app) {
   CLI::App* verify = audit->add_subcommand("verify", "Re-check the whole hash chain; name the first broken record");
   verify->callback([o, run] {
     *run = [o] {
+      if (no_database(*o)) return no_database_error();
       auto log = open_log(*o);
       if (!log) return int(kBadInput);
       std::string error;
@@ -96,6 +116,7 @@ Runner add_audit_command(CLI::App& app) {
         if (!day.value) return usage_error("audit list", "--since '" + o->since + "' is not a date: " + day.problem);
         since = day.value->date.to_string();
       }
+      if (no_database(*o)) return no_database_error();
       auto log = open_log(*o);
       if (!log) return int(kBadInput);
       std::string error;
@@ -103,8 +124,9 @@ Runner add_audit_command(CLI::App& app) {
       std::cout << fmt::format("{:<37}{:<25}{:<12}{:<16}{:<30}{:<9}{}\n", "decision", "recorded (UTC)", "as of", "patient",
                                "protocol", "command", "requested by");
       for (const AuditEntry& e : entries)
-        std::cout << fmt::format("{:<37}{:<25}{:<12}{:<16}{:<30}{:<9}{}\n", e.decision_id, e.recorded_at, e.as_of, e.patient_id,
-                                 e.protocol_id + " " + e.protocol_version, e.command, e.requested_by);
+        std::cout << fmt::format("{:<37}{:<25}{:<12}{:<16}{:<30}{:<9}{}\n", printable(e.decision_id), printable(e.recorded_at),
+                                 printable(e.as_of), printable(e.patient_id), printable(e.protocol_id + " " + e.protocol_version),
+                                 printable(e.command), printable(e.requested_by));
       return int(error.empty() ? kSuccess : kBadInput);
     };
   });
@@ -113,13 +135,16 @@ Runner add_audit_command(CLI::App& app) {
   show->add_option("id", o->id, "The decision id")->required();
   show->callback([o, run] {
     *run = [o] {
+      if (no_database(*o)) return no_database_error();
       const auto e = find_entry(*o);
       if (!e) return int(kBadInput);
-      std::cout << fmt::format("Decision {} ({}), recorded {} by {} for {}, protocol {} {} (sha256 {})\n\n", e->decision_id,
-                               e->command, e->recorded_at, e->requested_by.empty() ? "(not given)" : e->requested_by,
-                               e->patient_id, e->protocol_id, e->protocol_version, e->protocol_sha256.substr(0, 12));
+      std::cout << printable_lines(fmt::format(
+                       "Decision {} ({}), recorded {} by {} for {}, protocol {} {} (sha256 {})", e->decision_id, e->command,
+                       e->recorded_at, e->requested_by.empty() ? "(not given)" : e->requested_by, e->patient_id,
+                       e->protocol_id, e->protocol_version, e->protocol_sha256))
+                << "\n\n";
       if (!e->explanation.empty()) {
-        std::cout << e->explanation;
+        std::cout << printable_lines(e->explanation);
         return int(kSuccess);
       }
       // Batch records keep no explanation text: it is rendered by replaying the record, and shown
@@ -130,7 +155,7 @@ Runner add_audit_command(CLI::App& app) {
                   << e->decision_id << "'\n";
         return int(kBadInput);
       }
-      std::cout << "(rendered by replaying the record, which gives the recorded output byte for byte)\n\n" << r.explanation;
+      std::cout << "(rendered by replaying the record, which gives the recorded output byte for byte)\n\n" << printable_lines(r.explanation);
       return int(kSuccess);
     };
   });
@@ -139,6 +164,7 @@ Runner add_audit_command(CLI::App& app) {
   replay_cmd->add_option("id", o->id, "The decision id")->required();
   replay_cmd->callback([o, run] {
     *run = [o] {
+      if (no_database(*o)) return no_database_error();
       const auto e = find_entry(*o);
       if (!e) return int(kBadInput);
       const ReplayResult r = replay(*e);
@@ -160,6 +186,7 @@ Runner add_audit_command(CLI::App& app) {
   export_cmd->add_option("--format", o->format, "jsonl (the only one)")->check(CLI::IsMember({"jsonl"}));
   export_cmd->callback([o, run] {
     *run = [o] {
+      if (no_database(*o)) return no_database_error();
       auto log = open_log(*o);
       if (!log) return int(kBadInput);
       std::string error;
@@ -171,6 +198,7 @@ Runner add_audit_command(CLI::App& app) {
             std::cout << w.str() << "\n";
           },
           error);
+      if (!ok) std::cerr << "regimen: " << error << "\n";
       return int(ok ? kSuccess : kBadInput);
     };
   });

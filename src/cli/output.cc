@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "regimen/common/utf8.h"
 #include "regimen/compile/compiler.h"
 
 namespace regimen::cli {
@@ -230,6 +231,17 @@ CLI::Validator decimal() {
 CLI::Validator file_name() {
   return CLI::Validator([](std::string& s) { return s.empty() ? std::string("expected a file name") : std::string(); },
                         "FILE");
+}
+
+CLI::Validator one_line_text() {
+  return CLI::Validator(
+      [](std::string& s) {
+        if (first_invalid_utf8(s)) return std::string("expected UTF-8 text");
+        for (const char c : s)
+          if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return std::string("expected one line of text, without control characters");
+        return std::string();
+      },
+      "TEXT");
 }
 
 CLI::Validator as_of_text() {

@@ -61,6 +61,10 @@ class AuditLog {
   /// Opens (creating with permissions 0600 and migrating as needed) the database at `path`.
   /// On failure returns nothing and sets `error`.
   static std::unique_ptr<AuditLog> open(const std::string& path, std::string& error);
+  /// Opens an existing database to read it (verify, list, show, replay, export) without writing
+  /// a byte to it: a missing or empty file is an error, not a new database. A database of an
+  /// older schema is migrated first (a one-off write, said on `note`).
+  static std::unique_ptr<AuditLog> open_to_read(const std::string& path, std::string& error, std::string& note);
   ~AuditLog();
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
