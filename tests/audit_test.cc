@@ -336,13 +336,17 @@ TEST_CASE("what-if and plan decisions are recorded with their request and replay
   AuditEntry whatif = base;
   whatif.command = "whatif";
   whatif.request = to_json(ask);
-  whatif.output = whatif_json(plan, what_if(plan, *t.value, as_of, alternatives.alternatives), info);
+  const WhatIf w = what_if(plan, *t.value, as_of, alternatives.alternatives);
+  whatif.output = whatif_json(plan, w, info);
+  whatif.explanation = whatif_text(plan, w, info);  // what the clinician read: replayed and compared too
 
   PlanRequest question{"partial", 60, {"cost.per_session=450"}};
   AuditEntry planned = base;
   planned.command = "plan";
   planned.request = to_json(question);
-  planned.output = plan_json(plan, run_plan(plan, *t.value, as_of, question).projections, info);
+  const PlanRun projected = run_plan(plan, *t.value, as_of, question);
+  planned.output = plan_json(plan, projected.projections, info);
+  planned.explanation = plan_text(plan, projected.projections);
 
   TempDb db;
   std::string error;
@@ -359,6 +363,15 @@ TEST_CASE("what-if and plan decisions are recorded with their request and replay
     CHECK_FALSE(r.explanation.empty());
   }
   CHECK(log->verify(error).ok);
+  // The text as printed is compared too: a plan whose cost line was changed replays as different.
+  AuditEntry altered = *log->get(entries[1].decision_id, error);
+  const size_t cost = altered.explanation.find("= 2");
+  REQUIRE(cost != std::string::npos);
+  altered.explanation[cost + 2] = '9';
+  const ReplayResult r = replay(altered);
+  CHECK_FALSE(r.identical);
+  REQUIRE_FALSE(r.differences.empty());
+  CHECK(r.differences[0].starts_with("explanation, line "));
   // The request is part of the record's hash.
   exec(db.path, "UPDATE decisions SET request = replace(request, '450', '451') WHERE seq = 2");
   CHECK_FALSE(AuditLog::open(db.path, error)->verify(error).ok);

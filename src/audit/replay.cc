@@ -47,6 +47,14 @@ void compare(ReplayResult& r, const std::string& stored, const std::string& now)
   if (!r.identical) r.differences = line_differences(stored, now);
 }
 
+/// The explanation as it was printed (explain, what-if, plan) is part of the decision too: a
+/// person read it. Batch records keep none.
+void compare_explanation(ReplayResult& r, const std::string& stored) {
+  if (stored.empty() || stored == r.explanation) return;
+  r.identical = false;
+  for (const std::string& d : line_differences(stored, r.explanation)) r.differences.push_back("explanation, " + d);
+}
+
 }  // namespace
 
 ReplayResult replay(const AuditEntry& e) {
@@ -93,6 +101,7 @@ ReplayResult replay(const AuditEntry& e) {
     const WhatIf w = what_if(*plan.value, *timeline.value, options.as_of, alternatives.alternatives);
     compare(r, e.output, whatif_json(*plan.value, w, info));
     r.explanation = whatif_text(*plan.value, w, info);
+    compare_explanation(r, e.explanation);
     return r;
   }
   if (e.command == "plan") {
@@ -108,6 +117,7 @@ ReplayResult replay(const AuditEntry& e) {
     }
     compare(r, e.output, plan_json(*plan.value, run.projections, info));
     r.explanation = plan_text(*plan.value, run.projections);
+    compare_explanation(r, e.explanation);
     return r;
   }
   try {
@@ -128,6 +138,7 @@ ReplayResult replay(const AuditEntry& e) {
   const std::string now = to_json(*plan.value, ev, info, e.command == "batch" ? JsonWriter::Style::kCompact : JsonWriter::Style::kPretty);
   compare(r, e.output, now);
   r.explanation = explain_text(*plan.value, ev, info);
+  compare_explanation(r, e.explanation);
   return r;
 }
 

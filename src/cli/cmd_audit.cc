@@ -56,6 +56,16 @@ std::optional<AuditEntry> find_entry(const Options& o) {
   return e;
 }
 
+/// The record as it was recorded: its content matches its own hash. (Its link to the record
+/// before it is verify's to check, over the whole chain.)
+bool unaltered(const AuditEntry& e) {
+  if (e.damaged.empty() && audit_record_hash(e) == e.record_hash) return true;
+  std::cerr << fmt::format("regimen: record {} (decision {}) does not match its hash: it was altered after it was recorded{}; "
+                           "'regimen audit verify' checks the whole chain\n",
+                           e.seq, printable(e.decision_id), e.damaged.empty() ? "" : " (" + e.damaged + ")");
+  return false;
+}
+
 void entry_json(JsonWriter& w, const AuditEntry& e) {
   w.begin_object();
   w.key("seq").value(e.seq).key("decision_id").value(e.decision_id).key("recorded_at").value(e.recorded_at);
@@ -138,6 +148,7 @@ Runner add_audit_command(CLI::App& app) {
       if (no_database(*o)) return no_database_error();
       const auto e = find_entry(*o);
       if (!e) return int(kBadInput);
+      const bool as_recorded = unaltered(*e);  // shown all the same, for the investigation, but exit 1
       std::cout << printable_lines(fmt::format(
                        "Decision {} ({}), recorded {} by {} for {}, protocol {} {} (sha256 {})", e->decision_id, e->command,
                        e->recorded_at, e->requested_by.empty() ? "(not given)" : e->requested_by, e->patient_id,
@@ -145,7 +156,7 @@ Runner add_audit_command(CLI::App& app) {
                 << "\n\n";
       if (!e->explanation.empty()) {
         std::cout << printable_lines(e->explanation);
-        return int(kSuccess);
+        return int(as_recorded ? kSuccess : kBadInput);
       }
       // Batch records keep no explanation text: it is rendered by replaying the record, and shown
       // only when the replay gives the recorded output byte for byte.
@@ -156,7 +167,7 @@ Runner add_audit_command(CLI::App& app) {
         return int(kBadInput);
       }
       std::cout << "(rendered by replaying the record, which gives the recorded output byte for byte)\n\n" << printable_lines(r.explanation);
-      return int(kSuccess);
+      return int(as_recorded ? kSuccess : kBadInput);
     };
   });
 
@@ -166,7 +177,7 @@ Runner add_audit_command(CLI::App& app) {
     *run = [o] {
       if (no_database(*o)) return no_database_error();
       const auto e = find_entry(*o);
-      if (!e) return int(kBadInput);
+      if (!e || !unaltered(*e)) return int(kBadInput);
       const ReplayResult r = replay(*e);
       if (!r.error.empty()) {
         std::cerr << "regimen: " << r.error << "\n";
