@@ -444,3 +444,22 @@ TEST_CASE("two completed sessions on one day are a warning, when they are not af
   o.as_of = *Date::from_ymd(2026, 1, 20);
   CHECK(evaluate(default_plan(), t, o).warnings.size() == 2);
 }
+
+TEST_CASE("a timed and an untimed decision of one day are read in a fixed order, with a warning", "[evaluate][order]") {
+  // Only one carries a time, so no time orders them: the untimed one is read at the day's end.
+  const Timeline t = timeline(R"({"patient": {"id": "o-2"},
+    "assessments": [{"date": "2026-03-01", "instrument": "phq9", "score": 20}],
+    "decisions": [{"date": "2026-03-05T10:00", "kind": "start_series"}, {"date": "2026-03-05", "kind": "end_treatment"}]})");
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(2026, 3, 6);
+  const Evaluation e = evaluate(default_plan(), t, o);
+  REQUIRE(e.warnings.size() == 1);
+  CHECK(e.warnings[0].code == "replay.unordered_decisions");
+  CHECK(e.warnings[0].message ==
+        "the start_series and end_treatment decisions on 2026-03-05 have no times that order them: start_series is read first; "
+        "give each a time to say which came last");
+  // Two times order them: no warning.
+  const Timeline timed = timeline(R"({"patient": {"id": "o-3"},
+    "decisions": [{"date": "2026-03-05T10:00", "kind": "start_series"}, {"date": "2026-03-05T11:00", "kind": "end_treatment"}]})");
+  CHECK(evaluate(default_plan(), timed, o).warnings.empty());
+}

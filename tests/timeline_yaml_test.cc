@@ -139,7 +139,7 @@ TEST_CASE("YAML number forms JSON does not have are refused where a number belon
   const auto number = [](const char* score) {
     return read_yaml(std::string("patient: {id: p-1}\nassessments:\n  - {date: 2026-01-05, instrument: phq9, score: ") + score + "}\n");
   };
-  for (const char* form : {"0x16", "0o26", "022", "-01", ".inf", ".nan", "-.Inf"}) {
+  for (const char* form : {"0x16", "0o26", "022", "-01", ".inf", ".nan", "-.Inf", "!!int 022", "!!float 0x1p3"}) {
     INFO(form);
     CHECK(find(number(form), "timeline.number_form"));
   }

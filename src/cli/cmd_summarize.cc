@@ -128,6 +128,9 @@ int run(const Options& o) {
     bad = bad || !l.result.ok();
     if (json) all_errors.append(l.result.diagnostics);
     else print_diagnostics(l.result.diagnostics, &l.source, terminal);
+    // No as_of here: every pair of completed sessions on one day is named.
+    if (!json && l.result.ok())
+      print_diagnostics(same_day_session_warnings(*l.result.value, Date{INT32_MAX}, l.source), &l.source, terminal);
   }
   if (json && bad) {  // CONTRACT §6: errors alone on stdout
     std::cout << render_json(all_errors);

@@ -328,6 +328,11 @@ Inputs load_inputs(const std::string& protocol, const std::string& timeline, con
     localtime_r(&now, &local);
     in.as_of = *Date::from_ymd(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
   }
+  // Same-day sessions are warned about up to as_of, which is known only now (the evaluation's
+  // own warnings carry them into its output).
+  if (!json)
+    print_diagnostics(same_day_session_warnings(*in.timeline.result.value, in.as_of, in.timeline.source), &in.timeline.source,
+                      terminal);
   return in;
 }
 

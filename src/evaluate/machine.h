@@ -38,6 +38,7 @@ class Machine {
   // ---- timeline_view.cc ----
   /// Orders the events up to as_of, merges same-day duplicates, counts what was ignored.
   void build_events();
+  void warn_unordered_decisions();
   /// Counts assessment `a` into the event `into` reads (a merged copy: highest score and answers).
   void merge_assessment(EventRef& into, const Assessment& a);
   void merge_untimed_assessments(size_t first_assessment);

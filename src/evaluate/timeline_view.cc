@@ -118,7 +118,7 @@ void Machine::build_events() {
              timeline_.decisions.size());
   uint32_t ignored = 0;
 
-  // Of several completed sessions on one day, one counts (the reader warned): the one at the
+  // Of several completed sessions on one day, one counts (with a warning, below): the one at the
   // earliest time. An untimed session has no time to compare: it is read at the end of its day,
   // so a timed one on that day is the earliest (the timeline puts untimed events first).
   size_t kept = SIZE_MAX;  // the completed session kept for its day, in `ev`
@@ -135,10 +135,8 @@ void Machine::build_events() {
       if (kept != SIZE_MAX && ev[kept].date == s.at.date) {
         // CONTRACT §2's warning, raised here rather than on reading: sessions after as_of are
         // ignored, so the same timeline re-evaluated on an earlier day says what it said then.
-        out_.warnings.push_back({"timeline.same_day_sessions",
-                                 fmt::format("two completed sessions on {} (/sessions/{} and /sessions/{}); they count as one",
-                                             s.at.date.to_string(), previous->index, s.index),
-                                 fmt::format("/sessions/{}", s.index)});
+        out_.warnings.push_back(
+            {"timeline.same_day_sessions", same_day_sessions_message(*previous, s), fmt::format("/sessions/{}", s.index)});
         if (ev[kept].seconds < 0 && s.at.seconds >= 0) ev[kept] = session;
         continue;
       }
@@ -185,24 +183,14 @@ void Machine::build_events() {
     else if (keep_observations) ev.push_back(EventRef{EventKind::kObservation, o.at.date, o.at.seconds, i, &o, 0, -1});
   }
   if (keep_observations) order_observation_ties(ev, first_observation);
-  const Decision* last_decision = nullptr;
+  bool decisions_share_a_day = false;
   for (uint32_t i = 0; i < timeline_.decisions.size(); ++i) {
     const Decision& d = timeline_.decisions[i];
     if (d.at.date > as_of) {
       ++ignored;
       continue;
     }
-    // Two different decisions that no time orders are read in a fixed order (content_order):
-    // say so, since the clinician may have meant the other.
-    if (last_decision && last_decision->at.date == d.at.date && last_decision->at.seconds == d.at.seconds &&
-        last_decision->kind != d.kind) [[unlikely]]
-      out_.warnings.push_back({"replay.unordered_decisions",
-                               fmt::format("the {} and {} decisions on {} have no times that order them: {} is read "
-                                           "first; give each a time to say which came last",
-                                           to_string(last_decision->kind), to_string(d.kind), d.at.date.to_string(),
-                                           to_string(last_decision->kind)),
-                               fmt::format("/decisions/{}", d.index)});
-    last_decision = &d;
+    decisions_share_a_day = decisions_share_a_day || (i > 0 && timeline_.decisions[i - 1].at.date == d.at.date);
     ev.push_back(EventRef{EventKind::kDecision, d.at.date, d.at.seconds, i, &d, 0, -1});
   }
   for (const Condition& c : timeline_.conditions) {
@@ -231,6 +219,30 @@ void Machine::build_events() {
   }
   std::sort(ev.begin(), ev.end(), [](const EventRef& a, const EventRef& b) { return a.order < b.order; });
   out_.ignored_events = ignored;
+  if (decisions_share_a_day) [[unlikely]]
+    warn_unordered_decisions();
+}
+
+// Two different decisions on one day that no time orders (one or both untimed, or at one time)
+// are read in a fixed order (content_order, and an untimed decision at its day's end): say which,
+// since the clinician may have meant the other.
+void Machine::warn_unordered_decisions() {
+  const EventRef* last = nullptr;
+  for (const EventRef& e : out_.events) {
+    if (e.kind != EventKind::kDecision) continue;
+    const auto& d = *static_cast<const Decision*>(e.item);
+    if (last && last->date == e.date) {
+      const auto& before = *static_cast<const Decision*>(last->item);
+      const bool timed_apart = before.at.seconds >= 0 && d.at.seconds >= 0 && before.at.seconds != d.at.seconds;
+      if (!timed_apart && before.kind != d.kind)
+        out_.warnings.push_back({"replay.unordered_decisions",
+                                 fmt::format("the {} and {} decisions on {} have no times that order them: {} is read first; "
+                                             "give each a time to say which came last",
+                                             to_string(before.kind), to_string(d.kind), d.at.date.to_string(), to_string(before.kind)),
+                                 fmt::format("/decisions/{}", d.index)});
+    }
+    last = &e;
+  }
 }
 
 void Machine::merge_assessment(EventRef& into, const Assessment& a) {

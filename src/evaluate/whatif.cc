@@ -8,12 +8,17 @@
 namespace regimen {
 namespace {
 
+/// Back in the order a reader gives (timeline_order.h): by time, sessions that no time orders by
+/// their content, so a changed timeline reads as the same timeline loaded from a file would.
 void sort_timeline(Timeline& t) {
   auto by_time = [](const auto& a, const auto& b) {
     if (a.at.date != b.at.date) return a.at.date < b.at.date;
     return a.at.seconds < b.at.seconds;
   };
-  std::stable_sort(t.sessions.begin(), t.sessions.end(), by_time);
+  std::stable_sort(t.sessions.begin(), t.sessions.end(), [&](const Session& a, const Session& b) {
+    if (a.at.date != b.at.date || a.at.seconds != b.at.seconds) return by_time(a, b);
+    return content_order(a, b) < 0;
+  });
   std::stable_sort(t.assessments.begin(), t.assessments.end(), by_time);
 }
 
@@ -54,7 +59,10 @@ std::vector<std::string> notes_on(const Timeline& timeline, Date as_of, const Al
                                   "evaluate on a later day (--as-of) or project with `regimen plan`.",
                                   day, as_of.to_string()));
   }
-  return notes;
+  std::vector<std::string> once;  // a day missed twice is one note
+  for (std::string& n : notes)
+    if (std::find(once.begin(), once.end(), n) == once.end()) once.push_back(std::move(n));
+  return once;
 }
 
 }  // namespace

@@ -52,7 +52,9 @@ bool is_plain_float(std::string_view s) {
 }  // namespace
 
 std::string_view YamlNode::number_form_problem() const {
-  if (!n_.IsScalar() || n_.Tag() != "?") return {};  // quoted or tagged: not a plain number
+  // Plain, or tagged as a number (!!int 022 is as ambiguous as 022); quoted or !!str: a string.
+  if (!n_.IsScalar() || (n_.Tag() != "?" && n_.Tag() != "tag:yaml.org,2002:int" && n_.Tag() != "tag:yaml.org,2002:float"))
+    return {};
   std::string_view s = n_.Scalar();
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
   if (s.starts_with("0x") || s.starts_with("0X")) return "a hexadecimal number: write it in decimal";

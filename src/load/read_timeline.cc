@@ -341,4 +341,23 @@ Result<Timeline> JsonTimelineReader::read(std::string_view text, std::string_vie
 
 void JsonTimelineReader::recycle(Timeline&& t) { impl_->spare = std::move(t); }
 
+Diagnostics same_day_session_warnings(const Timeline& t, Date up_to, const SourceFile& source) {
+  Diagnostics out;
+  for_each_same_day_session(t.sessions, up_to, [&](const Session& previous, const Session& s) {
+    out.add(Diagnostic{Severity::kWarning, "timeline.same_day_sessions", source.name(), {}, 1,
+                       fmt::format("/sessions/{}", s.index), same_day_sessions_message(previous, s)});
+  });
+  if (out.empty()) return out;
+  // Placed as the reader places its own warnings (the text is read again: this is rare).
+  const InputFormat format = detect_format(source.name(), source.text());
+  if (format == InputFormat::kJson) {
+    resolve_positions(out, source, format, nullptr, source.text());
+  } else {
+    Diagnostics ignored;
+    if (const std::optional<YAML::Node> root = load::parse_yaml(source, "timeline.syntax", ignored))
+      resolve_positions(out, source, format, &*root);
+  }
+  return out;
+}
+
 }  // namespace regimen

@@ -1,5 +1,8 @@
 #include "regimen/timeline/timeline.h"
 
+#include <algorithm>
+#include <fmt/format.h>
+
 namespace regimen {
 
 std::string_view to_string(SessionStatus s) {
@@ -41,6 +44,11 @@ int decision_rank(DecisionKind k) {
   return 3;
 }
 }  // namespace
+
+std::string same_day_sessions_message(const Session& previous, const Session& s) {
+  return fmt::format("two completed sessions on {} (/sessions/{} and /sessions/{}); they count as one", s.at.date.to_string(),
+                     std::min(previous.index, s.index), std::max(previous.index, s.index));
+}
 
 int content_order(const Session& a, const Session& b) {
   if (a.status != b.status) return static_cast<int>(a.status) - static_cast<int>(b.status);  // completed first

@@ -39,6 +39,12 @@ struct LoadedTimeline {
 };
 LoadedTimeline read_timeline_file(const std::string& path, const TimelineReadOptions& options = {});
 
+/// The warnings for completed sessions that share a day, dated on or before `up_to` (the
+/// evaluation gives them in its own warnings; this is for showing them where a command prints
+/// the reader's warnings, on stderr), placed in `source` (the timeline's text) at each second
+/// session.
+Diagnostics same_day_session_warnings(const Timeline& t, Date up_to, const SourceFile& source);
+
 /// Reads many JSON timelines quickly, reusing its parser's buffers between calls (one per
 /// thread). Used for cohorts: each line of a JSON Lines file is one timeline.
 class JsonTimelineReader {

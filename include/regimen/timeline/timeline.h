@@ -1,7 +1,8 @@
 #pragma once
-// The patient timeline of CONTRACT §2, as read and validated. Every array is sorted by date
-// (then time, then input order); each event keeps its index in the input array so that an
-// explanation or a warning can point back at it ("/sessions/3").
+// The patient timeline of CONTRACT §2, as read and validated. Every array is sorted by date, then
+// time (sessions and decisions that no time orders by content_order, other ties in input order);
+// each event keeps its index in the input array so that an explanation or a warning can point
+// back at it ("/sessions/3").
 
 #include <cstdint>
 #include <optional>
@@ -80,6 +81,21 @@ struct Decision {
 /// route and doses. Decisions: end_treatment, start_maintenance, start_series (the one that keeps
 /// care going is read last, so an unordered pair never ends a course silently), then by and note.
 /// Observations: code, value, unit.
+/// CONTRACT §2's warning for two completed sessions on one day (sessions in reading order):
+/// "two completed sessions on D (/sessions/i and /sessions/j); they count as one".
+std::string same_day_sessions_message(const Session& previous, const Session& s);
+/// Calls f(previous, session) for each completed session dated on or before `up_to` that falls on
+/// the day of the completed session before it (the timeline's sessions in time order).
+template <class F>
+void for_each_same_day_session(const std::vector<Session>& sessions, Date up_to, F&& f) {
+  const Session* previous = nullptr;
+  for (const Session& s : sessions) {
+    if (s.status != SessionStatus::kCompleted || s.at.date > up_to) continue;
+    if (previous && previous->at.date == s.at.date) f(*previous, s);
+    previous = &s;
+  }
+}
+
 int content_order(const Session& a, const Session& b);
 int content_order(const Decision& a, const Decision& b);
 int content_order(const Observation& a, const Observation& b);
