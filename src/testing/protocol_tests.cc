@@ -333,7 +333,12 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunO
     const Result<Plan>& plan = override_plan ? *override_plan : plans.get(protocol);
     if (!plan.ok()) {
       for (const Diagnostic& d : plan.diagnostics) run.errors.add(d);
-      run.errors.add(Diagnostic{Severity::kError, "test.protocol", file.name(), {}, 1, "", "its protocol does not compile"});
+      // Placed at the file's `protocol:` (the built-in protocol when it names none).
+      const bool unreadable = std::any_of(plan.diagnostics.begin(), plan.diagnostics.end(),
+                                          [](const Diagnostic& d) { return d.message.starts_with("cannot read"); });
+      const SourcePos at = root["protocol"] ? load::position_of(root["protocol"].Mark()) : SourcePos{};
+      run.errors.add(Diagnostic{Severity::kError, "test.protocol", file.name(), at, 1, "",
+                                unreadable ? "its protocol cannot be read" : "its protocol does not compile"});
       run.protocol_failed = true;
       ++run.failed;
       return;
