@@ -3,6 +3,9 @@
 
 #include <cstdlib>
 #include <fmt/format.h>
+#include <cstring>
+#include <unistd.h>
+#include <filesystem>
 #include <iostream>
 
 #include "cli.h"
@@ -75,7 +78,21 @@ const std::string& protocol_hash(const SourceFile& protocol) {
   return hash;
 }
 
-int record_decision(const AuditOptions& o, AuditEntry entry, bool json, std::string& out) {
+int record_decision(const AuditOptions& o, AuditEntry entry, bool json, std::string& out,
+                    std::initializer_list<std::string_view> outputs) {
+  // An output that cannot be written (no such directory, no permission) would fail after the
+  // record was made: the log would hold a decision nobody received. Checked before recording;
+  // a failure after this point (a full disk) remains possible, and is rare.
+  for (std::string_view path : outputs) {
+    if (path.empty() || path == "-") continue;
+    const std::filesystem::path p{std::string(path)};
+    const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+    const bool exists = ::access(p.c_str(), F_OK) == 0;
+    if (::access(exists ? p.c_str() : dir.c_str(), exists ? W_OK : W_OK | X_OK) != 0)
+      return input_error(Diagnostic{Severity::kError, "output.io", std::string(path), {}, 1, "",
+                                    fmt::format("cannot write {}: {}; nothing is recorded or output", path, std::strerror(errno))},
+                         nullptr);
+  }
   std::string error;
   auto log = AuditLog::open(audit_path(o), error);
   std::vector<AuditEntry> entries{std::move(entry)};

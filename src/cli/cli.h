@@ -146,7 +146,9 @@ const std::string& protocol_hash(const SourceFile& protocol);
 /// Appends one decision and marks `out` with its id: JSON output gets a "decision_id" key, text a
 /// closing line. kSuccess, or kBadInput (the reason reported as input_error does, code
 /// `audit.io`) when it could not be recorded: then nothing is to be output.
-int record_decision(const AuditOptions& o, AuditEntry entry, bool json, std::string& out);
+/// `outputs` (-o, --svg) are checked first: a run that could not deliver its result records nothing.
+int record_decision(const AuditOptions& o, AuditEntry entry, bool json, std::string& out,
+                    std::initializer_list<std::string_view> outputs = {});
 /// The JSON object with "decision_id" added as its last key.
 std::string with_decision_id(const std::string& json, const std::string& id);
 /// The same, appended to `out` (batch: no string made per line). `pretty`: whether the JSON is

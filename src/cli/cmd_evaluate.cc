@@ -47,7 +47,7 @@ int run(const Options& o) {
     plain.color = false;
     AuditEntry entry = audit_entry(o.explain ? "explain" : "evaluate", in, in.as_of, "{}", to_json(plan, e, plain),
                                    explain_text(plan, e, plain), o.audit);
-    if (const int rc = record_decision(o.audit, std::move(entry), json, out); rc != kSuccess) return rc;
+    if (const int rc = record_decision(o.audit, std::move(entry), json, out, {o.output, o.svg}); rc != kSuccess) return rc;
   }
   if (o.svg.empty()) return emit(o.output, out);
   const std::string svg = render_svg(plan, {CourseChart{e.patient_id, in.as_of, &*in.timeline.result.value, &e}});

@@ -134,7 +134,7 @@ int run(const Options& o) {
   if (!audit_path(o.audit).empty()) {
     AuditEntry entry = audit_entry("whatif", in, in.as_of, "{}", whatif_json(plan, w, info), whatif_text(plan, w, info), o.audit);
     entry.request = to_json(request);
-    if (const int rc = record_decision(o.audit, std::move(entry), json, out); rc != kSuccess) return rc;
+    if (const int rc = record_decision(o.audit, std::move(entry), json, out, {o.output, o.svg}); rc != kSuccess) return rc;
   }
   if (o.svg.empty()) return emit(o.output, out);
   const Output outputs[] = {{o.svg, svg}, {o.output, out}};
