@@ -165,3 +165,18 @@ TEST_CASE("parameters: at_most keeps two parameters in order, in the file and in
   CHECK(order({{"most", "3"}}) == "gap = 4 is more than most = 3, which it must be at most: set both to move them together");
   CHECK(order({{"gap", "9"}, {"most", "10"}}).empty());
 }
+
+TEST_CASE("an on: that names no event kind is one error, not a guess at the event's type", "[check]") {
+  // Read as a session, `event.score` and `event.by` gave errors of their own that misled.
+  std::string yaml = protocol_with("");
+  const std::string go = "  - {id: go, from: a, on: session, to: b, set: {count: count + 1, first: event}}\n";
+  const size_t at = yaml.find(go);
+  REQUIRE(at != std::string::npos);
+  yaml.replace(at, go.size(), "  - {id: go, from: a, on: asessment, to: b, when: event.score > 3, set: {count: count + 1}}\n");
+  const Result<Plan> r = compile_text(yaml);
+  REQUIRE_FALSE(r.ok());
+  size_t errors = 0;
+  for (const Diagnostic& d : r.diagnostics) errors += d.severity == Severity::kError;
+  CHECK(errors == 1);
+  CHECK(first_error(r) == "check.unknown_event: unknown event kind 'asessment' (did you mean 'assessment'?)");
+}

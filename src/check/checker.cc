@@ -339,7 +339,9 @@ class Checker {
         if (from.value != "any") phase_exists(from);
       if (t.to) phase_exists(*t.to);
       const Type ev = event_type(t.on);
-      const check::Scope scope{ev == Type::kError ? Type::kSession : ev, ""};
+      // An `on:` that names nothing leaves `event` of no known type: its uses raise no errors of their own.
+      check::Scope scope{ev, ""};
+      scope.event_unknown = ev == Type::kError;
       if (t.when) exprs_.expect(*t.when, Type::kBool, scope, "a transition's condition");
       for (ast::Assignment& a : t.set) {
         auto it = std::find_if(p_.state.begin(), p_.state.end(), [&](const ast::StateVar& s) { return s.name.value == a.target.value; });

@@ -116,6 +116,7 @@ Type ExprChecker::name(Expr& e, const Scope& scope) {
       e.symbol_kind = SymbolKind::kToday;
       t = Type::kDate;
     } else if (prefix == "event") {
+      if (scope.event_unknown) return Type::kError;  // its `on:` was reported
       if (scope.event == Type::kError)
         return fail(e, "check.event_outside_transition",
                     fmt::format("'event' is only available in a transition's when/set/warn{}", scope.event_note));

@@ -15,6 +15,9 @@ struct Scope {
   Type event = Type::kError;  ///< the type of `event`; kError: `event` is not available here
   std::string event_note;     ///< why not, for the message ("facts are evaluated outside transitions")
   bool timeline = true;       ///< may read the timeline (and `today`); not in state's initial values
+  /// `event` exists, but its `on:` names no event kind (reported there): uses of it say nothing
+  /// more, rather than a wrong guess at its type.
+  bool event_unknown = false;
 };
 
 class ExprChecker {
