@@ -3,9 +3,6 @@
 
 #include <cstdlib>
 #include <fmt/format.h>
-#include <cstring>
-#include <unistd.h>
-#include <filesystem>
 #include <iostream>
 
 #include "cli.h"
@@ -83,16 +80,11 @@ int record_decision(const AuditOptions& o, AuditEntry entry, bool json, std::str
   // An output that cannot be written (no such directory, no permission) would fail after the
   // record was made: the log would hold a decision nobody received. Checked before recording;
   // a failure after this point (a full disk) remains possible, and is rare.
-  for (std::string_view path : outputs) {
-    if (path.empty() || path == "-") continue;
-    const std::filesystem::path p{std::string(path)};
-    const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
-    const bool exists = ::access(p.c_str(), F_OK) == 0;
-    if (::access(exists ? p.c_str() : dir.c_str(), exists ? W_OK : W_OK | X_OK) != 0)
+  for (std::string_view path : outputs)
+    if (const std::string problem = cannot_write(std::string(path)); !problem.empty())
       return input_error(Diagnostic{Severity::kError, "output.io", std::string(path), {}, 1, "",
-                                    fmt::format("cannot write {}: {}; nothing is recorded or output", path, std::strerror(errno))},
+                                    problem + "; nothing is recorded or output"},
                          nullptr);
-  }
   std::string error;
   auto log = AuditLog::open(audit_path(o), error);
   std::vector<AuditEntry> entries{std::move(entry)};

@@ -59,6 +59,9 @@ struct Output {
 std::string write_outputs(std::span<const Output> outputs, size_t* failed = nullptr);
 /// write_outputs(), reporting a failure as emit() does.
 int emit_all(std::span<const Output> outputs);
+/// Why `path` (an -o or --svg file, not standard output) could not be written now (its directory
+/// missing or read-only), or empty: checked before a decision is recorded.
+std::string cannot_write(const std::string& path);
 /// --svg and -o go to different places (not both standard output, not one file): true; else the
 /// usage error is reported for `command` (the caller exits with kBadUsage).
 bool outputs_apart(std::string_view command, const std::string& output, const std::string& drawing);

@@ -16,11 +16,6 @@ struct Options {
   std::string db, patient, since, protocol, id, format = "jsonl";
 };
 
-bool no_database(const Options& o) { return audit_path(AuditOptions{o.db, ""}).empty(); }
-int no_database_error() {
-  return usage_error("audit", "no audit database: give --audit DB or set REGIMEN_AUDIT_DB");
-}
-
 /// The database, opened to read only: an auditor's look changes nothing in it, and a missing or
 /// empty file is an error rather than a new, empty, "whole" log.
 std::unique_ptr<AuditLog> open_log(const Options& o) {
@@ -94,7 +89,6 @@ Runner add_audit_command(CLI::App& app) {
   CLI::App* verify = audit->add_subcommand("verify", "Re-check the whole hash chain; name the first broken record");
   verify->callback([o, run] {
     *run = [o] {
-      if (no_database(*o)) return no_database_error();
       auto log = open_log(*o);
       if (!log) return int(kBadInput);
       std::string error;
@@ -126,7 +120,6 @@ Runner add_audit_command(CLI::App& app) {
         if (!day.value) return usage_error("audit list", "--since '" + o->since + "' is not a date: " + day.problem);
         since = day.value->date.to_string();
       }
-      if (no_database(*o)) return no_database_error();
       auto log = open_log(*o);
       if (!log) return int(kBadInput);
       std::string error;
@@ -145,7 +138,6 @@ Runner add_audit_command(CLI::App& app) {
   show->add_option("id", o->id, "The decision id")->required();
   show->callback([o, run] {
     *run = [o] {
-      if (no_database(*o)) return no_database_error();
       const auto e = find_entry(*o);
       if (!e) return int(kBadInput);
       const bool as_recorded = unaltered(*e);  // shown all the same, for the investigation, but exit 1
@@ -175,7 +167,6 @@ Runner add_audit_command(CLI::App& app) {
   replay_cmd->add_option("id", o->id, "The decision id")->required();
   replay_cmd->callback([o, run] {
     *run = [o] {
-      if (no_database(*o)) return no_database_error();
       const auto e = find_entry(*o);
       if (!e || !unaltered(*e)) return int(kBadInput);
       const ReplayResult r = replay(*e);
@@ -197,7 +188,6 @@ Runner add_audit_command(CLI::App& app) {
   export_cmd->add_option("--format", o->format, "jsonl (the only one)")->check(CLI::IsMember({"jsonl"}));
   export_cmd->callback([o, run] {
     *run = [o] {
-      if (no_database(*o)) return no_database_error();
       auto log = open_log(*o);
       if (!log) return int(kBadInput);
       std::string error;
@@ -214,7 +204,13 @@ Runner add_audit_command(CLI::App& app) {
     };
   });
   audit->footer("The database holds patient data: it is created with permissions 0600. See the README on keeping and backing it up.");
-  return [run] { return *run ? (*run)() : int(kBadUsage); };
+  return [run, o] {
+    if (!*run) return int(kBadUsage);
+    // Every subcommand reads the log: none named is a wrong command line.
+    if (audit_path(AuditOptions{o->db, ""}).empty())
+      return usage_error("audit", "no audit database: give --audit DB or set REGIMEN_AUDIT_DB");
+    return (*run)();
+  };
 }
 
 }  // namespace regimen::cli

@@ -111,6 +111,15 @@ std::string write_outputs(std::span<const Output> outputs, size_t* failed) {
   return "";
 }
 
+std::string cannot_write(const std::string& path) {
+  if (is_standard_output(path)) return "";
+  const std::filesystem::path p(path);
+  const bool exists = ::access(path.c_str(), F_OK) == 0;
+  const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+  if (::access(exists ? path.c_str() : dir.c_str(), exists ? W_OK : W_OK | X_OK) == 0) return "";
+  return "cannot write " + path + ": " + std::strerror(errno);
+}
+
 std::string write_output(const std::string& path, std::string_view content) {
   const Output one{path, content};
   return write_outputs({&one, 1});

@@ -44,25 +44,25 @@ OnDay sessions_on(const Timeline& t, Date day) {
 /// Notes on an alternative's changes: what was assumed, and what no evaluation on as_of reads.
 std::vector<std::string> notes_on(const Timeline& timeline, Date as_of, const Alternative& alt) {
   std::vector<std::string> notes;
+  auto note = [&](std::string text) {  // once each: a day missed twice is one note
+    if (std::find(notes.begin(), notes.end(), text) == notes.end()) notes.push_back(std::move(text));
+  };
   for (const TimelineChange& c : alt.changes) {
     const std::string day = c.date.to_string();
     if (c.kind == TimelineChange::Kind::kMissSession) {
       const OnDay on = sessions_on(timeline, c.date);
       if (on == OnDay::kNone)
-        notes.push_back(fmt::format("The timeline has no session on {}: as it is assumes one given that day, as changed it "
-                                    "is missed.", day));
+        note(fmt::format("The timeline has no session on {}: as it is assumes one given that day, as changed it is missed.",
+                         day));
       else if (on == OnDay::kNotGiven)
-        notes.push_back(fmt::format("The session on {} is already recorded as missed or cancelled: nothing changes.", day));
+        note(fmt::format("The session on {} is already recorded as missed or cancelled: nothing changes.", day));
     }
     if (c.date > as_of)
-      notes.push_back(fmt::format("{} is after {}: events after the evaluation day are ignored, so this change is not read; "
-                                  "evaluate on a later day (--as-of) or project with `regimen plan`.",
-                                  day, as_of.to_string()));
+      note(fmt::format("{} is after {}: events after the evaluation day are ignored, so this change is not read; "
+                       "evaluate on a later day (--as-of) or project with `regimen plan`.",
+                       day, as_of.to_string()));
   }
-  std::vector<std::string> once;  // a day missed twice is one note
-  for (std::string& n : notes)
-    if (std::find(once.begin(), once.end(), n) == once.end()) once.push_back(std::move(n));
-  return once;
+  return notes;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "yaml_parse.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace regimen::load {
@@ -81,21 +82,21 @@ EmbeddedText locate_scalar(const SourceFile& source, const YAML::Node& scalar) {
   // bytes it makes, all placed at its backslash.
   constexpr size_t kGiveUp = 512;
   if (double_quoted) ++s;  // the opening quote
-  for (size_t vi = 0; vi < out.text.size(); ++vi) {
-    const char v = out.text[vi];
+  for (size_t vi = 0; vi < out.text.size();) {
     if (double_quoted && s < src.size() && src[s] == '\\') {
       const Escape e = escape_at(src, s);
       if (e.source == 0) {  // an escaped line break: skip it and the next line's indentation
         s += 2;
         while (s < src.size() && (src[s] == '\n' || src[s] == ' ' || src[s] == '\t')) ++s;
-        --vi;
         continue;
       }
-      for (size_t k = 0; k < e.value && vi + k < out.text.size(); ++k) offsets.push_back(s);
-      vi += e.value - 1;
+      const size_t n = std::min(e.value, out.text.size() - vi);
+      offsets.insert(offsets.end(), n, s);
+      vi += n;
       s += e.source;
       continue;
     }
+    const char v = out.text[vi++];
     size_t skipped = 0;
     while (s < src.size() && skipped < kGiveUp) {
       const char c = src[s];
@@ -121,7 +122,6 @@ EmbeddedText locate_scalar(const SourceFile& source, const YAML::Node& scalar) {
       ++s;
     }
   }
-  if (offsets.size() > out.text.size()) offsets.resize(out.text.size());
   if (offsets.size() == out.text.size()) offsets.push_back(std::min(s, src.size()));
   // Positions step forward from the last one: position_of counts the columns from the start of
   // the line each time, which made a 100 KB expression on one line take seconds.
