@@ -277,3 +277,75 @@ TEST_CASE("the structural diff sees a parameter's at_most", "[diff]") {
   CHECK(lo->fields[0].field == "at_most");
   CHECK(lo->fields[0].before == "hi");
 }
+
+namespace {
+
+std::string old_text() {
+  std::ifstream in(kDir + "old.yaml");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+// The kinds of change of one cohort line between old.yaml and the given text of a new version.
+std::vector<std::string> labels_against(const std::string& new_text, size_t line) {
+  const Plan& a = version("old.yaml").plan;
+  Result<Plan> b = build_plan(SourceFile("changed.yaml", new_text));
+  REQUIRE(b.ok());
+  const Timeline t = read(cohort_lines()[line]);
+  EvaluateOptions options;
+  options.as_of = t.as_of->date;
+  options.trace = false;
+  return labels(change_kinds(differences(a, evaluate(a, t, options), *b.value, evaluate(*b.value, t, options))));
+}
+
+}  // namespace
+
+TEST_CASE("a rule whose action changed gives one action removed and another added, never a rewording", "[diff]") {
+  // p-nonresp is in review under both; its rule now asks for a review instead of a reassessment,
+  // and says so in other words.
+  std::string text = replaced(old_text(), "    action: reassess\n", "    action: review\n");
+  CHECK(labels_against(text, 4) == std::vector<std::string>{"action reassess removed", "action review added"});
+  text = replaced(text, "reassess.\"", "review the course.\"");
+  CHECK(labels_against(text, 4) == std::vector<std::string>{"action reassess removed", "action review added"});
+}
+
+TEST_CASE("an action the other version recommends anyway, from another rule, is not added or removed", "[diff]") {
+  const std::string second_rule = "  - id: review.second_opinion\n    phase: review\n    action: reassess\n"
+                                  "    checklist: [second_opinion]\n    summary: \"Ask for a second opinion.\"\n    cites: [seed]\n";
+  const std::string text = old_text() + second_rule;
+  CHECK(labels_against(text, 4) == std::vector<std::string>{"reassess now also from rule review.second_opinion"});
+  // And the other way round: the old version has the two rules, the new one the first only.
+  const Plan& b = version("old.yaml").plan;
+  Result<Plan> a = build_plan(SourceFile("two.yaml", text));
+  REQUIRE(a.ok());
+  const Timeline t = read(cohort_lines()[4]);
+  EvaluateOptions options;
+  options.as_of = t.as_of->date;
+  options.trace = false;
+  CHECK(labels(change_kinds(differences(*a.value, evaluate(*a.value, t, options), b, evaluate(b, t, options)))) ==
+        std::vector<std::string>{"reassess no longer also from rule review.second_opinion"});
+}
+
+TEST_CASE("the structural diff reads expressions as the engine does: layout and set order are no change", "[diff]") {
+  std::string text = replaced(old_text(), "when: course.count >= params.course.sessions and phq9.responding",
+                              "when: \"(course.count >=   params.course.sessions)\n      and phq9.responding\"");
+  text = replaced(text, "    from: follow_up\n    on: session", "    from: [follow_up]\n    on: session");
+  text = replaced(text, "latest: course.next_day + 2d}", "latest: (course.next_day) + 2d}");
+  const Result<ast::Protocol> b = load_protocol(SourceFile("layout.yaml", text));
+  REQUIRE(b.ok());
+  CHECK(structural_diff(*version("old.yaml").file.result.value, *b.value).empty());
+  // A change of meaning still shows, in the engine's own form.
+  text = replaced(text, "and phq9.responding", "or phq9.responding");
+  const Result<ast::Protocol> c = load_protocol(SourceFile("meaning.yaml", text));
+  REQUIRE(c.ok());
+  const std::vector<ItemChange> changes = structural_diff(*version("old.yaml").file.result.value, *c.value);
+  REQUIRE(changes.size() == 1);
+  REQUIRE(changes[0].fields.size() == 1);
+  CHECK(changes[0].fields[0].before == "course.count >= params.course.sessions and phq9.responding");
+  CHECK(changes[0].fields[0].after == "course.count >= params.course.sessions or phq9.responding");
+}

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 #include <limits>
 
-#include "expr_text.h"
+#include "regimen/protocol/expr_text.h"
 #include "regimen/check/builtins.h"
 
 namespace regimen::check {

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "conditions.h"
-#include "expr_text.h"
+#include "regimen/protocol/expr_text.h"
 #include "regimen/protocol/engine_parameters.h"
 
 namespace regimen::check {

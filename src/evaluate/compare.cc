@@ -77,9 +77,33 @@ Difference recommendation_difference(std::string what, const Plan& plan, const R
   return d;
 }
 
-// A recommendation both sides make (from the same rule): what about it differs.
-void compare_recommendation(const Plan& pa, const Recommendation& x, const Plan& pb, const Recommendation& y,
-                            std::vector<Difference>& out) {
+bool recommends(const Evaluation& e, Action action) {
+  return std::any_of(e.recommendations.begin(), e.recommendations.end(),
+                     [&](const Recommendation& r) { return r.action == action; });
+}
+
+// A recommendation only one side makes; `other` is the other side's evaluation.
+Difference one_sided(const Plan& plan, const Recommendation& r, const Plan& other_plan, const Evaluation& other,
+                     Difference::Side side) {
+  const bool before = side == Difference::Side::kBeforeOnly;
+  Difference d = recommendation_difference("action", plan, r, before ? "recommended" : "not recommended",
+                                           before ? "not recommended" : "recommended");
+  d.side = side;
+  d.kind_on_other_side = recommends(other, r.action);
+  (before ? d.before_rule : d.after_rule) = static_cast<int32_t>(r.rule);
+  (before ? d.after_rule : d.before_rule) = rule_index(other_plan, d.rule);
+  return d;
+}
+
+// A recommendation both sides make (from the same rule): what about it differs. A rule whose
+// action changed (two versions of a protocol) makes another recommendation: one removed, one added.
+void compare_recommendation(const Plan& pa, const Evaluation& a, const Recommendation& x, const Plan& pb,
+                            const Evaluation& b, const Recommendation& y, std::vector<Difference>& out) {
+  if (x.action != y.action) {
+    out.push_back(one_sided(pa, x, pb, b, Difference::Side::kBeforeOnly));
+    out.push_back(one_sided(pb, y, pa, a, Difference::Side::kAfterOnly));
+    return;
+  }
   const size_t first = out.size();
   auto add = [&](std::string what, std::string before, std::string after) {
     Difference d = recommendation_difference(std::move(what), pa, x, std::move(before), std::move(after));
@@ -101,7 +125,6 @@ void compare_recommendation(const Plan& pa, const Recommendation& x, const Plan&
   // The summary counts only when nothing else about the recommendation differs: a moved window
   // rewords its summary too, and saying so twice is noise.
   if (out.size() == first && x.summary != y.summary) add("summary", x.summary, y.summary);
-  (void)pb;
 }
 
 }  // namespace
@@ -114,24 +137,13 @@ std::vector<Difference> differences(const Plan& pa, const Evaluation& a, const P
 
   // Recommendations, matched by rule.
   for (const Recommendation& r : a.recommendations) {
-    if (const Recommendation* other = recommendation_of(pb, b, pa.rules[r.rule].id)) {
-      compare_recommendation(pa, r, pb, *other, out);
-      continue;
-    }
-    Difference d = recommendation_difference("action", pa, r, "recommended", "not recommended");
-    d.side = Difference::Side::kBeforeOnly;
-    d.before_rule = static_cast<int32_t>(r.rule);
-    d.after_rule = rule_index(pb, d.rule);
-    out.push_back(std::move(d));
+    if (const Recommendation* other = recommendation_of(pb, b, pa.rules[r.rule].id))
+      compare_recommendation(pa, a, r, pb, b, *other, out);
+    else
+      out.push_back(one_sided(pa, r, pb, b, Difference::Side::kBeforeOnly));
   }
   for (const Recommendation& r : b.recommendations)
-    if (!recommendation_of(pa, a, pb.rules[r.rule].id)) {
-      Difference d = recommendation_difference("action", pb, r, "not recommended", "recommended");
-      d.side = Difference::Side::kAfterOnly;
-      d.before_rule = rule_index(pa, d.rule);
-      d.after_rule = static_cast<int32_t>(r.rule);
-      out.push_back(std::move(d));
-    }
+    if (!recommendation_of(pa, a, pb.rules[r.rule].id)) out.push_back(one_sided(pb, r, pa, a, Difference::Side::kAfterOnly));
 
   auto has = [](const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); };
   for (const std::string& f : a.flags)
@@ -250,10 +262,17 @@ std::vector<ChangeKind> change_kinds(const std::vector<Difference>& diffs) {
     it = removed.erase(it);
   }
   // One group per action kind added or removed: combinations would split a cohort into too
-  // many groups to read.
+  // many groups to read. A kind the other side recommends anyway, from another rule, is not
+  // added or removed: only the rules recommending it changed.
   std::vector<ChangeKind> actions;
-  for (const Difference* d : removed) actions.push_back(kind("actions", fmt::format("action {} removed", d->action), d->action));
-  for (const Difference* d : added) actions.push_back(kind("actions", fmt::format("action {} added", d->action), d->action));
+  for (const Difference* d : removed)
+    actions.push_back(d->kind_on_other_side
+                          ? kind("action_rule", fmt::format("{} no longer also from rule {}", d->action, d->rule), d->action)
+                          : kind("actions", fmt::format("action {} removed", d->action), d->action));
+  for (const Difference* d : added)
+    actions.push_back(d->kind_on_other_side
+                          ? kind("action_rule", fmt::format("{} now also from rule {}", d->action, d->rule), d->action)
+                          : kind("actions", fmt::format("action {} added", d->action), d->action));
   std::sort(actions.begin(), actions.end(), [](const ChangeKind& x, const ChangeKind& y) { return x.label < y.label; });
   for (ChangeKind& a : actions) out.push_back(std::move(a));
   std::sort(swaps.begin(), swaps.end(), [](const ChangeKind& x, const ChangeKind& y) { return x.label < y.label; });

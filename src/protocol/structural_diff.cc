@@ -8,6 +8,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "regimen/protocol/expr_text.h"
+
 namespace regimen {
 namespace {
 
@@ -54,6 +56,16 @@ std::string text_of(const std::optional<T>& t) {
   if constexpr (std::is_same_v<T, EmbeddedText>) return t->text;
   else return t->source.text;
 }
+// An expression as the engine reads it, so that spaces, line breaks and redundant parentheses
+// are not a change; its text as written when it did not parse.
+std::string expression(const std::optional<Expr>& e, const std::string& written) {
+  return e ? expr_text(*e) : written;
+}
+// A list whose order means nothing (the phases a transition leaves, a rule's phases and flags).
+std::string name_set(std::vector<ast::Name> list) {
+  std::sort(list.begin(), list.end(), [](const ast::Name& a, const ast::Name& b) { return a.value < b.value; });
+  return names(list);
+}
 
 Fields fields_of(const ast::Source& s) {
   Fields f;
@@ -89,14 +101,14 @@ Fields fields_of(const ast::Parameter& p) {
 Fields fields_of(const ast::StateVar& s) {
   Fields f;
   put(f, "type", s.type_name.value);
-  put(f, "initial", text_of(s.initial_text));
+  put(f, "initial", s.initial_text ? expression(s.initial, s.initial_text->text) : "");
   put(f, "description", s.description);
   return f;
 }
 
 Fields fields_of(const ast::Fact& x) {
   Fields f;
-  put(f, "value", x.text.text);
+  put(f, "value", expression(x.value, x.text.text));
   put(f, "description", x.description);
   put(f, "when_unknown", x.when_unknown);
   return f;
@@ -112,12 +124,12 @@ Fields fields_of(const ast::Phase& p) {
 
 Fields fields_of(const ast::Transition& t) {
   Fields f;
-  put(f, "from", names(t.from));
+  put(f, "from", name_set(t.from));
   put(f, "on", t.on.value);
   put(f, "to", t.to ? t.to->value : "");
-  put(f, "when", text_of(t.when_text));
+  put(f, "when", t.when_text ? expression(t.when, t.when_text->text) : "");
   std::string set;
-  for (const ast::Assignment& a : t.set) set += fmt::format("{}{}: {}", set.empty() ? "" : "; ", a.target.value, a.text.text);
+  for (const ast::Assignment& a : t.set) set += fmt::format("{}{}: {}", set.empty() ? "" : "; ", a.target.value, expression(a.value, a.text.text));
   put(f, "set", set);
   put(f, "warn", text_of(t.warn));
   put(f, "explain", text_of(t.explain));
@@ -128,12 +140,13 @@ Fields fields_of(const ast::Transition& t) {
 
 Fields fields_of(const ast::Rule& r) {
   Fields f;
-  put(f, "phase", names(r.phases));
-  put(f, "when", text_of(r.when_text));
+  put(f, "phase", name_set(r.phases));
+  put(f, "when", r.when_text ? expression(r.when, r.when_text->text) : "");
   put(f, "action", r.action ? r.action->value : "");
   put(f, "priority", r.priority.value == "routine" ? "" : r.priority.value);  // routine is the default
-  if (r.window) put(f, "window", fmt::format("{} to {}", r.window->earliest_text.text, r.window->latest_text.text));
-  put(f, "flags", names(r.flags));
+  if (r.window) put(f, "window", fmt::format("{} to {}", expression(r.window->earliest, r.window->earliest_text.text),
+                                             expression(r.window->latest, r.window->latest_text.text)));
+  put(f, "flags", name_set(r.flags));
   put(f, "overdue_flag", r.overdue_flag ? r.overdue_flag->value : "");
   put(f, "instruments", names(r.instruments));
   put(f, "checklist", names(r.checklist));

@@ -29,11 +29,13 @@ struct Difference {
   std::string rule;         ///< the id of the rule a recommendation comes from, or of the rule itself
   int32_t before_rule = -1, after_rule = -1;      ///< that rule's index in each plan (-1: none)
   int32_t earliest_shift = 0, latest_shift = 0;   ///< a window both sides have: days it moved
+  bool kind_on_other_side = false;  ///< an action only one side has: the other side recommends its kind anyway
 };
 
 /// What differs between two evaluations: phase, recommendations (matched by rule: added,
 /// removed, window, priority, instruments, checklist, and the summary when only its wording
-/// differs), flags, replay warnings, and the rules whose outcome changed (with a trace).
+/// differs; a rule whose action changed is one recommendation removed and another added),
+/// flags, replay warnings, and the rules whose outcome changed (with a trace).
 std::vector<Difference> differences(const Plan& before_plan, const Evaluation& before, const Plan& after_plan,
                                     const Evaluation& after);
 inline std::vector<Difference> differences(const Plan& plan, const Evaluation& before, const Evaluation& after) {

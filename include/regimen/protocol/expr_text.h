@@ -6,11 +6,11 @@
 
 #include "regimen/protocol/expr.h"
 
-namespace regimen::check {
+namespace regimen {
 
 std::string expr_text(const Expr& e);
 
 /// An expression's text quoted for a message: 'a > 5', or "x == 'partial'" when it holds quotes.
 std::string quote_expr(const std::string& text);
 
-}  // namespace regimen::check
+}  // namespace regimen

@@ -1,8 +1,8 @@
-#include "expr_text.h"
+#include "regimen/protocol/expr_text.h"
 
 #include <fmt/format.h>
 
-namespace regimen::check {
+namespace regimen {
 namespace {
 
 // Binding strength, loosest first, as in the parser: if, or, and, not, comparisons, + -, * /,
@@ -69,4 +69,4 @@ std::string quote_expr(const std::string& text) {
   return q + text + q;
 }
 
-}  // namespace regimen::check
+}  // namespace regimen
