@@ -66,6 +66,12 @@ std::string cannot_write(const std::string& path);
 /// usage error is reported for `command` (the caller exits with kBadUsage).
 bool outputs_apart(std::string_view command, const std::string& output, const std::string& drawing);
 
+/// No output names one of the inputs (however it is named: a link, ./x, the same file), which
+/// the result would replace, or, for a link written in place, empty before it is read: true;
+/// else the usage error is reported for `command` (the caller exits with kBadUsage).
+bool outputs_not_inputs(std::string_view command, std::initializer_list<std::string_view> outputs,
+                        std::initializer_list<std::string_view> inputs, const std::vector<std::string>& more_inputs = {});
+
 /// Prints diagnostics to stderr for a person (with the source line when `source` is given).
 void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source, const Terminal& terminal);
 

@@ -258,6 +258,7 @@ int run(const Options& o) {
   std::optional<Date> fixed_day;
   if (!read_as_of_option(o.as_of, "batch", fixed_day)) return kBadUsage;
   if (!standard_input_once("batch", {o.protocol, o.input})) return kBadUsage;
+  if (!outputs_not_inputs("batch", {o.output}, {o.protocol, o.input})) return kBadUsage;
   if (!o.format.empty() && !o.worklist) {
     return usage_error("batch", "--format applies to --worklist only (results are always JSON Lines)");
   }
@@ -304,6 +305,11 @@ int run(const Options& o) {
   std::optional<RemoveOnInterrupt> remove_on_interrupt;
   if (via_temporary) remove_on_interrupt.emplace(temp);
   if (to_file) {
+    // A file that may not be written (read-only, another user's) is not replaced by renaming.
+    if (const std::string problem = cannot_write(o.output); !problem.empty()) {
+      report_error({"output.io", o.output, problem});
+      return kBadInput;
+    }
     out_fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out_fd < 0) {
       report_error(write_error());

@@ -2,6 +2,9 @@
 // protocol, and which patients of a cohort get a different result, and why. The cohort is
 // streamed like `batch` (chunks, a thread pool); only counts and a few example ids are kept.
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
@@ -26,6 +29,7 @@ struct Options {
 
 struct LineResult {
   Diagnostics diagnostics;
+  std::string errors_text;  ///< for a person: each error with its line and a caret
   bool evaluated = false;
   std::string patient_id;
   std::vector<ChangeKind> kinds;
@@ -64,6 +68,7 @@ struct LineReaders {
 
 int run(const Options& o) {
   if (!standard_input_once("diff", {o.before, o.after, o.input})) return kBadUsage;
+  if (!outputs_not_inputs("diff", {o.output}, {o.before, o.after, o.input})) return kBadUsage;
   const Terminal terminal = detect_terminal();
   const bool json = o.format == "json";
   std::optional<Date> fixed_day;
@@ -99,9 +104,12 @@ int run(const Options& o) {
     report.has_cohort = true;
     std::ifstream file;
     if (o.input != "-") {
-      file.open(o.input, std::ios::binary);
-      if (!file) {
-        std::cerr << "regimen: cannot read " << o.input << "\n";
+      std::error_code ec;
+      const bool directory = std::filesystem::is_directory(o.input, ec);
+      if (!directory) file.open(o.input, std::ios::binary);
+      if (directory || !file) {
+        const std::string why = directory ? "it is a directory" : std::strerror(errno);
+        report_error({"cohort.io", o.input, fmt::format("cannot read {}: {}", o.input, why)});
         return kBadInput;
       }
     }
@@ -119,7 +127,12 @@ int run(const Options& o) {
     auto work = [&](unsigned worker, const CohortLine& line, LineResult& r) {
       Result<Timeline> t = readers[worker].read(line.text, report.cohort);
       r.diagnostics = place_in_cohort(t.diagnostics, line.number);
-      if (!t.ok()) return;
+      if (!t.ok()) {
+        if (!json)
+          for (const Diagnostic& d : r.diagnostics)
+            if (d.severity == Severity::kError) r.errors_text += render_text(d, line.text, terminal.stderr_color ? Color::kYes : Color::kNo);
+        return;
+      }
       EvaluateOptions options;
       options.as_of = cohort_day(fixed_day, *t.value, today);
       options.trace = false;  // the example of each group is evaluated again, with its trace
@@ -137,8 +150,10 @@ int run(const Options& o) {
         if (!r.evaluated) {
           if (r.diagnostics.has_errors()) {
             ++report.bad_lines;
-            for (const Diagnostic& d : r.diagnostics)
-              if (d.severity == Severity::kError) std::cerr << render_text(d, nullptr, terminal.stderr_color ? Color::kYes : Color::kNo);
+            std::cerr << r.errors_text;
+            if (json)
+              for (const Diagnostic& d : r.diagnostics)
+                if (d.severity == Severity::kError) report.line_errors.add(d);
           }
           continue;
         }
@@ -174,6 +189,15 @@ int run(const Options& o) {
     }
   }
 
+  // A cohort with bad lines is a run that failed: its report is shown (the bad lines are in
+  // it), but not written to an output file (CONTRACT §6; only batch -o keeps the good lines).
+  const bool to_file = !o.output.empty() && o.output != "-";
+  if (report.bad_lines > 0 && to_file) {
+    if (json) std::cout << render_json(report.line_errors) << std::flush;
+    std::cerr << fmt::format("regimen: {} bad line{} in {}: the report is not written to {} (without -o it is shown)\n",
+                             report.bad_lines, report.bad_lines == 1 ? "" : "s", report.cohort, o.output);
+    return kBadInput;
+  }
   if (const int rc = emit(o.output, json ? diff_json(report) : diff_text(report)); rc != kSuccess) return rc;
   if (report.bad_lines > 0) return kBadInput;
   if (o.fail_on_change && report.changed > 0) {

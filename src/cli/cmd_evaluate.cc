@@ -28,8 +28,13 @@ int run(const Options& o) {
   const bool to_file = !o.output.empty() && o.output != "-";
   // As --help says: text on a terminal, JSON otherwise (an output file is not a terminal).
   const bool json = o.format == "json" || (o.format.empty() && !o.explain && (to_file || !terminal.stdout_is_tty));
-  if (!outputs_apart(o.explain ? "explain" : "evaluate", o.output, o.svg)) return kBadUsage;
-  Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json, o.explain ? "explain" : "evaluate");
+  // Errors go where the result would have gone: as JSON on standard output when the JSON result
+  // was to go there (CONTRACT §6), for a person on stderr when the result goes to a file.
+  const bool json_errors = o.format == "json" || (json && !to_file);
+  const char* command = o.explain ? "explain" : "evaluate";
+  if (!outputs_apart(command, o.output, o.svg)) return kBadUsage;
+  if (!outputs_not_inputs(command, {o.output, o.svg}, {o.protocol, o.timeline})) return kBadUsage;
+  Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json_errors, command);
   if (in.exit_code != kSuccess) return in.exit_code;
   const Plan& plan = *in.protocol.plan.value;
 
@@ -47,7 +52,7 @@ int run(const Options& o) {
     plain.color = false;
     AuditEntry entry = audit_entry(o.explain ? "explain" : "evaluate", in, in.as_of, "{}", to_json(plan, e, plain),
                                    explain_text(plan, e, plain), o.audit);
-    if (const int rc = record_decision(o.audit, std::move(entry), json, out, {o.output, o.svg}); rc != kSuccess) return rc;
+    if (const int rc = record_decision(o.audit, std::move(entry), json_errors, out, {o.output, o.svg}); rc != kSuccess) return rc;
   }
   if (o.svg.empty()) return emit(o.output, out);
   const std::string svg = render_svg(plan, {CourseChart{e.patient_id, in.as_of, &*in.timeline.result.value, &e}});

@@ -54,6 +54,7 @@ std::optional<std::string> render_svg(const std::string& dot) {
 
 int run(const Options& o) {
   const Terminal terminal = detect_terminal();
+  if (!outputs_not_inputs("graph", {o.output}, {o.protocol})) return kBadUsage;
   LoadedProtocol p = load_protocol_option(o.protocol);
   if (!protocol_compiles(p, terminal)) return kBadProtocol;
   // The drawing comes from the AST, which the plan was built from.

@@ -112,6 +112,7 @@ void to_json(JsonWriter& w, const Summary& s) {
 
 int run(const Options& o) {
   if (!standard_input_once("summarize", {o.protocol}, o.files)) return kBadUsage;
+  if (!outputs_not_inputs("summarize", {o.output}, {o.protocol}, o.files)) return kBadUsage;
   const Terminal terminal = detect_terminal();
   const bool json = o.format == "json";
   const LoadedProtocol protocol = load_protocol_option(o.protocol);

@@ -22,6 +22,7 @@ struct Options {
 
 int run(const Options& o) {
   if (!standard_input_once("trace-matrix", {o.protocol}, o.tests)) return kBadUsage;
+  if (!outputs_not_inputs("trace-matrix", {o.output}, {o.protocol}, o.tests)) return kBadUsage;
   const Terminal terminal = detect_terminal();
   LoadedProtocol p = load_protocol_option(o.protocol);
   if (!protocol_compiles(p, terminal)) return kBadProtocol;
@@ -29,7 +30,14 @@ int run(const Options& o) {
   TestRunOptions options;
   options.coverage = true;
   const TestRun run = run_protocol_tests(tests, options);
-  print_diagnostics(run.errors, nullptr, terminal);
+  // Test files that cannot be read or hold invalid cases leave the matrix without their
+  // evidence: an error, and no matrix (CONTRACT §6: with --format json, only the errors).
+  if (run.errors.has_errors()) {
+    if (json_errors_requested()) std::cout << render_json(run.errors) << std::flush;
+    else print_diagnostics(run.errors, nullptr, terminal);
+    return kBadInput;
+  }
+  print_diagnostics(run.errors, nullptr, terminal);  // warnings
 
   // The cases whose protocol is this one: the same text, whatever the file is called.
   const std::string hash = sha256_hex(p.source.text());
@@ -53,12 +61,17 @@ int run(const Options& o) {
   if (o.format == "csv") out = trace_matrix_csv(coverage);
   else if (o.format == "json") out = trace_matrix_json(coverage);
   else out = trace_matrix_markdown(coverage, tests_label);
+  // A trace to failing tests is no evidence: the matrix marks them, the exit code says so, and
+  // no output file is written for a run that failed (CONTRACT §6); on standard output it is shown.
+  const auto failing = std::count_if(coverage.cases.begin(), coverage.cases.end(), [](const CoverageCase& c) { return !c.passed; });
+  if (failing > 0 && o.output != "-" && !o.output.empty()) {
+    std::cerr << "regimen: " << failing << " test case" << (failing == 1 ? "" : "s") << " of this protocol fail"
+              << (failing == 1 ? "s" : "") << ": the matrix is not written to " << o.output
+              << " (`regimen test` says why; without -o the matrix shows which)\n";
+    return kBadInput;
+  }
   if (const int rc = emit(o.output, out); rc != kSuccess) return rc;
-
-  // A trace to failing tests is no evidence: say so in the exit code too.
-  for (const CoverageCase& c : coverage.cases)
-    if (!c.passed) return kBadInput;
-  return run.errors.has_errors() ? kBadInput : kSuccess;
+  return failing > 0 ? kBadInput : kSuccess;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <fmt/format.h>
 
 #include "cli.h"
 #include "regimen/common/utf8.h"
@@ -85,6 +86,8 @@ std::string write_outputs(std::span<const Output> outputs, size_t* failed) {
   for (size_t i = 0; i < outputs.size(); ++i) {
     const Output& o = outputs[i];
     if (!staging(o)) continue;
+    // A file that may not be written (read-only, another user's) is not replaced by renaming.
+    if (std::string problem = cannot_write(o.path); !problem.empty()) return fail(i, std::move(problem));
     std::ofstream out(temporary_for(o.path), std::ios::binary | std::ios::trunc);
     if (!out) return fail(i, "cannot write " + o.path + ": " + std::strerror(errno));
     staged.push_back(i);
@@ -218,6 +221,34 @@ bool outputs_apart(std::string_view command, const std::string& output, const st
   if (drawing == output || (!is_standard_output(output) && drawing != "-" && normal(drawing) == normal(output))) {
     usage_error(command, "--svg and -o name the same file: give them two");
     return false;
+  }
+  return true;
+}
+
+bool outputs_not_inputs(std::string_view command, std::initializer_list<std::string_view> outputs,
+                        std::initializer_list<std::string_view> inputs, const std::vector<std::string>& more_inputs) {
+  // The same file is the same device and inode; an output that does not exist yet is no input,
+  // and a device (/dev/null, a terminal) or a pipe may be named on both sides.
+  auto file_of = [](std::string_view path, struct stat& st) {
+    return !path.empty() && path != "-" && ::stat(std::string(path).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  };
+  for (std::string_view output : outputs) {
+    struct stat out {};
+    if (!file_of(output, out)) continue;
+    auto same = [&](std::string_view input) {
+      struct stat in {};
+      return file_of(input, in) && in.st_dev == out.st_dev && in.st_ino == out.st_ino;
+    };
+    std::string_view hit;
+    for (std::string_view input : inputs)
+      if (same(input)) hit = input;
+    for (const std::string& input : more_inputs)
+      if (same(input)) hit = input;
+    if (!hit.empty()) {
+      usage_error(command, fmt::format("the output '{}' is the input '{}': the result would replace it; give the output another file",
+                                       output, hit));
+      return false;
+    }
   }
   return true;
 }

@@ -620,6 +620,9 @@ std::string diff_json(const DiffReport& r) {
     j.key("wording_only").value(static_cast<uint64_t>(r.wording_only));
     j.key("in_several_groups").value(static_cast<uint64_t>(r.in_several));
     j.key("bad_lines").value(static_cast<uint64_t>(r.bad_lines));
+    j.key("errors").begin_array();
+    for (const Diagnostic& d : r.line_errors) write_json(j, d);
+    j.end_array();
     j.end_object();
   }
   j.key("groups").begin_array();

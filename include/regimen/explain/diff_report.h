@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "regimen/common/date.h"
+#include "regimen/common/diagnostic.h"
 #include "regimen/compile/plan.h"
 #include "regimen/evaluate/compare.h"
 #include "regimen/protocol/structural_diff.h"
@@ -25,6 +26,7 @@ struct DiffReport {
   std::string cohort;         ///< its name, for `file:line`
   std::optional<Date> as_of;  ///< --as-of; without it each patient's own as_of (else today)
   size_t evaluated = 0, changed = 0, wording_only = 0, in_several = 0, bad_lines = 0;
+  Diagnostics line_errors;  ///< the bad lines' errors, kept for JSON (text prints them as it goes)
   std::vector<ChangeGroup> groups;  ///< by count, largest first
   /// One per group: the group's first patient compared in full; null when no example is shown.
   std::vector<const PatientComparison*> examples;
