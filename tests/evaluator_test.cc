@@ -248,6 +248,12 @@ TEST_CASE("parameter overrides are checked against their declaration", "[evaluat
   CHECK(parse_override(plan, "series.min_gap_days", "two").error ==
         "'two' is not a valid value for series.min_gap_days: expected a number of days, like 28 or 28d or 4w (1 to 7 days)");
   CHECK(parse_override(plan, "cost.per_session", "450").value->value.number_value == 450);
+  CHECK(parse_override(plan, "cost.per_session", "12.5").value->value.number_value == 12.5);
+  CHECK(parse_override(plan, "cost.per_session", "1e3").value->value.number_value == 1000);
+  // A number in decimal only: strtod's nan (which passed every range check), inf, hexadecimal
+  // and spaces are not values.
+  for (const char* text : {"nan", "-nan", "inf", "0x10", " 5", "5 ", "1e999", "", "-"})
+    CHECK_FALSE(parse_override(plan, "cost.per_session", text).value);
 
   EvaluateOptions o;
   o.as_of = *Date::from_ymd(2026, 1, 12);

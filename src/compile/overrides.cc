@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdlib>
+#include <cctype>
+#include <cmath>
 #include <fmt/format.h>
 
 #include "regimen/common/suggest.h"
@@ -23,6 +24,18 @@ std::optional<int64_t> whole(std::string_view s) {
   const char* b = s.data() + (!s.empty() && s[0] == '+');
   auto [end, ec] = std::from_chars(b, s.data() + s.size(), v);
   if (ec != std::errc{} || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+// A finite number written in decimal (12, -0.5, 1e3), as a protocol writes one: not "nan", "inf",
+// hexadecimal or surrounding spaces, which strtod would take.
+std::optional<double> decimal(std::string_view s) {
+  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  const std::string_view digits = s.substr(!s.empty() && s[0] == '-');
+  if (digits.empty() || !(std::isdigit(static_cast<unsigned char>(digits[0])) || digits[0] == '.')) return std::nullopt;
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::general);
+  if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
   return v;
 }
 
@@ -74,10 +87,9 @@ OverrideResult parse_override(const Plan& plan, std::string_view name, std::stri
       break;
     }
     case Type::kNumber: {
-      const std::string s(text);
-      char* end = nullptr;
-      c.number_value = std::strtod(s.c_str(), &end);
-      if (s.empty() || *end != '\0') return bad("a number");
+      auto v = decimal(text);
+      if (!v) return bad("a number in decimal digits, like 450 or 12.5");
+      c.number_value = *v;
       break;
     }
     case Type::kBool:
