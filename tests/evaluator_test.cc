@@ -74,6 +74,25 @@ TEST_CASE("a session's route and doses are carried into the facts and the explan
   CHECK(text.find("session on 2026-01-05 (iv, 0.5 mg/kg)") != std::string::npos);
 }
 
+TEST_CASE("an event's time of day is in the facts, the history and the explanation", "[evaluate]") {
+  // A PHQ-9 taken after the day's first session is no baseline: the output must show the times
+  // that decided it, or the explanation contradicts itself ("no PHQ-9 before the first session"
+  // beside a PHQ-9 "of 2026-04-06").
+  const Timeline t = timeline(R"({"patient": {"id": "e-time"},
+    "sessions": [{"date": "2026-04-06T10:00:00"}],
+    "assessments": [{"date": "2026-04-06T11:30:00+02:00", "instrument": "phq9", "score": 20, "items": {"9": 0}}]})");
+  const Evaluation e = at(t, 2026, 4, 7);
+  const auto json = nlohmann::json::parse(to_json(default_plan(), e, ReportInfo{}));
+  CHECK(json["facts"]["phq9.latest_assessment"]["time"] == "11:30:00+02:00");
+  CHECK(json["history"][0]["time"] == "10:00:00");
+  const std::string text = explain_text(default_plan(), e, ReportInfo{});
+  CHECK(text.find("session on 2026-04-06 at 10:00:00") != std::string::npos);
+  // An untimed event has no time key.
+  const Evaluation untimed = at(timeline(kSeries), 2026, 1, 12);
+  const auto plain = nlohmann::json::parse(to_json(default_plan(), untimed, ReportInfo{}));
+  CHECK_FALSE(plain["history"][0].contains("time"));
+}
+
 TEST_CASE("the text answer and the explanation show each instrument's baseline, latest score and change", "[evaluate]") {
   // The spec: GAD-7 baseline, latest and change are shown in facts and explanations, like PHQ-9's.
   const Timeline t = timeline(R"({"patient": {"id": "e-3"},

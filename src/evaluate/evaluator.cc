@@ -3,6 +3,7 @@
 #include "regimen/evaluate/evaluator.h"
 
 #include <algorithm>
+#include <cstring>
 #include <fmt/format.h>
 
 #include "machine.h"
@@ -192,21 +193,45 @@ void Machine::evaluate_rules() {
 
 }  // namespace engine
 
+std::string_view event_time(const EventRef& e, char (&buffer)[Timestamp::kMaxChars]) {
+  if (e.seconds < 0) return {};
+  const Timestamp* at = nullptr;
+  switch (e.kind) {
+    case EventKind::kSession:
+    case EventKind::kMissedSession: at = &static_cast<const Session*>(e.item)->at; break;
+    case EventKind::kAssessment: at = &static_cast<const Assessment*>(e.item)->at; break;
+    case EventKind::kObservation: at = &static_cast<const Observation*>(e.item)->at; break;
+    case EventKind::kDecision: at = &static_cast<const Decision*>(e.item)->at; break;
+  }
+  const std::string_view written(buffer, at->write(buffer));
+  const size_t t = written.find('T');
+  return t == std::string_view::npos ? std::string_view() : written.substr(t + 1);
+}
+
+namespace {
+// "2026-01-05", or "2026-01-05 at 10:30:00" for an event with a time of day.
+std::string day_and_time(const EventRef& e) {
+  char buffer[Timestamp::kMaxChars];
+  const std::string_view time = event_time(e, buffer);
+  return time.empty() ? e.date.to_string() : fmt::format("{} at {}", e.date.to_string(), time);
+}
+}  // namespace
+
 std::string describe_event(const EventRef& e) {
   switch (e.kind) {
-    case EventKind::kSession: return fmt::format("the session of {}", e.date.to_string());
-    case EventKind::kMissedSession: return fmt::format("the missed session of {}", e.date.to_string());
+    case EventKind::kSession: return fmt::format("the session of {}", day_and_time(e));
+    case EventKind::kMissedSession: return fmt::format("the missed session of {}", day_and_time(e));
     case EventKind::kAssessment: {
       const auto* a = static_cast<const Assessment*>(e.item);
-      return fmt::format("the {} of {} (score {})", a->instrument, e.date.to_string(), a->score);
+      return fmt::format("the {} of {} (score {})", a->instrument, day_and_time(e), a->score);
     }
     case EventKind::kObservation: {
       const auto* o = static_cast<const Observation*>(e.item);
-      return fmt::format("the {} observation of {}", o->code, e.date.to_string());
+      return fmt::format("the {} observation of {}", o->code, day_and_time(e));
     }
     case EventKind::kDecision: {
       const auto* d = static_cast<const Decision*>(e.item);
-      return fmt::format("the {} decision of {}", to_string(d->kind), e.date.to_string());
+      return fmt::format("the {} decision of {}", to_string(d->kind), day_and_time(e));
     }
   }
   return "an event";
@@ -328,8 +353,17 @@ void append_value(std::string& out, const Value& v, const Evaluation& e) {
     case Type::kObservation:
     case Type::kDecision: {
       const EventRef& ev = e.events[static_cast<size_t>(v.i)];
-      char day[Date::kMaxChars];
-      const std::string_view date(day, ev.date.write(day));
+      // The day, and the time of day when the event has one: it orders the events of a day.
+      char day[Timestamp::kMaxChars + 4];
+      size_t n = ev.date.write(day);
+      if (ev.seconds >= 0) {
+        char buffer[Timestamp::kMaxChars];
+        const std::string_view time = event_time(ev, buffer);
+        std::memcpy(day + n, " at ", 4);
+        std::memcpy(day + n + 4, time.data(), time.size());
+        n += 4 + time.size();
+      }
+      const std::string_view date(day, n);
       switch (ev.kind) {
         case EventKind::kAssessment: {
           const auto* a = static_cast<const Assessment*>(ev.item);

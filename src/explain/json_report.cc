@@ -39,6 +39,12 @@ class DateTexts {
 };
 
 void write_date(JsonWriter& w, Date d, DateTexts& dates) { w.json_value(dates.quoted(d)); }
+// An event's time of day as written, after its date, when it has one (it orders the day's events).
+void write_time(JsonWriter& w, const EventRef& ev) {
+  if (ev.seconds < 0) return;
+  char buffer[Timestamp::kMaxChars];
+  w.key("time").value(event_time(ev, buffer));
+}
 
 void write_value(JsonWriter& w, const Value& v, const Evaluation& e, DateTexts& dates) {
   if (!v.known) {
@@ -64,6 +70,7 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e, DateTexts& 
       const EventRef& ev = e.events[static_cast<size_t>(v.i)];
       w.begin_object().key("date");
       write_date(w, ev.date, dates);
+      write_time(w, ev);
       if (ev.kind == EventKind::kAssessment) {
         const auto* a = static_cast<const Assessment*>(ev.item);
         w.key("instrument").value(a->instrument).key("score").value(a->score);
@@ -226,6 +233,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     w.begin_object();
     w.key("date");
     write_date(w, ev.date, dates);
+    write_time(w, ev);
     w.key("event").value(to_string(ev.kind));
     w.key("transition").json_value(q.transition_id[h.transition]);
     w.key("source").json_value(q.transition_location[h.transition]);

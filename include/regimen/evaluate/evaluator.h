@@ -151,8 +151,13 @@ Evaluation evaluate(const Plan& plan, const Timeline& timeline, const EvaluateOp
 /// `out` is emptied first, so the result is exactly evaluate()'s.
 void evaluate_into(const Plan& plan, const Timeline& timeline, const EvaluateOptions& options, Evaluation& out);
 
-/// An event as a person reads it: "the session of 2026-01-05", "the phq9 of 2026-01-26 (score 12)".
+/// An event as a person reads it: "the session of 2026-01-05", "the phq9 of 2026-01-26 (score 12)";
+/// with " at 10:30:00" after the date when the event has a time of day.
 std::string describe_event(const EventRef& e);
+
+/// The time of day of an event as written ("10:30:00", "10:30:00+02:00"), or empty when it has
+/// none: the time that ordered it among the events of its day, for explanations.
+std::string_view event_time(const EventRef& e, char (&buffer)[Timestamp::kMaxChars]);
 
 /// A value as a person reads it: 2026-01-05, 14 days, 59, unknown.
 std::string format_value(const Value& v, const Evaluation& e);
