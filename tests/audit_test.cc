@@ -345,8 +345,8 @@ TEST_CASE("what-if and plan decisions are recorded with their request and replay
   planned.command = "plan";
   planned.request = to_json(question);
   const PlanRun projected = run_plan(plan, *t.value, as_of, question);
-  planned.output = plan_json(plan, projected.projections, info);
-  planned.explanation = plan_text(plan, projected.projections);
+  planned.output = plan_json(plan, projected.now, projected.projections, info);
+  planned.explanation = plan_text(plan, projected.now, projected.projections, info);
 
   TempDb db;
   std::string error;

@@ -115,8 +115,8 @@ ReplayResult replay(const AuditEntry& e) {
       r.error = fmt::format("the stored plan request is no longer valid: {}", run.error);
       return r;
     }
-    compare(r, e.output, plan_json(*plan.value, run.projections, info));
-    r.explanation = plan_text(*plan.value, run.projections);
+    compare(r, e.output, plan_json(*plan.value, run.now, run.projections, info));
+    r.explanation = plan_text(*plan.value, run.now, run.projections, info);
     compare_explanation(r, e.explanation);
     return r;
   }

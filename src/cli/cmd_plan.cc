@@ -52,9 +52,11 @@ int run(const Options& o) {
     }
     svg = render_svg(plan, panels);
   }
-  std::string out = json ? plan_json(plan, projections, info) : plan_text(plan, projections);
+  const Evaluation& now = run.now;
+  std::string out = json ? plan_json(plan, now, projections, info) : plan_text(plan, now, projections, info);
   if (!audit_path(o.audit).empty()) {
-    AuditEntry entry = audit_entry("plan", in, in.as_of, "{}", plan_json(plan, projections, info), plan_text(plan, projections), o.audit);
+    AuditEntry entry = audit_entry("plan", in, in.as_of, "{}", plan_json(plan, now, projections, info),
+                                   plan_text(plan, now, projections, info), o.audit);
     entry.request = to_json(request);
     if (const int rc = record_decision(o.audit, std::move(entry), json, out, {o.output, o.svg}); rc != kSuccess) return rc;
   }

@@ -251,6 +251,11 @@ PlanRun run_plan(const Plan& plan, const Timeline& timeline, Date as_of, const P
     return out;
   }
   out.overrides = options.overrides;
+  EvaluateOptions today;
+  today.as_of = as_of;
+  today.trace = false;
+  for (const ParameterOverride& ov : options.overrides) today.overrides.emplace_back(ov.index, ov.value);
+  out.now = evaluate(plan, timeline, today);
   for (Scenario s : {Scenario::kResponder, Scenario::kPartial, Scenario::kNonresponder}) {
     if (request.scenario != "all" && request.scenario != to_string(s)) continue;
     options.scenario = s;

@@ -60,8 +60,8 @@ void row(std::string& out, std::string_view label, const std::string& a, const s
 }  // namespace
 
 std::string whatif_text(const Plan& plan, const WhatIf& w, const ReportInfo& info) {
-  (void)info;
-  std::string out = fmt::format("What if, for patient {} on {}\n\n", printable(w.evaluation.patient_id), w.evaluation.as_of.to_string());
+  std::string out = fmt::format("What if, for patient {} on {}\n{}\n\n", printable(w.evaluation.patient_id),
+                                w.evaluation.as_of.to_string(), protocol_line(plan, info));
   for (const Comparison& c : w.alternatives) {
     out += fmt::format("{}\n", c.name);
     row(out, "", "as it is", "as changed");
@@ -69,7 +69,7 @@ std::string whatif_text(const Plan& plan, const WhatIf& w, const ReportInfo& inf
     row(out, "actions", actions_text(w.evaluation), actions_text(c.evaluation));
     row(out, "next session", next_window(w.evaluation), next_window(c.evaluation));
     row(out, "flags", flags_text(w.evaluation), flags_text(c.evaluation));
-    if (const std::string o = overrides_text(plan, c.evaluation); !o.empty()) out += fmt::format("  {:<14}{}\n", "parameters", o);
+    if (const std::string o = overrides_text(plan, c.evaluation); !o.empty()) row(out, "parameters", "as in the protocol", o);
     // What was assumed or not read (a change after as_of, say): without it, "nothing differs"
     // would read as "the change makes no difference".
     for (const std::string& note : c.notes) out += fmt::format("  Note: {}\n", note);
@@ -128,8 +128,12 @@ std::string whatif_json(const Plan& plan, const WhatIf& w, const ReportInfo& inf
   return j.take_line();
 }
 
-std::string plan_text(const Plan& plan, const std::vector<Projection>& projections) {
-  std::string out;
+std::string plan_text(const Plan& plan, const Evaluation& now, const std::vector<Projection>& projections,
+                      const ReportInfo& info) {
+  std::string out = fmt::format("Plan for patient {} from {}\n{}\n", printable(now.patient_id), now.as_of.to_string(),
+                                protocol_line(plan, info));
+  if (const std::string o = overrides_text(plan, now); !o.empty()) out += fmt::format("Parameters set for this plan: {}\n", o);
+  out += "\n";
   for (const Projection& p : projections) {
     out += fmt::format("Plan from {} to {}, scenario {} (the PHQ-9 falls to {:.0f} % of baseline by the end of the series)\n",
                        p.as_of.to_string(), p.until.to_string(), to_string(p.scenario), 100 * target_fraction(p.scenario));
@@ -165,14 +169,21 @@ std::string plan_text(const Plan& plan, const std::vector<Projection>& projectio
                          p.sessions_until_decision >= 0 ? std::to_string(p.sessions_until_decision) : "-", p.sessions_in_horizon, cost);
     }
   }
-  (void)plan;
   return out;
 }
 
-std::string plan_json(const Plan& plan, const std::vector<Projection>& projections, const ReportInfo& info) {
+std::string plan_json(const Plan& plan, const Evaluation& now, const std::vector<Projection>& projections,
+                      const ReportInfo& info) {
   JsonWriter j(JsonWriter::Style::kPretty);
   j.begin_object();
+  j.key("patient_id").value(now.patient_id).key("as_of").value(now.as_of.to_string());
   j.key("protocol").begin_object().key("id").value(plan.id).key("version").value(plan.version).key("sha256").value(info.protocol_sha256).end_object();
+  j.key("engine").begin_object().key("name").value("regimen").key("version").value(REGIMEN_VERSION).end_object();
+  std::vector<NamedValue> overrides;
+  for (size_t i = 0; i < now.overridden.size(); ++i)
+    if (now.overridden[i]) overrides.push_back({plan.parameters[i].name, now.parameters[i]});
+  j.key("overrides");
+  write_values(j, overrides, now);
   j.key("scenarios").begin_array();
   for (const Projection& p : projections) {
     j.begin_object();

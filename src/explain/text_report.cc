@@ -75,11 +75,21 @@ std::string action_words(Action a) {
   return "Review";
 }
 
+}  // namespace
+
+std::string protocol_line(const Plan& plan, const ReportInfo& info) {
+  std::string out = fmt::format("Protocol {} {}, {}", plan.id, plan.version, plan.file);
+  if (!info.protocol_sha256.empty()) out += fmt::format(", sha256 {}…", info.protocol_sha256.substr(0, 12));
+  return out;
+}
+
+namespace {
+
 std::string answer(const Plan& plan, const Evaluation& e, const ReportInfo& info, const Style& st) {
   std::string out;
   out += st.bold(fmt::format("Patient {} on {}: phase {}", printable(e.patient_id), e.as_of.to_string(), plan.phases[e.phase].name));
   out += "\n";
-  out += st.dim(fmt::format("Protocol {} {}, {}", plan.id, plan.version, plan.file)) + "\n\n";
+  out += st.dim(protocol_line(plan, info)) + "\n\n";
   if (e.recommendations.empty()) {
     // The phase's own description says why (for the ketamine protocol's `ended`: only the safety
     // rule still applies).

@@ -54,6 +54,7 @@ bool parse_plan_request(std::string_view json, PlanRequest& out);
 struct PlanRun {
   std::vector<Projection> projections;
   std::vector<ParameterOverride> overrides;
+  Evaluation now;  ///< the patient on as_of with the overrides (no trace): whom the plan is for
   std::string error;
 };
 PlanRun run_plan(const Plan& plan, const Timeline& timeline, Date as_of, const PlanRequest& request);

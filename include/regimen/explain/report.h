@@ -36,6 +36,10 @@ std::string to_text(const Plan& plan, const Evaluation& e, const ReportInfo& inf
 /// not fire, and the sources.
 std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo& info);
 
+/// "Protocol ketamine-iv-depression 1.0.0, rules/ketamine-depression.yaml, sha256 e7b9c2d41f0a…":
+/// which file, by name and by content (the first 12 hex digits of its SHA-256; JSON has them all).
+std::string protocol_line(const Plan& plan, const ReportInfo& info);
+
 /// "seed: How Many Ketamine Treatments Do You Need?" (with "(unchecked)" when the source is).
 std::string cite(const Plan& plan, uint32_t source);
 
