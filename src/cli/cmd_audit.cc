@@ -180,6 +180,11 @@ Runner add_audit_command(CLI::App& app) {
       }
       std::cout << fmt::format("DIFFERENT: decision {} replays to another output:\n", e->decision_id);
       for (const std::string& d : r.differences) std::cout << "  " << d << "\n";
+      // The engine's version changes whenever the same input may give other output (README).
+      if (e->engine_version != REGIMEN_VERSION)
+        std::cout << fmt::format("  The decision was made by regimen {}; this is regimen {}, whose output may differ by design "
+                                 "(see the README's version notes).\n",
+                                 e->engine_version, REGIMEN_VERSION);
       return int(kBadInput);
     };
   });
