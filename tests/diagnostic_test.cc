@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "regimen/common/utf8.h"
+
 #include "regimen/common/diagnostic.h"
 #include "regimen/common/suggest.h"
 
@@ -28,6 +30,14 @@ TEST_CASE("the quoted line shows control characters and bytes that are not UTF-8
   CHECK(render_text(d, &src) == "t.yaml:1:14: error: a NUL\n"
                                 "id: \"\xC3\xA9?[2J?\" ?x\n"
                                 "             ^\n");
+}
+
+TEST_CASE("a field for a table shows a tab as '?'; a source line keeps its tabs for the caret", "[diagnostic]") {
+  CHECK(printable("p-1\tx") == "p-1?x");  // a tab in a patient id would break a table's columns
+  CHECK(printable("p-1\tx", /*keep_tabs=*/true) == "p-1\tx");
+  const SourceFile src("t.yaml", "id:\t\x1B\n");
+  Diagnostic d{Severity::kError, "timeline.syntax", "t.yaml", src.position_of(4), 1, "", "an escape"};
+  CHECK(render_text(d, &src) == "t.yaml:1:5: error: an escape\nid:\t?\n   \t^\n");
 }
 
 TEST_CASE("a cohort line too long to read whole is shown around the column, cut with an ellipsis", "[diagnostic]") {

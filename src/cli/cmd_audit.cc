@@ -34,7 +34,7 @@ std::string printable_lines(std::string_view text) {
   for (size_t start = 0; start < text.size();) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    out += printable(text.substr(start, end - start));
+    out += printable(text.substr(start, end - start), /*keep_tabs=*/true);
     if (end < text.size()) out += '\n';
     start = end + 1;
   }

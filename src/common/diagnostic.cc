@@ -88,7 +88,7 @@ void append_source_line(std::string& out, const Diagnostic& d, std::string_view 
     column = static_cast<uint32_t>(column - first + 1 + (first > 1 ? 1 : 0));
     line = shown;
   }
-  out += printable(line);
+  out += printable(line, /*keep_tabs=*/true);
   out += '\n';
   if (c) out += "\033[1;32m";
   out += caret_line(line, column, std::max<uint32_t>(d.width, 1));

@@ -36,13 +36,13 @@ std::optional<size_t> first_invalid_utf8(std::string_view s) {
   return std::nullopt;
 }
 
-std::string printable(std::string_view s) {
+std::string printable(std::string_view s, bool keep_tabs) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      out += (c < 0x20 && c != '\t') || c == 0x7F ? '?' : static_cast<char>(c);
+      out += (c < 0x20 && !(c == '\t' && keep_tabs)) || c == 0x7F ? '?' : static_cast<char>(c);
       ++i;
     } else if (const size_t n = utf8_char_length(s, i)) {
       const bool c1 = n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;  // U+0080-U+009F

@@ -2,6 +2,8 @@
 
 #include "regimen/explain/diff_report.h"
 
+#include "regimen/common/utf8.h"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -123,7 +125,7 @@ void cohort_text(const DiffReport& r, std::string& out) {
     who += count_row(g.count, fmt::format("in phase {} instead of {}", g.after, g.before));
     if (const PatientComparison* c = i < r.examples.size() ? r.examples[i] : nullptr) {
       const std::string cause = divergence_cause(r, *c);
-      if (!cause.empty()) who += wrap(fmt::format("e.g. {}: {}; see {}.", c->before.patient_id, cause, i + 1), std::string(14, ' '), 2);
+      if (!cause.empty()) who += wrap(fmt::format("e.g. {}: {}; see {}.", printable(c->before.patient_id), cause, i + 1), std::string(14, ' '), 2);
     }
   }
   const size_t same_phase = r.changed - phase_changed - r.wording_only;
@@ -141,7 +143,11 @@ void cohort_text(const DiffReport& r, std::string& out) {
   out += "  patients  change\n";
   for (const ChangeGroup& g : r.groups) {
     out += count_row(g.count, g.label);
-    if (!g.examples.empty()) out += wrap("e.g. " + joined(g.examples), std::string(14, ' '));
+    if (!g.examples.empty()) {
+      std::vector<std::string> ids;
+      for (const std::string& id : g.examples) ids.push_back(printable(id));
+      out += wrap("e.g. " + joined(ids), std::string(14, ' '));
+    }
   }
 }
 
@@ -466,10 +472,10 @@ void examples_text(const DiffReport& r, std::string& out) {
     out += wrap(fmt::format("{}. {} ({})", i + 1, g.label, patients(g.count)), "", 3);
     const auto before = std::find(shown.begin(), shown.end(), c);
     if (before != shown.end()) {
-      out += wrap(fmt::format("{} ({}:{}), as above.", c->before.patient_id, r.cohort, g.first_line), "   ");
+      out += wrap(fmt::format("{} ({}:{}), as above.", printable(c->before.patient_id), r.cohort, g.first_line), "   ");
     } else {
       shown.push_back(c);
-      out += wrap(fmt::format("{} ({}:{}) on {}:", c->before.patient_id, r.cohort, g.first_line, c->before.as_of.to_string()), "   ");
+      out += wrap(fmt::format("{} ({}:{}) on {}:", printable(c->before.patient_id), r.cohort, g.first_line, c->before.as_of.to_string()), "   ");
       row(out, "", "old", "new");
       row(out, "phase", r.before.plan->phases[c->before.phase].name, r.after.plan->phases[c->after.phase].name);
       row(out, "actions", actions_text(c->before), actions_text(c->after));
