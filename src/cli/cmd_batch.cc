@@ -505,9 +505,9 @@ int run(const Options& o) {
 Runner add_batch_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("batch", "Evaluate a cohort: one JSON timeline per line in, one JSON result per line out");
-  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)");
-  cmd->add_option("-i,--input", o->input, "The cohort, JSON Lines ('-', the default: standard input)");
-  cmd->add_option("-o,--output", o->output, "Results, JSON Lines, in input order ('-', the default: standard output)");
+  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)")->check(file_name());
+  cmd->add_option("-i,--input", o->input, "The cohort, JSON Lines ('-', the default: standard input)")->check(file_name());
+  cmd->add_option("-o,--output", o->output, "Results, JSON Lines, in input order ('-', the default: standard output)")->check(file_name());
   cmd->add_option("--as-of", o->as_of, "The day for every patient (default: each line's as_of, else today)")->check(as_of_text());
   cmd->add_option("--threads", o->threads, "Worker threads (default: one per core)")
       ->transform(decimal())

@@ -60,7 +60,7 @@ int run(const Options& o) {
 Runner add_check_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("check", "Compile and lint protocol files; print every error and warning");
-  cmd->add_option("protocols", o->files, "Protocol files (YAML); '-' for standard input")->required();
+  cmd->add_option("protocols", o->files, "Protocol files (YAML); '-' for standard input")->required()->check(file_name());
   cmd->add_option("--format", o->format, "text (default): compiler-style messages on stderr; json: {\"errors\":[…]} on stdout")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->footer("Exit codes: 0 no errors (warnings allowed), 3 a protocol does not compile.");

@@ -214,10 +214,10 @@ Runner add_diff_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "diff", "Compare two versions of a protocol: what changed in the file, and which patients of a cohort get a different result, and why");
-  cmd->add_option("old", o->before, "The protocol as it is (YAML)")->required();
-  cmd->add_option("new", o->after, "The protocol as changed (YAML)")->required();
+  cmd->add_option("old", o->before, "The protocol as it is (YAML)")->check(file_name())->required();
+  cmd->add_option("new", o->after, "The protocol as changed (YAML)")->check(file_name())->required();
   cmd->add_option("-i,--input", o->input,
-                  "A cohort, JSON Lines, one timeline per line ('-': standard input); without it, only the file's changes");
+                  "A cohort, JSON Lines, one timeline per line ('-': standard input); without it, only the file's changes")->check(file_name());
   cmd->add_option("--as-of", o->as_of, "The day for every patient (default: each line's as_of, else today)")->check(as_of_text());
   cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--examples", o->examples, "Patient ids listed per group (default 3; 0: no examples, no explanations)")
@@ -226,7 +226,7 @@ Runner add_diff_command(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Worker threads (default: one per core)")
       ->transform(decimal())
       ->check(CLI::Range(1u, 256u));
-  cmd->add_option("-o,--output", o->output, "Write the report to this file instead of standard output");
+  cmd->add_option("-o,--output", o->output, "Write the report to this file instead of standard output")->check(file_name());
   cmd->add_flag("--fail-on-change", o->fail_on_change, "Exit 1 when any patient's result differs (for a check that a change is a no-op)");
   cmd->footer(
       "Exit codes: 0 the report was made, whether or not any patient changed; 1 a cohort line was bad (it is\n"

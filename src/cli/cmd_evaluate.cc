@@ -66,14 +66,14 @@ Runner add(CLI::App& app, bool explain) {
   CLI::App* cmd = explain
                       ? app.add_subcommand("explain", "The recommendation with the full reasoning, for a person")
                       : app.add_subcommand("evaluate", "What should happen next for one patient, and why");
-  cmd->add_option("-t,--timeline", o->timeline, "The patient's timeline, JSON or YAML ('-' for standard input)")->required();
-  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in ketamine-depression protocol)");
+  cmd->add_option("-t,--timeline", o->timeline, "The patient's timeline, JSON or YAML ('-' for standard input)")->check(file_name())->required();
+  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in ketamine-depression protocol)")->check(file_name());
   cmd->add_option("--as-of", o->as_of, "The day to evaluate for, YYYY-MM-DD or a date-time (its date counts) (default: the timeline's as_of, else today)")->check(as_of_text());
   if (!explain)
     cmd->add_option("--format", o->format, "text or json (default: text on a terminal, json otherwise)")
         ->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("-o,--output", o->output, "Write to this file (written only when the run succeeds)");
-  cmd->add_option("--svg", o->svg, "Also draw the course (scores, sessions, phases, the next window) to this SVG file");
+  cmd->add_option("-o,--output", o->output, "Write to this file (written only when the run succeeds)")->check(file_name());
+  cmd->add_option("--svg", o->svg, "Also draw the course (scores, sessions, phases, the next window) to this SVG file")->check(file_name());
   add_audit_options(cmd, o->audit);
   cmd->footer("Exit codes: 0 success, 1 bad timeline, 2 bad command line, 3 protocol does not compile.");
   return [o] { return run(*o); };

@@ -82,9 +82,9 @@ int run(const Options& o) {
 Runner add_graph_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("graph", "Draw the protocol's phases and transitions (Graphviz dot or SVG)");
-  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in ketamine-depression protocol)");
+  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in ketamine-depression protocol)")->check(file_name());
   cmd->add_option("--format", o->format, "dot (default) or svg (needs Graphviz's dot)")->check(CLI::IsMember({"dot", "svg"}));
-  cmd->add_option("-o,--output", o->output, "Write to this file instead of standard output");
+  cmd->add_option("-o,--output", o->output, "Write to this file instead of standard output")->check(file_name());
   return [o] { return run(*o); };
 }
 

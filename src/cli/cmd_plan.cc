@@ -70,8 +70,8 @@ int run(const Options& o) {
 Runner add_plan_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("plan", "Project the schedule forward under an assumed course, with its cost");
-  cmd->add_option("-t,--timeline", o->timeline, "The patient's timeline, JSON or YAML")->required();
-  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)");
+  cmd->add_option("-t,--timeline", o->timeline, "The patient's timeline, JSON or YAML")->check(file_name())->required();
+  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)")->check(file_name());
   cmd->add_option("--as-of", o->as_of, "The day the plan starts from (default: the timeline's as_of, else today)")->check(as_of_text());
   cmd->add_option("--scenario", o->scenario,
                   "responder (PHQ-9 falls to 40 % of baseline by the end of the series), partial (70 %), nonresponder (90 %), "
@@ -80,8 +80,8 @@ Runner add_plan_command(CLI::App& app) {
   cmd->add_option("--horizon", o->horizon, "How many days ahead to plan (default 120)")->transform(decimal())->check(CLI::Range(1, 3650));
   cmd->add_option("--set", o->set, "PARAM=VALUE, e.g. --set cost.per_session=450 to price the plan")->take_all();
   cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("-o,--output", o->output, "Write to this file (written only when the run succeeds)");
-  cmd->add_option("--svg", o->svg, "Also draw each scenario's projected course to this SVG file");
+  cmd->add_option("-o,--output", o->output, "Write to this file (written only when the run succeeds)")->check(file_name());
+  cmd->add_option("--svg", o->svg, "Also draw each scenario's projected course to this SVG file")->check(file_name());
   add_audit_options(cmd, o->audit);
   cmd->footer("Example: regimen plan -t patient.json --scenario all --horizon 90 --set cost.per_session=450");
   return [o] { return run(*o); };

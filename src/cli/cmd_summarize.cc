@@ -160,11 +160,11 @@ Runner add_summarize_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("summarize", "Read and validate patient timelines and summarise each one");
   cmd->add_option("-p,--protocol", o->protocol,
-                  "Protocol whose instruments the assessments are checked against (default: the built-in one)");
-  cmd->add_option("timelines", o->files, "Timeline files, JSON or YAML ('-' for standard input)")->required();
+                  "Protocol whose instruments the assessments are checked against (default: the built-in one)")->check(file_name());
+  cmd->add_option("timelines", o->files, "Timeline files, JSON or YAML ('-' for standard input)")->required()->check(file_name());
   cmd->add_option("--format", o->format, "Output format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("-o,--output", o->output, "Write the summary to this file instead of standard output");
+  cmd->add_option("-o,--output", o->output, "Write the summary to this file instead of standard output")->check(file_name());
   return [o] { return run(*o); };
 }
 

@@ -107,7 +107,7 @@ int run(const Options& o) {
 Runner add_test_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("test", "Run protocol test cases (rules/tests/*.yaml by default)");
-  cmd->add_option("paths", o->paths, "Test files or folders of them (default: rules/tests)");
+  cmd->add_option("paths", o->paths, "Test files or folders of them (default: rules/tests)")->check(file_name());
   cmd->add_flag("-v,--verbose", o->verbose, "List the passing cases too");
   cmd->add_flag("--coverage", o->coverage,
                 "Also report which rules fired, which transitions were taken and which branches were exercised, "

@@ -80,13 +80,13 @@ Runner add_trace_matrix_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "trace-matrix", "Traceability matrix: each rule, the sources it cites, the tests that exercise it, its branch coverage");
-  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)");
+  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)")->check(file_name());
   cmd->add_option("--tests", o->tests,
-                  "Protocol test files or folders (default: rules/tests); only the cases whose protocol is this one count")
+                  "Protocol test files or folders (default: rules/tests); only the cases whose protocol is this one count")->check(file_name())
       ->expected(1, -1);
   cmd->add_option("--format", o->format, "md (default: a Markdown table), csv or json")
       ->check(CLI::IsMember({"md", "csv", "json"}));
-  cmd->add_option("-o,--output", o->output, "Where to write it ('-', the default: standard output)");
+  cmd->add_option("-o,--output", o->output, "Where to write it ('-', the default: standard output)")->check(file_name());
   cmd->footer("A case exercises a rule when the rule fires in it. Exit code 1 when one of those cases fails.\n"
               "What the columns mean: docs/protocol-tests.md.");
   return [o] { return run(*o); };

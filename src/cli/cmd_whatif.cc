@@ -147,8 +147,8 @@ int run(const Options& o) {
 Runner add_whatif_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("whatif", "Evaluate a changed copy of the timeline or parameters and show what differs");
-  cmd->add_option("-t,--timeline", o->timeline, "The patient's timeline, JSON or YAML")->required();
-  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)");
+  cmd->add_option("-t,--timeline", o->timeline, "The patient's timeline, JSON or YAML")->check(file_name())->required();
+  cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)")->check(file_name());
   cmd->add_option("--as-of", o->as_of, "The day to compare on, YYYY-MM-DD or a date-time (its date counts) (default: the timeline's as_of, else today)")->check(as_of_text());
   cmd->add_option("--miss-session", o->miss_session,
                   "DATE: the session that day does not happen (a planned one: it happens as it is, not as changed)")
@@ -160,10 +160,10 @@ Runner add_whatif_command(CLI::App& app) {
   cmd->add_option("--item", o->items, "N=V: an item answer of the --add-score before it, e.g. --item 9=1")->take_all();
   cmd->add_option("--set", o->set, "PARAM=VALUE: a parameter changed, checked against its range, e.g. --set maintenance.initial_interval_days=28")
       ->take_all();
-  cmd->add_option("--scenario", o->scenario, "A YAML file of several named alternatives, compared in one table");
+  cmd->add_option("--scenario", o->scenario, "A YAML file of several named alternatives, compared in one table")->check(file_name());
   cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("-o,--output", o->output, "Write to this file (written only when the run succeeds)");
-  cmd->add_option("--svg", o->svg, "Also draw each alternative's course, one above the other, to this SVG file");
+  cmd->add_option("-o,--output", o->output, "Write to this file (written only when the run succeeds)")->check(file_name());
+  cmd->add_option("--svg", o->svg, "Also draw each alternative's course, one above the other, to this SVG file")->check(file_name());
   add_audit_options(cmd, o->audit);
   cmd->footer(
       "Example, two changes at once:\n"

@@ -1,6 +1,7 @@
 // regimen: the command-line entry point. Parses the command line, runs one subcommand, and
 // maps every outcome to CONTRACT §5's exit codes; nothing escapes as a crash.
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli.h"
+#include "regimen/common/utf8.h"
 
 namespace regimen::cli {
 namespace {
@@ -29,11 +31,17 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("regimen ") + REGIMEN_VERSION);
   app.require_subcommand(0, 1);
   app.fallthrough();  // --log-level after the command name too: subcommands created below inherit it
+  const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
   std::string log_level = "warn";
-  if (const char* env = std::getenv("REGIMEN_LOG_LEVEL")) log_level = env;
+  // The environment's level, when it names one; a misspelt one is said, not silently dropped.
+  if (const char* env = std::getenv("REGIMEN_LOG_LEVEL"); env && *env) {
+    if (std::find(levels.begin(), levels.end(), env) != levels.end()) log_level = env;
+    else std::cerr << "regimen: warning: REGIMEN_LOG_LEVEL='" << printable(env)
+                   << "' is not a log level (trace, debug, info, warn, error, off): warn is used\n";
+  }
   app.add_option("--log-level", log_level, "Diagnostic logging on stderr: trace, debug, info, warn, error, off "
                                            "(default warn, or $REGIMEN_LOG_LEVEL)")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+      ->check(CLI::IsMember(levels));
   app.footer(
       "Exit codes: 0 success, 1 bad input, 2 bad command line, 3 protocol does not compile, 4 internal error.\n"
       "Run 'regimen COMMAND --help' for a command's options.");

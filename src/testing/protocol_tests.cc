@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <map>
+#include <set>
 #include <yaml-cpp/yaml.h>
 
 #include "load/timeline_node.h"
@@ -289,8 +290,16 @@ class CaseRunner {
   std::vector<std::string> input_warnings_;  ///< codes of the warnings from reading the timeline
 };
 
+// The files the paths name, each once (a file named twice, or also through its folder, would
+// count its cases twice).
 std::vector<std::string> expand(const std::vector<std::string>& paths) {
   std::vector<std::string> files;
+  std::set<fs::path> seen;
+  auto add = [&](const std::string& file) {
+    std::error_code ec;
+    const fs::path key = file == "-" ? fs::path("-") : fs::weakly_canonical(file, ec);
+    if (seen.insert(ec ? fs::path(file) : key).second) files.push_back(file);
+  };
   for (const std::string& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
@@ -298,9 +307,9 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
       for (const auto& entry : fs::directory_iterator(p, ec))
         if (entry.path().extension() == ".yaml" || entry.path().extension() == ".yml") in_dir.push_back(entry.path().string());
       std::sort(in_dir.begin(), in_dir.end());
-      files.insert(files.end(), in_dir.begin(), in_dir.end());
+      for (const std::string& f : in_dir) add(f);
     } else {
-      files.push_back(p);
+      add(p);
     }
   }
   return files;
@@ -377,6 +386,14 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunO
       continue;
     }
     run_file(SourceFile(path, std::move(file.text)), fs::path(path).parent_path());
+  }
+  // Paths that hold no case at all (an empty folder, a misspelt one): a run that tested nothing
+  // must not pass.
+  if (run.cases.empty() && !run.errors.has_errors()) {
+    std::string named;
+    for (const std::string& p : paths) named += (named.empty() ? "" : ", ") + p;
+    run.errors.add(Diagnostic{Severity::kError, "test.none", paths.size() == 1 ? paths.front() : std::string(), {}, 1, "",
+                              "no protocol test case found in " + named + " (a folder is read for its *.yaml files)"});
   }
   for (auto& [text, a] : coverage) run.coverage.push_back(coverage_report(*a.plan, a.source, a.sink, std::move(a.cases)));
   std::stable_sort(run.coverage.begin(), run.coverage.end(),
