@@ -488,3 +488,32 @@ TEST_CASE("a timed and an untimed decision of one day are read in a fixed order,
     "decisions": [{"date": "2026-03-05T10:00", "kind": "start_series"}, {"date": "2026-03-05T11:00", "kind": "end_treatment"}]})");
   CHECK(evaluate(default_plan(), timed, o).warnings.empty());
 }
+
+TEST_CASE("a transition's warning reads the moment it is taken, as its explanation does", "[evaluate]") {
+  // Rendered after the set, {a} showed the new state beside {f.a} (= a) computed before it.
+  const Result<Plan> plan = build_plan(SourceFile("warn.yaml", R"(regimen: 1
+protocol: {id: t, version: 0.1.0, title: T}
+sources: {s: "S"}
+state:
+  a: {type: int, initial: "0"}
+  flag: {type: bool, initial: "true"}
+facts:
+  f.a: a
+  f.b: a * 10
+phases:
+  one: {start: true, terminal: true}
+transitions:
+  - {id: t1, from: one, on: session, when: "f.a >= 0", set: {a: a + 1, flag: unknown}, warn: "state={a} fact={f.a} other={f.b}"}
+rules:
+  - {id: r, when: flag, action: review, summary: "x", cites: [s]}
+)"));
+  REQUIRE(plan.ok());  // `set: {flag: unknown}` on a bool forgets it, as on any other type
+  const Timeline t = timeline(R"({"patient": {"id": "w"}, "sessions": [{"date": "2026-01-05"}, {"date": "2026-01-07"}]})");
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(2026, 1, 8);
+  const Evaluation e = evaluate(*plan.value, t, o);
+  REQUIRE(e.warnings.size() == 2);
+  CHECK(e.warnings[0].message == "state=0 fact=0 other=0");
+  CHECK(e.warnings[1].message == "state=1 fact=1 other=10");
+  CHECK(e.recommendations.empty());  // flag is unknown: the rule is not evaluated
+}

@@ -342,7 +342,7 @@ class Checker {
       // An `on:` that names nothing leaves `event` of no known type: its uses raise no errors of their own.
       check::Scope scope{ev, ""};
       scope.event_unknown = ev == Type::kError;
-      if (t.when) exprs_.expect(*t.when, Type::kBool, scope, "a transition's condition");
+      if (t.when) exprs_.expect(*t.when, Type::kBool, scope, "a transition's condition", /*may_be_unknown=*/false);
       for (ast::Assignment& a : t.set) {
         auto it = std::find_if(p_.state.begin(), p_.state.end(), [&](const ast::StateVar& s) { return s.name.value == a.target.value; });
         if (it == p_.state.end()) {
@@ -388,7 +388,7 @@ class Checker {
       if (!r.id.value.empty() && !is_identifier(r.id.value, true, Digits::kAllowedAfterDot))
         error(r.id.pos, "check.bad_id", fmt::format("rule id '{}' must be a dotted name", r.id.value), count_code_points(r.id.value));
       for (const ast::Name& ph : r.phases) phase_exists(ph);
-      if (r.when) exprs_.expect(*r.when, Type::kBool, scope, "a rule's condition");
+      if (r.when) exprs_.expect(*r.when, Type::kBool, scope, "a rule's condition", /*may_be_unknown=*/false);
       const bool has_action = r.action && one_of(*r.action, kActions, "check.unknown_action", "action");
       one_of(r.priority, kPriorities, "check.unknown_priority", "priority");
       if (!r.action && r.flags.empty() && !r.explain)

@@ -52,8 +52,8 @@ Type ExprChecker::fail(const Expr& at, std::string code, std::string message) {
   return fail_at(at.pos, at.length, std::move(code), std::move(message));
 }
 
-void ExprChecker::expect(Expr& e, Type wanted, const Scope& scope, std::string_view what) {
-  if (is_unknown_literal(e) && wanted != Type::kBool) {  // `set: {x: unknown}` forgets a value
+void ExprChecker::expect(Expr& e, Type wanted, const Scope& scope, std::string_view what, bool may_be_unknown) {
+  if (is_unknown_literal(e) && may_be_unknown) {  // `set: {x: unknown}` forgets a value, of any type
     e.type = wanted;
     return;
   }
@@ -90,12 +90,27 @@ Type ExprChecker::check(Expr& e, const Scope& scope) {
     case Expr::Kind::kBinary: return e.type = binary(e, scope);
     case Expr::Kind::kIf: return e.type = if_expr(e, scope);
     case Expr::Kind::kList:
+      // A list literal holds quoted strings: the compiler folds it into a constant, so an item
+      // computed from anything else would be lost (read as '').
       for (Expr& item : e.args)
         if (const Type t = check(item, scope); t != Type::kString && t != Type::kError)
           fail(item, "check.type_mismatch", fmt::format("a list holds strings, but this is {}", a_type(t)));
+        else if (t == Type::kString && item.kind != Expr::Kind::kLiteral)
+          fail(item, "check.list_item_not_literal",
+               "a list's items are quoted strings, like ['phq9', 'gad7']; to test a computed value, compare it: x == y or x == z");
       return e.type = Type::kStringList;
   }
   return Type::kError;
+}
+
+// A state variable's initial value is computed once, before the first event and before any
+// other state exists: it may read parameters and constants only (a fact may read the timeline or
+// today, and another state variable may not be set yet; either read crashed or varied by day).
+Type ExprChecker::not_in_initial(Expr& e, std::string_view what, const std::string& name) {
+  return fail(e, "check.initial_not_constant",
+              fmt::format("{} '{}' cannot be read in a state variable's initial value, which is set before the first "
+                          "event: use parameters and constants",
+                          what, name));
 }
 
 Type ExprChecker::name(Expr& e, const Scope& scope) {
@@ -136,6 +151,7 @@ Type ExprChecker::name(Expr& e, const Scope& scope) {
     } else if (auto f = std::find_if(protocol_.facts.begin(), protocol_.facts.end(),
                                      [&](const ast::Fact& x) { return x.name.value == prefix; });
                f != protocol_.facts.end()) {
+      if (!scope.timeline) return not_in_initial(e, "the fact", prefix);
       e.symbol_kind = SymbolKind::kFact;
       e.symbol = static_cast<int32_t>(f - protocol_.facts.begin());
       fact_uses_.push_back(static_cast<uint32_t>(e.symbol));
@@ -144,6 +160,7 @@ Type ExprChecker::name(Expr& e, const Scope& scope) {
     } else if (auto s = std::find_if(protocol_.state.begin(), protocol_.state.end(),
                                      [&](const ast::StateVar& x) { return x.name.value == prefix; });
                s != protocol_.state.end()) {
+      if (!scope.timeline) return not_in_initial(e, "the state variable", prefix);
       e.symbol_kind = SymbolKind::kState;
       e.symbol = static_cast<int32_t>(s - protocol_.state.begin());
       t = s->type;

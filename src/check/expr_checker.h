@@ -26,14 +26,17 @@ class ExprChecker {
 
   /// Checks `e` and returns its type (kError when it does not check).
   Type check(Expr& e, const Scope& scope);
-  /// Checks `e` and requires a type (int is accepted where a number is wanted).
-  void expect(Expr& e, Type wanted, const Scope& scope, std::string_view what);
+  /// Checks `e` and requires a type (int is accepted where a number is wanted). The literal
+  /// `unknown` is accepted as any type when `may_be_unknown` (a set, an initial value), never in
+  /// a condition, which would then never hold.
+  void expect(Expr& e, Type wanted, const Scope& scope, std::string_view what, bool may_be_unknown = true);
 
   /// The facts the last checked expressions referred to (cleared by take_fact_uses).
   std::vector<uint32_t> take_fact_uses();
 
  private:
   Type name(Expr& e, const Scope& scope);
+  Type not_in_initial(Expr& e, std::string_view what, const std::string& name);
   Type call(Expr& e, const Scope& scope);
   Type field(Expr& e, Type base, const std::string& field_name, SourcePos at);
   Type binary(Expr& e, const Scope& scope);

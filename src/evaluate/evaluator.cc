@@ -62,6 +62,9 @@ void Machine::replay() {
       HistoryEntry h{seq, ti, phase, t.to >= 0 ? static_cast<uint32_t>(t.to) : phase, {}, {}};
       if (options_.trace && t.when) h.values = values_read(*t.when);
       if (options_.trace && t.explain) h.explanation = render(*t.explain);
+      // The warning too reads the moment the transition is taken: rendered after the assignments,
+      // it showed new state beside facts computed before them.
+      if (t.warn) out_.warnings.push_back({"replay.warning", render(*t.warn)});
       // All assignments see the state as it was before the transition.
       assigned.clear();
       for (const Plan::Assignment& a : t.set) assigned.push_back(eval(a.value.root));
@@ -71,7 +74,6 @@ void Machine::replay() {
         if (v.type == Type::kNumber && plan_.nodes[t.set[i].value.root].type == Type::kInt) v.d = static_cast<double>(v.i);
         state_[t.set[i].state] = v;
       }
-      if (t.warn) out_.warnings.push_back({"replay.warning", render(*t.warn)});
       if (t.to >= 0) phase = static_cast<uint32_t>(t.to);
       if (options_.trace) out_.history.push_back(std::move(h));
       taken = true;
