@@ -517,3 +517,34 @@ rules:
   CHECK(e.warnings[1].message == "state=1 fact=1 other=10");
   CHECK(e.recommendations.empty());  // flag is unknown: the rule is not evaluated
 }
+
+TEST_CASE("whole numbers that leave 64 bits, and numbers that leave a double, are unknown", "[evaluate]") {
+  // They wrapped around: 2^63 - 1 + 1 was the most negative int, and a huge observation rounded
+  // to a huge negative int.
+  const Result<Plan> plan = build_plan(SourceFile("n.yaml", R"(regimen: 1
+protocol: {id: t, version: 0.1.0, title: T}
+sources: {s: "S"}
+facts:
+  add: 9223372036854775807 + 1
+  sub: -9223372036854775807 - 2
+  mul: 9223372036854775807 * 2
+  neg_abs: abs(-9223372036854775807 - 1)
+  round_big: round(latest_observation('x').value)
+  days_big: 9223372036854775807 * 2d
+  e99: 1000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000.0
+  big_number: e99 * e99 * e99 * e99
+  fine: 9223372036854775806 + 1
+phases:
+  one: {start: true, terminal: true}
+rules:
+  - {id: r, action: review, summary: "x", cites: [s]}
+)"));
+  REQUIRE(plan.ok());
+  const Timeline t = timeline(R"({"patient": {"id": "n"}, "observations": [{"date": "2026-01-05", "code": "x", "value": 1e20}]})");
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(2026, 1, 8);
+  const auto json = nlohmann::json::parse(to_json(*plan.value, evaluate(*plan.value, t, o), ReportInfo{}));
+  for (const char* unknown : {"add", "sub", "mul", "neg_abs", "round_big", "days_big", "big_number"})
+    CHECK(json["facts"][unknown].is_null());
+  CHECK(json["facts"]["fine"] == 9223372036854775807LL);
+}

@@ -2,6 +2,7 @@
 // operation on an unknown operand is unknown, except `false and x` (false) and `true or x` (true).
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <fmt/format.h>
 #include <functional>
@@ -28,6 +29,15 @@ namespace {
 // A date past what a date can be written as (year 10000, before year 1) is no date: unknown,
 // like any value that cannot be computed, rather than a wrapped-around day count.
 Value date_or_unknown(int64_t days) { return writable_date(days) ? Value::date(days) : Value::unknown(Type::kDate); }
+
+// Whole numbers (ints, durations, day counts) that leave 64 bits, and numbers that leave a
+// double (inf, nan), are unknown too, rather than wrapped around or printed as "inf".
+Value whole_or_unknown(Type type, bool overflowed, int64_t v) {
+  if (overflowed) return Value::unknown(type);
+  if (type == Type::kDate) return date_or_unknown(v);
+  return type == Type::kDuration ? Value::duration(v) : Value::integer(v);
+}
+Value number_or_unknown(double d) { return std::isfinite(d) ? Value::number(d) : Value::unknown(Type::kNumber); }
 
 int compare(const Value& a, const Value& b) {
   if (a.type == Type::kInt && b.type == Type::kInt) return (a.i > b.i) - (a.i < b.i);
@@ -76,6 +86,7 @@ Value Machine::eval_operator(uint32_t index) {
       Value a = arg(n, 0);
       if (!a.known) return a;
       if (a.type == Type::kNumber) a.d = -a.d;
+      else if (a.i == INT64_MIN) return Value::unknown(a.type);
       else a.i = -a.i;
       return a;
     }
@@ -141,13 +152,17 @@ Value Machine::eval_operator(uint32_t index) {
         Value a = arg(n, 0);
         if (!a.known) return a;
         if (a.type == Type::kNumber) a.d = std::fabs(a.d);
+        else if (a.i == INT64_MIN) return Value::unknown(a.type);
         else a.i = std::llabs(a.i);
         return a;
       }
       case Builtin::kRound: {
         const Value a = arg(n, 0);
         if (!a.known) return Value::unknown(Type::kInt);
-        return Value::integer(static_cast<int64_t>(std::llround(a.as_number())));
+        const double x = a.as_number();
+        // Beyond ±2^63 a double has no whole number of 64 bits (llround's result is undefined).
+        if (!(std::fabs(x) < 9.2e18)) return Value::unknown(Type::kInt);
+        return Value::integer(static_cast<int64_t>(std::llround(x)));
       }
       case Builtin::kDays: {
         const Value a = arg(n, 0);
@@ -168,7 +183,7 @@ Value Machine::eval_operator(uint32_t index) {
       case Builtin::kPctChange: {
         const Value from = arg(n, 0), to = arg(n, 1);
         if (!from.known || !to.known || from.as_number() == 0) return Value::unknown(Type::kNumber);
-        return Value::number(100.0 * (to.as_number() - from.as_number()) / from.as_number());
+        return number_or_unknown(100.0 * (to.as_number() - from.as_number()) / from.as_number());
       }
       default: return call(n);
     }
@@ -177,28 +192,34 @@ Value Machine::eval_operator(uint32_t index) {
   // Binary operators.
   const Value a = arg(n, 0), b = arg(n, 1);
   if (!a.known || !b.known) return Value::unknown(n.type);
+  const bool whole = n.type == Type::kInt || n.type == Type::kDuration || n.type == Type::kDate;
+  int64_t r = 0;
   switch (n.op) {
-    case Op::kAdd:
-      if (n.type == Type::kDate) return date_or_unknown(a.i + b.i);  // date + days, or days + date
-      if (n.type == Type::kDuration) return Value::duration(a.i + b.i);
+    case Op::kAdd:  // date + days, days + date, days + days, int + int
+      if (whole) {
+        const bool overflowed = __builtin_add_overflow(a.i, b.i, &r);  // before r is read
+        return whole_or_unknown(n.type, overflowed, r);
+      }
       if (n.type == Type::kString) {
         out_.texts.push_back(std::string(a.s()) + std::string(b.s()));
         return Value::string(out_.texts.back());
       }
-      if (n.type == Type::kInt) return Value::integer(a.i + b.i);
-      return Value::number(a.as_number() + b.as_number());
-    case Op::kSub:
-      if (n.type == Type::kDuration) return Value::duration(a.i - b.i);  // date - date, days - days
-      if (n.type == Type::kDate) return date_or_unknown(a.i - b.i);
-      if (n.type == Type::kInt) return Value::integer(a.i - b.i);
-      return Value::number(a.as_number() - b.as_number());
+      return number_or_unknown(a.as_number() + b.as_number());
+    case Op::kSub:  // date - date, date - days, days - days, int - int
+      if (whole) {
+        const bool overflowed = __builtin_sub_overflow(a.i, b.i, &r);  // before r is read
+        return whole_or_unknown(n.type, overflowed, r);
+      }
+      return number_or_unknown(a.as_number() - b.as_number());
     case Op::kMul:
-      if (n.type == Type::kDuration) return Value::duration(a.i * b.i);
-      if (n.type == Type::kInt) return Value::integer(a.i * b.i);
-      return Value::number(a.as_number() * b.as_number());
+      if (whole) {
+        const bool overflowed = __builtin_mul_overflow(a.i, b.i, &r);  // before r is read
+        return whole_or_unknown(n.type, overflowed, r);
+      }
+      return number_or_unknown(a.as_number() * b.as_number());
     case Op::kDiv:
       if (b.as_number() == 0) return Value::unknown(Type::kNumber);
-      return Value::number(a.as_number() / b.as_number());
+      return number_or_unknown(a.as_number() / b.as_number());
     case Op::kLt: return Value::boolean(compare(a, b) < 0);
     case Op::kLe: return Value::boolean(compare(a, b) <= 0);
     case Op::kGt: return Value::boolean(compare(a, b) > 0);
