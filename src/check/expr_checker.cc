@@ -271,6 +271,17 @@ Type ExprChecker::field(Expr& e, Type base, const std::string& f, SourcePos at) 
   return fail_at(at, static_cast<uint32_t>(f.size()), "check.no_such_field", std::move(msg));
 }
 
+// A literal item number must be one of the instrument's items: item 10 of a 9-item PHQ-9 is
+// always unknown, and a safety rule reading it could never fire.
+bool ExprChecker::item_in_range(const Expr& instrument, const Expr& number) {
+  if (number.kind != Expr::Kind::kLiteral || instrument.symbol < 0) return true;
+  const ast::Instrument& i = protocol_.instruments[static_cast<size_t>(instrument.symbol)];
+  if (i.items <= 0 || (number.int_value >= 1 && number.int_value <= i.items)) return true;
+  fail(number, "check.no_such_item",
+       fmt::format("{} has items 1 to {}, not {}", i.label.empty() ? i.name.value : i.label, i.items, number.int_value));
+  return false;
+}
+
 bool ExprChecker::instrument_arg(Expr& a) {
   if (a.kind == Expr::Kind::kName) {
     auto it = std::find_if(protocol_.instruments.begin(), protocol_.instruments.end(),
@@ -344,12 +355,19 @@ Type ExprChecker::call(Expr& e, const Scope& scope) {
     case Builtin::kAssessmentCount:
       if (!arity(1, 1) || !instrument_arg(e.args[0])) return Type::kError;
       return Type::kInt;
-    case Builtin::kItem:
+    case Builtin::kItem: {
       if (!arity(2, 2) || !arg(0, Type::kAssessment, "its first argument") || !arg(1, Type::kInt, "the item number"))
         return Type::kError;
+      // item(latest(phq9), n): the instrument is known from the call that found the assessment.
+      const Expr& of = e.args[0];
+      if (of.kind == Expr::Kind::kCall && !of.args.empty() && of.args[0].type == Type::kInstrument &&
+          !item_in_range(of.args[0], e.args[1]))
+        return Type::kError;
       return Type::kInt;
+    }
     case Builtin::kLatestItem:
       if (!arity(2, 2) || !instrument_arg(e.args[0]) || !arg(1, Type::kInt, "the item number")) return Type::kError;
+      if (!item_in_range(e.args[0], e.args[1])) return Type::kError;
       return Type::kInt;
     case Builtin::kSessionCount:
       if (!arity(0, 1)) return Type::kError;

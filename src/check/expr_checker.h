@@ -37,6 +37,7 @@ class ExprChecker {
  private:
   Type name(Expr& e, const Scope& scope);
   Type not_in_initial(Expr& e, std::string_view what, const std::string& name);
+  bool item_in_range(const Expr& instrument, const Expr& number);
   Type call(Expr& e, const Scope& scope);
   Type field(Expr& e, Type base, const std::string& field_name, SourcePos at);
   Type binary(Expr& e, const Scope& scope);
