@@ -548,3 +548,22 @@ rules:
     CHECK(json["facts"][unknown].is_null());
   CHECK(json["facts"]["fine"] == 9223372036854775807LL);
 }
+
+TEST_CASE("a window whose earliest day is after its latest recommends nothing, and says why", "[evaluate]") {
+  const Result<Plan> plan = build_plan(SourceFile("w.yaml", R"(regimen: 1
+protocol: {id: t, version: 0.1.0, title: T}
+sources: {s: "S"}
+phases:
+  one: {start: true, terminal: true}
+rules:
+  - {id: r, action: schedule_session, window: {earliest: today + 5d, latest: today + 1d}, summary: "x", cites: [s]}
+)"));
+  REQUIRE(plan.ok());
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(2026, 2, 1);
+  const Evaluation e = evaluate(*plan.value, timeline(R"({"patient": {"id": "w"}})"), o);
+  CHECK(e.recommendations.empty());
+  REQUIRE(e.trace.size() == 1);
+  CHECK(e.trace[0].result == Outcome::kNotEvaluated);
+  CHECK(e.trace[0].missing == std::vector<std::string>{"the window is empty: its earliest day 2026-02-06 is after its latest day 2026-02-02"});
+}

@@ -123,6 +123,22 @@ class Checker {
     for (const ast::Name& n : names) one_of(n, ids, "check.unknown_source", "source");
   }
 
+  // A name that would take the place of another in expressions (the longest dotted prefix that
+  // names something wins): a fact `last.date` beside a state variable `last` holding a session
+  // would hide that session's date; a fact `phq9` would hide the instrument. Why, or empty.
+  std::string hides(const std::string& name) const {
+    for (const ast::Instrument& i : p_.instruments)
+      if (i.name.value == name) return "is the name of an instrument";
+    for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1))
+      for (const ast::StateVar& s : p_.state)
+        if (s.name.value == name.substr(0, dot) && is_event_type(s.type))
+          return fmt::format("would hide a field of the state variable '{}' (a {})", s.name.value, to_string(s.type));
+    return "";
+  }
+  static bool is_event_type(Type t) {
+    return t == Type::kSession || t == Type::kAssessment || t == Type::kObservation || t == Type::kDecision;
+  }
+
   // ---- declarations ----
   void declarations() {
     if (!p_.id.value.empty() && !is_identifier(p_.id.value, true))
@@ -150,6 +166,8 @@ class Checker {
       else if (n.value == "today" || n.value == "event" || n.value.starts_with("params.") || n.value.starts_with("today.") ||
                n.value.starts_with("event."))
         error(n.pos, "check.reserved_name", fmt::format("'{}' is reserved by the language", n.value), count_code_points(n.value));
+      else if (const std::string hidden = hides(n.value); !hidden.empty())
+        error(n.pos, "check.name_hides", fmt::format("'{}' {}: give it another name", n.value, hidden), count_code_points(n.value));
     }
 
     for (const ast::Instrument& i : p_.instruments) {

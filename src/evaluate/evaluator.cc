@@ -121,10 +121,15 @@ void Machine::evaluate_rules() {
     // A window that cannot be computed leaves the rule unable to recommend anything.
     std::optional<RecommendedWindow> window;
     bool window_unknown = false;
+    std::string window_empty;  // an earliest day after the latest: no day is in the window
     if (result == Outcome::kTrue && r.window) {
       const Value lo = eval(r.window->earliest.root), hi = eval(r.window->latest.root);
       if (!lo.known || !hi.known) {
         window_unknown = true;
+        result = Outcome::kNotEvaluated;
+      } else if (lo.i > hi.i) [[unlikely]] {
+        window_empty = fmt::format("the window is empty: its earliest day {} is after its latest day {}",
+                                   Date{static_cast<int32_t>(lo.i)}.to_string(), Date{static_cast<int32_t>(hi.i)}.to_string());
         result = Outcome::kNotEvaluated;
       } else {
         window = RecommendedWindow{Date{static_cast<int32_t>(std::max(lo.i, as_of))},
@@ -141,7 +146,9 @@ void Machine::evaluate_rules() {
       t.result = result;
       if (r.when) t.values = values_read(*r.when);
       if (result == Outcome::kNotEvaluated) {
-        if (window_unknown) {
+        if (!window_empty.empty()) {
+          t.missing.push_back(window_empty);
+        } else if (window_unknown) {
           t.missing = missing_data(r.window->earliest);
           for (std::string& m : missing_data(r.window->latest))
             if (std::find(t.missing.begin(), t.missing.end(), m) == t.missing.end()) t.missing.push_back(std::move(m));
@@ -151,7 +158,7 @@ void Machine::evaluate_rules() {
       }
       if (result == Outcome::kTrue && r.explain) t.explanation = render(*r.explain);
       // What the window read: with it the trace answers "why this window" (CONTRACT §3).
-      if (r.window && (result == Outcome::kTrue || window_unknown)) {
+      if (r.window && (result == Outcome::kTrue || window_unknown || !window_empty.empty())) {
         t.window_values = values_read(r.window->reads);
       }
       trace_id = t.id;
