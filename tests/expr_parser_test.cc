@@ -98,6 +98,15 @@ TEST_CASE("templates hold text and expressions", "[expr]") {
   Diagnostics bad;
   CHECK_FALSE(parse_template(text_at("due {date"), "p.yaml", bad));
   CHECK(bad[0].code == "parse.template");
+
+  // A brace inside a quoted string does not close the expression; an apostrophe in the text is text.
+  Diagnostics quoted;
+  auto q = parse_template(text_at("it's {if c then '}' else \"{\"} now"), "p.yaml", quoted);
+  REQUIRE(q);
+  REQUIRE(q->parts.size() == 3);
+  CHECK(q->parts[0].text == "it's ");
+  CHECK(q->parts[1].text == "if c then '}' else \"{\"");
+  CHECK(q->parts[2].text == " now");
 }
 
 TEST_CASE("an expression nested thousands deep is an error, not a stack overflow", "[expr]") {

@@ -506,6 +506,23 @@ std::optional<Expr> parse_expression(const EmbeddedText& source, const std::stri
   return Parser(source, file, diagnostics).parse_whole();
 }
 
+namespace {
+// The '}' that closes a template's expression: the first one outside its quoted strings, so that
+// {if c then '}' else 'y'} closes after the else.
+size_t closing_brace(const std::string& s, size_t from) {
+  for (size_t i = from; i < s.size(); ++i) {
+    if (s[i] == '\'' || s[i] == '"') {
+      const size_t end = s.find(s[i], i + 1);
+      if (end == std::string::npos) return std::string::npos;
+      i = end;
+    } else if (s[i] == '}') {
+      return i;
+    }
+  }
+  return std::string::npos;
+}
+}  // namespace
+
 std::optional<Template> parse_template(const EmbeddedText& source, const std::string& file, Diagnostics& diagnostics) {
   Template t;
   t.source = source;
@@ -520,7 +537,7 @@ std::optional<Template> parse_template(const EmbeddedText& source, const std::st
       literal += '}';
       ++i;
     } else if (s[i] == '{') {
-      const size_t close = s.find('}', i + 1);
+      const size_t close = closing_brace(s, i + 1);
       if (close == std::string::npos) {
         diagnostics.add(Diagnostic{Severity::kError, "parse.template", file, source.at(i), 1, "",
                                    "this '{' has no closing '}': write '{{' for a literal brace"});
