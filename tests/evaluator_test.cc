@@ -567,3 +567,18 @@ rules:
   CHECK(e.trace[0].result == Outcome::kNotEvaluated);
   CHECK(e.trace[0].missing == std::vector<std::string>{"the window is empty: its earliest day 2026-02-06 is after its latest day 2026-02-02"});
 }
+
+TEST_CASE("the history names the clinician's decision, who made it and why, and what each step cites", "[evaluate]") {
+  const Timeline t = timeline(R"({"patient": {"id": "d"},
+    "decisions": [{"date": "2026-01-20", "kind": "end_treatment", "by": "dr-b", "note": "moved away"}]})");
+  const Evaluation e = at(t, 2026, 3, 1);
+  const auto json = nlohmann::json::parse(to_json(default_plan(), e, ReportInfo{}));
+  const auto& step = json["history"][0];
+  CHECK(step["decision"] == "end_treatment");
+  CHECK(step["by"] == "dr-b");
+  CHECK(step["note"] == "moved away");
+  CHECK_FALSE(step["cites"].empty());
+  const std::string text = explain_text(default_plan(), e, ReportInfo{});
+  CHECK(text.find("end_treatment on 2026-01-20 (by dr-b: \"moved away\")") != std::string::npos);
+  CHECK(text.find("Sources") != std::string::npos);  // the transition's, though no rule fired
+}

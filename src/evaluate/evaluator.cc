@@ -384,9 +384,15 @@ void append_value(std::string& out, const Value& v, const Evaluation& e) {
           fmt::format_to(to, "{} {}{}{} on {}", o->code, o->value, o->unit.empty() ? "" : " ", o->unit, date);
           return;
         }
-        case EventKind::kDecision:
-          fmt::format_to(to, "{} on {}", to_string(static_cast<const Decision*>(ev.item)->kind), date);
+        case EventKind::kDecision: {
+          // Who decided and why, as recorded: the clinician's reason belongs in the explanation.
+          const auto* d = static_cast<const Decision*>(ev.item);
+          fmt::format_to(to, "{} on {}", to_string(d->kind), date);
+          if (!d->by.empty() || !d->note.empty())
+            fmt::format_to(to, " ({}{}{})", d->by.empty() ? "" : "by " + d->by, !d->by.empty() && !d->note.empty() ? ": " : "",
+                           d->note.empty() ? "" : "\"" + d->note + "\"");
           return;
+        }
         default: {
           // The route and doses as recorded (CONTRACT §2: carried into the explanation), e.g.
           // "session on 2026-04-06 (iv, 0.5 mg/kg)".

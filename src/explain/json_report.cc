@@ -78,7 +78,10 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e, DateTexts& 
         const auto* o = static_cast<const Observation*>(ev.item);
         w.key("code").value(o->code).key("value").value(o->value);
       } else if (ev.kind == EventKind::kDecision) {
-        w.key("kind").value(to_string(static_cast<const Decision*>(ev.item)->kind));
+        const auto* d = static_cast<const Decision*>(ev.item);
+        w.key("kind").value(to_string(d->kind));
+        if (!d->by.empty()) w.key("by").value(d->by);
+        if (!d->note.empty()) w.key("note").value(d->note);
       } else if (ev.kind == EventKind::kSession) {  // the route and doses as recorded (CONTRACT §2)
         const auto* s = static_cast<const Session*>(ev.item);
         if (!s->route.empty()) w.key("route").value(s->route);
@@ -235,6 +238,12 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     write_date(w, ev.date, dates);
     write_time(w, ev);
     w.key("event").value(to_string(ev.kind));
+    if (ev.kind == EventKind::kDecision) {  // the clinician's decision, with who and why when recorded
+      const auto* d = static_cast<const Decision*>(ev.item);
+      w.key("decision").value(to_string(d->kind));
+      if (!d->by.empty()) w.key("by").value(d->by);
+      if (!d->note.empty()) w.key("note").value(d->note);
+    }
     w.key("transition").json_value(q.transition_id[h.transition]);
     w.key("source").json_value(q.transition_location[h.transition]);
     w.key("from").json_value(q.phase_name[h.from_phase]);
@@ -245,6 +254,9 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
       write_values(w, h.values, e, plan, dates);
     }
     if (!h.explanation.empty()) w.key("explanation").value(h.explanation);
+    w.key("cites").begin_array();  // what the transition rests on, as a rule's trace entry does
+    for (uint32_t c : t.cites) w.json_value(q.citation[c]);
+    w.end_array();
     w.end_object();
   }
   w.end_array();

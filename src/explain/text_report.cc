@@ -236,10 +236,14 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
     }
   }
 
+  // What the fired rules and the transitions taken rest on, each source once.
   std::vector<uint32_t> sources;
-  for (const TraceEntry* t : fired)
-    for (uint32_t c : plan.rules[t->rule].cites)
+  auto add_sources = [&](const std::vector<uint32_t>& cites) {
+    for (uint32_t c : cites)
       if (std::find(sources.begin(), sources.end(), c) == sources.end()) sources.push_back(c);
+  };
+  for (const TraceEntry* t : fired) add_sources(plan.rules[t->rule].cites);
+  for (const HistoryEntry& h : e.history) add_sources(plan.transitions[h.transition].cites);
   if (!sources.empty()) {
     heading(out, st, "Sources");
     for (uint32_t c : sources) {
