@@ -220,7 +220,8 @@ AbstractValue AbstractEvaluator::call(const Expr& e) {
   };
   switch (id) {
     case Builtin::kLatest:
-    case Builtin::kFirstAfter: return instrument_of(e.args[0]);
+    case Builtin::kFirstAfter:
+    case Builtin::kLatestAnswering: return instrument_of(e.args[0]);
     case Builtin::kItem: return of_interval(scores(arg(0).instruments, true));
     case Builtin::kLatestItem: return of_interval(scores(instrument_of(e.args[0]).instruments, true));
     case Builtin::kAssessmentCount:

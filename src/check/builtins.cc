@@ -11,6 +11,8 @@ constexpr std::array kBuiltins = {
     BuiltinInfo{"assessment_count", Builtin::kAssessmentCount, true, "assessment_count(I): how many assessments of I"},
     BuiltinInfo{"item", Builtin::kItem, false, "item(a, n): the answer to item n of assessment a"},
     BuiltinInfo{"latest_item", Builtin::kLatestItem, true, "latest_item(I, n): the latest answer to item n of I"},
+    BuiltinInfo{"latest_answering", Builtin::kLatestAnswering, true,
+                "latest_answering(I, n): the assessment of I that latest_item(I, n) reads (its date, its score)"},
     BuiltinInfo{"session_count", Builtin::kSessionCount, true, "session_count() or session_count(after): completed sessions"},
     BuiltinInfo{"first_session", Builtin::kFirstSession, true, "first_session(): the first completed session"},
     BuiltinInfo{"last_session", Builtin::kLastSession, true, "last_session(): the latest completed session"},

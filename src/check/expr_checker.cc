@@ -366,9 +366,10 @@ Type ExprChecker::call(Expr& e, const Scope& scope) {
       return Type::kInt;
     }
     case Builtin::kLatestItem:
+    case Builtin::kLatestAnswering:
       if (!arity(2, 2) || !instrument_arg(e.args[0]) || !arg(1, Type::kInt, "the item number")) return Type::kError;
       if (!item_in_range(e.args[0], e.args[1])) return Type::kError;
-      return Type::kInt;
+      return b->id == Builtin::kLatestItem ? Type::kInt : Type::kAssessment;
     case Builtin::kSessionCount:
       if (!arity(0, 1)) return Type::kError;
       if (n == 1 && !event_or_date_arg(e.args[0], scope, e.name)) return Type::kError;

@@ -360,23 +360,29 @@ Value Machine::call(const PlanNode& n) {
       if (auto answer = assessment(a).item(static_cast<int>(item.i))) return Value::integer(*answer);
       return Value::unknown(Type::kInt);
     }
-    case Builtin::kLatestItem: {
+    case Builtin::kLatestItem:
+    case Builtin::kLatestAnswering: {
+      const bool answer_wanted = n.fn == Builtin::kLatestItem;
       const int64_t instrument = plan_.constants[plan_.nodes[plan_.args[n.first_arg]].index].int_value;
       const Value item = arg(n, 1);
-      if (!item.known) return Value::unknown(Type::kInt);
+      if (!item.known) return Value::unknown(answer_wanted ? Type::kInt : Type::kAssessment);
       // The latest answer; of several on that day (timed or not), the highest: for a safety
-      // item, the worst answer of the day is the one that counts.
+      // item, the worst answer of the day is the one that counts. latest_answering gives the
+      // assessment it comes from (the latest of the day's that gave it).
       std::optional<int> best;
+      uint32_t from = 0;
       Date day;
       for (uint32_t seq = end; seq-- > 0;) {
         if (!instrument_matches(seq, instrument)) continue;
         if (best && ev[seq].date != day) break;
         if (auto answer = static_cast<const Assessment*>(ev[seq].item)->item(static_cast<int>(item.i))) {
           day = ev[seq].date;
+          if (!best || *answer > *best) from = seq;
           best = std::max(best.value_or(*answer), *answer);
         }
       }
-      return best ? Value::integer(*best) : Value::unknown(Type::kInt);
+      if (!best) return Value::unknown(answer_wanted ? Type::kInt : Type::kAssessment);
+      return answer_wanted ? Value::integer(*best) : Value::event(Type::kAssessment, from);
     }
     case Builtin::kSessionCount: {
       Value x;

@@ -16,6 +16,7 @@ enum class Builtin : uint8_t {
   kAssessmentCount,  ///< assessment_count(I)
   kItem,             ///< item(a, n): the answer to item n of assessment a
   kLatestItem,       ///< latest_item(I, n): the latest answer to item n
+  kLatestAnswering,  ///< latest_answering(I, n): the assessment latest_item(I, n) comes from
   // timeline: sessions
   kSessionCount,     ///< session_count() | session_count(after): completed sessions (after an event / date)
   kFirstSession,     ///< first_session()
