@@ -192,11 +192,12 @@ Value Machine::eval_operator(uint32_t index) {
   // Binary operators.
   const Value a = arg(n, 0), b = arg(n, 1);
   if (!a.known || !b.known) return Value::unknown(n.type);
-  const bool whole = n.type == Type::kInt || n.type == Type::kDuration || n.type == Type::kDate;
+  // Only the arithmetic below asks (comparisons, most of the operators read, do not).
+  auto whole = [&n] { return n.type == Type::kInt || n.type == Type::kDuration || n.type == Type::kDate; };
   int64_t r = 0;
   switch (n.op) {
     case Op::kAdd:  // date + days, days + date, days + days, int + int
-      if (whole) {
+      if (whole()) {
         const bool overflowed = __builtin_add_overflow(a.i, b.i, &r);  // before r is read
         return whole_or_unknown(n.type, overflowed, r);
       }
@@ -206,13 +207,13 @@ Value Machine::eval_operator(uint32_t index) {
       }
       return number_or_unknown(a.as_number() + b.as_number());
     case Op::kSub:  // date - date, date - days, days - days, int - int
-      if (whole) {
+      if (whole()) {
         const bool overflowed = __builtin_sub_overflow(a.i, b.i, &r);  // before r is read
         return whole_or_unknown(n.type, overflowed, r);
       }
       return number_or_unknown(a.as_number() - b.as_number());
     case Op::kMul:
-      if (whole) {
+      if (whole()) {
         const bool overflowed = __builtin_mul_overflow(a.i, b.i, &r);  // before r is read
         return whole_or_unknown(n.type, overflowed, r);
       }
