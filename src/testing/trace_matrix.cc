@@ -102,14 +102,18 @@ std::string trace_matrix_markdown(const ProtocolCoverage& c, const std::string& 
   return out;
 }
 
+// A list in one CSV cell: one item a line (the cell is quoted), since a source's title or a
+// case's name may itself hold "; " or a comma.
+constexpr const char* kCsvListSeparator = "\n";
+
 std::string trace_matrix_csv(const ProtocolCoverage& c) {
   std::string out = "rule,file,line,column,sources,test_cases,test_case_count,branches_covered,branches_total,uncovered_branches\r\n";
   for (const RuleCoverage& r : c.rules) {
     out += fmt::format("{},{},{},{},{},{},{},{},{},{}\r\n", csv_field(r.id), csv_field(c.file), r.pos.line, r.pos.column,
-                       csv_field(joined(r.cites, "; ", source_label)),
-                       csv_field(joined(r.cases, "; ", [&](size_t k) { return case_label(c.cases[k]); })), r.cases.size(),
+                       csv_field(joined(r.cites, kCsvListSeparator, source_label)),
+                       csv_field(joined(r.cases, kCsvListSeparator, [&](size_t k) { return case_label(c.cases[k]); })), r.cases.size(),
                        r.branches.covered, r.branches.total,
-                       csv_field(joined(r.uncovered, "; ", [&](size_t k) { return branch_label(c.items[k], false); })));
+                       csv_field(joined(r.uncovered, kCsvListSeparator, [&](size_t k) { return branch_label(c.items[k], false); })));
   }
   return out;
 }
