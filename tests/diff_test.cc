@@ -348,4 +348,16 @@ TEST_CASE("the structural diff reads expressions as the engine does: layout and 
   REQUIRE(changes[0].fields.size() == 1);
   CHECK(changes[0].fields[0].before == "course.count >= params.course.sessions and phq9.responding");
   CHECK(changes[0].fields[0].after == "course.count >= params.course.sessions or phq9.responding");
+  // An int and a number literal differ (their arithmetic does): 1 and 1.0 are a change.
+  const std::string times_int = replaced(old_text(), "phq9.change: pct_change(phq9.baseline, phq9.latest)",
+                                         "phq9.change: pct_change(phq9.baseline, phq9.latest) * 1");
+  const std::string times_number = replaced(old_text(), "phq9.change: pct_change(phq9.baseline, phq9.latest)",
+                                            "phq9.change: pct_change(phq9.baseline, phq9.latest) * 1.0");
+  const Result<ast::Protocol> i = load_protocol(SourceFile("i.yaml", times_int));
+  const Result<ast::Protocol> n = load_protocol(SourceFile("n.yaml", times_number));
+  REQUIRE(i.ok());
+  REQUIRE(n.ok());
+  const std::vector<ItemChange> literal = structural_diff(*i.value, *n.value);
+  REQUIRE(literal.size() == 1);
+  CHECK(literal[0].fields[0].after == "pct_change(phq9.baseline, phq9.latest) * 1.0");
 }

@@ -271,8 +271,10 @@ TEST_CASE("parameter overrides are checked against their declaration", "[evaluat
   CHECK(parse_override(plan, "cost.per_session", "1e3").value->value.number_value == 1000);
   // A number in decimal only: strtod's nan (which passed every range check), inf, hexadecimal
   // and spaces are not values.
-  for (const char* text : {"nan", "-nan", "inf", "0x10", " 5", "5 ", "1e999", "", "-"})
+  for (const char* text : {"nan", "-nan", "inf", "0x10", " 5", "5 ", "1e999", "", "-", "+-5"})
     CHECK_FALSE(parse_override(plan, "cost.per_session", text).value);
+  CHECK_FALSE(parse_override(plan, "series.target_sessions", "+-5").value);
+  CHECK_FALSE(parse_override(plan, "maintenance.max_interval_days", "1317624576693539402w").value);  // beyond 64 bits
 
   EvaluateOptions o;
   o.as_of = *Date::from_ymd(2026, 1, 12);

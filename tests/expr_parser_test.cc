@@ -107,6 +107,13 @@ TEST_CASE("templates hold text and expressions", "[expr]") {
   CHECK(q->parts[0].text == "it's ");
   CHECK(q->parts[1].text == "if c then '}' else \"{\"");
   CHECK(q->parts[2].text == " now");
+  // An escaped quote stays inside its string, as the lexer reads it.
+  Diagnostics escaped;
+  auto x = parse_template(text_at("It {if c then 'isn\\'t' else 'is'} fine."), "p.yaml", escaped);
+  REQUIRE(x);
+  REQUIRE(x->parts.size() == 3);
+  CHECK(x->parts[1].text == "if c then 'isn\\'t' else 'is'");
+  CHECK(x->parts[1].expr.args[1].string_value == "isn't");
 }
 
 TEST_CASE("an expression nested thousands deep is an error, not a stack overflow", "[expr]") {

@@ -129,14 +129,15 @@ class Checker {
   std::string hides(const std::string& name) const {
     for (const ast::Instrument& i : p_.instruments)
       if (i.name.value == name) return "is the name of an instrument";
-    for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1))
+    for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1)) {
+      const size_t next = name.find('.', dot + 1);
+      const std::string field = name.substr(dot + 1, next == std::string::npos ? std::string::npos : next - dot - 1);
       for (const ast::StateVar& s : p_.state)
-        if (s.name.value == name.substr(0, dot) && is_event_type(s.type))
-          return fmt::format("would hide a field of the state variable '{}' (a {})", s.name.value, to_string(s.type));
+        if (s.name.value == name.substr(0, dot) && exprs_.field_exists(s.type, field))
+          return fmt::format("would hide the field '{}' of the state variable '{}' (a {})", field, s.name.value,
+                             to_string(s.type));
+    }
     return "";
-  }
-  static bool is_event_type(Type t) {
-    return t == Type::kSession || t == Type::kAssessment || t == Type::kObservation || t == Type::kDecision;
   }
 
   // ---- declarations ----

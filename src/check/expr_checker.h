@@ -34,6 +34,9 @@ class ExprChecker {
   /// The facts the last checked expressions referred to (cleared by take_fact_uses).
   std::vector<uint32_t> take_fact_uses();
 
+  /// Whether values of type `base` have the field `f` (a session's date, dose_mg, …).
+  bool field_exists(Type base, const std::string& f) const;
+
  private:
   Type name(Expr& e, const Scope& scope);
   Type not_in_initial(Expr& e, std::string_view what, const std::string& name);
@@ -45,7 +48,6 @@ class ExprChecker {
   bool instrument_arg(Expr& a);
   bool event_or_date_arg(Expr& a, const Scope& scope, std::string_view fn);
 
-  bool field_exists(Type base, const std::string& f) const;
   /// Whether `f` is close to a field of `base` (a misspelt field, which field() then names).
   bool close_field(Type base, const std::string& f) const;
   std::vector<std::string_view> name_candidates(const Scope& scope);  ///< views into candidates_

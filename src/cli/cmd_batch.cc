@@ -258,7 +258,7 @@ int run(const Options& o) {
   std::optional<Date> fixed_day;
   if (!read_as_of_option(o.as_of, "batch", fixed_day)) return kBadUsage;
   if (!standard_input_once("batch", {o.protocol, o.input})) return kBadUsage;
-  if (!outputs_not_inputs("batch", {o.output}, {o.protocol, o.input})) return kBadUsage;
+  if (!outputs_not_inputs("batch", {o.output}, {o.protocol, o.input, audit_path(o.audit)})) return kBadUsage;
   if (!o.format.empty() && !o.worklist) {
     return usage_error("batch", "--format applies to --worklist only (results are always JSON Lines)");
   }

@@ -33,7 +33,7 @@ int run(const Options& o) {
   const bool json_errors = o.format == "json" || (json && !to_file);
   const char* command = o.explain ? "explain" : "evaluate";
   if (!outputs_apart(command, o.output, o.svg)) return kBadUsage;
-  if (!outputs_not_inputs(command, {o.output, o.svg}, {o.protocol, o.timeline})) return kBadUsage;
+  if (!outputs_not_inputs(command, {o.output, o.svg}, {o.protocol, o.timeline, audit_path(o.audit)})) return kBadUsage;
   Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json_errors, command);
   if (in.exit_code != kSuccess) return in.exit_code;
   const Plan& plan = *in.protocol.plan.value;

@@ -23,7 +23,7 @@ struct Options {
 int run(const Options& o) {
   const bool json = o.format == "json";
   if (!outputs_apart("plan", o.output, o.svg)) return kBadUsage;
-  if (!outputs_not_inputs("plan", {o.output, o.svg}, {o.protocol, o.timeline})) return kBadUsage;
+  if (!outputs_not_inputs("plan", {o.output, o.svg}, {o.protocol, o.timeline, audit_path(o.audit)})) return kBadUsage;
   Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json, "plan");
   if (in.exit_code != kSuccess) return in.exit_code;
   const Plan& plan = *in.protocol.plan.value;

@@ -2,6 +2,7 @@
 // of a protocol, the sources it cites, the protocol test cases that exercise it and its branch
 // coverage (docs/protocol-tests.md).
 
+#include <fmt/format.h>
 #include <iostream>
 #include <memory>
 
@@ -22,11 +23,11 @@ struct Options {
 
 int run(const Options& o) {
   if (!standard_input_once("trace-matrix", {o.protocol}, o.tests)) return kBadUsage;
-  if (!outputs_not_inputs("trace-matrix", {o.output}, {o.protocol}, o.tests)) return kBadUsage;
+  const std::vector<std::string> tests = o.tests.empty() ? std::vector<std::string>{"rules/tests"} : o.tests;
+  if (!outputs_not_inputs("trace-matrix", {o.output}, {o.protocol}, test_files(tests))) return kBadUsage;
   const Terminal terminal = detect_terminal();
   LoadedProtocol p = load_protocol_option(o.protocol);
   if (!protocol_compiles(p, terminal)) return kBadProtocol;
-  const std::vector<std::string> tests = o.tests.empty() ? std::vector<std::string>{"rules/tests"} : o.tests;
   TestRunOptions options;
   options.coverage = true;
   const TestRun run = run_protocol_tests(tests, options);
@@ -65,9 +66,10 @@ int run(const Options& o) {
   // no output file is written for a run that failed (CONTRACT §6); on standard output it is shown.
   const auto failing = std::count_if(coverage.cases.begin(), coverage.cases.end(), [](const CoverageCase& c) { return !c.passed; });
   if (failing > 0 && o.output != "-" && !o.output.empty()) {
-    std::cerr << "regimen: " << failing << " test case" << (failing == 1 ? "" : "s") << " of this protocol fail"
-              << (failing == 1 ? "s" : "") << ": the matrix is not written to " << o.output
-              << " (`regimen test` says why; without -o the matrix shows which)\n";
+    report_error({"test.failing", o.output,
+                  fmt::format("{} test case{} of this protocol fail{}: the matrix is not written to {} (`regimen test` says "
+                              "why; without -o the matrix shows which)",
+                              failing, failing == 1 ? "" : "s", failing == 1 ? "s" : "", o.output)});
     return kBadInput;
   }
   if (const int rc = emit(o.output, out); rc != kSuccess) return rc;

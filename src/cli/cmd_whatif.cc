@@ -89,7 +89,8 @@ int run(const Options& o) {
   const bool json = o.format == "json";
   if (!standard_input_once("whatif", {o.timeline, o.protocol, o.scenario})) return kBadUsage;
   if (!outputs_apart("whatif", o.output, o.svg)) return kBadUsage;
-  if (!outputs_not_inputs("whatif", {o.output, o.svg}, {o.protocol, o.timeline, o.scenario})) return kBadUsage;
+  if (!outputs_not_inputs("whatif", {o.output, o.svg}, {o.protocol, o.timeline, o.scenario, audit_path(o.audit)}))
+    return kBadUsage;
   Inputs in = load_inputs(o.protocol, o.timeline, o.as_of, json, "whatif");
   if (in.exit_code != kSuccess) return in.exit_code;
   const Plan& plan = *in.protocol.plan.value;

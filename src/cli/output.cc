@@ -246,7 +246,7 @@ bool outputs_not_inputs(std::string_view command, std::initializer_list<std::str
       if (same(input)) hit = input;
     if (!hit.empty()) {
       usage_error(command, fmt::format("the output '{}' is the input '{}': the result would replace it; give the output another file",
-                                       output, hit));
+                                       output, hit));  // (the audit database counts as an input)
       return false;
     }
   }

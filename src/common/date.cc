@@ -60,21 +60,27 @@ std::string Date::to_string() const {
 size_t Timestamp::write(char* out) const {
   size_t n = date.write(out);
   if (!has_time()) return n;
+  out[n++] = 'T';
+  return n + write_time(out + n);
+}
+
+size_t Timestamp::write_time(char* out) const {
+  if (!has_time()) return 0;
   // By hand, as Date::write: the canonical input of every audited record writes each event's.
   // `seconds` is within one day (the parser allows hours 00-23), so every part has two digits.
   const int h = seconds / 3600, m = seconds / 60 % 60, sec = seconds % 60;
-  const char time[9] = {'T', static_cast<char>('0' + h / 10), static_cast<char>('0' + h % 10), ':',
+  const char time[8] = {static_cast<char>('0' + h / 10), static_cast<char>('0' + h % 10), ':',
                         static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), ':',
                         static_cast<char>('0' + sec / 10), static_cast<char>('0' + sec % 10)};
-  std::memcpy(out + n, time, sizeof time);
-  n += sizeof time;
+  std::memcpy(out, time, sizeof time);
+  size_t n = sizeof time;
   if (has_zone) {
     if (zone_minutes == 0) {
       out[n++] = 'Z';
       return n;
     }
     const int z = zone_minutes < 0 ? -zone_minutes : zone_minutes;
-    n += static_cast<size_t>(fmt::format_to_n(out + n, kMaxChars - n, "{}{:02d}:{:02d}", zone_minutes < 0 ? '-' : '+', z / 60, z % 60).out - (out + n));
+    n += static_cast<size_t>(fmt::format_to_n(out + n, 6, "{}{:02d}:{:02d}", zone_minutes < 0 ? '-' : '+', z / 60, z % 60).out - (out + n));  // "+HH:MM"
   }
   return n;
 }

@@ -21,6 +21,7 @@ std::string range_of(const Plan::Parameter& p) {
 
 std::optional<int64_t> whole(std::string_view s) {
   int64_t v = 0;
+  if (s.starts_with("+-")) return std::nullopt;  // one sign
   const char* b = s.data() + (!s.empty() && s[0] == '+');
   auto [end, ec] = std::from_chars(b, s.data() + s.size(), v);
   if (ec != std::errc{} || end != s.data() + s.size() || s.empty()) return std::nullopt;
@@ -30,6 +31,7 @@ std::optional<int64_t> whole(std::string_view s) {
 // A finite number written in decimal (12, -0.5, 1e3), as a protocol writes one: not "nan", "inf",
 // hexadecimal or surrounding spaces, which strtod would take.
 std::optional<double> decimal(std::string_view s) {
+  if (s.starts_with("+-")) return std::nullopt;  // one sign
   if (!s.empty() && s[0] == '+') s.remove_prefix(1);
   const std::string_view digits = s.substr(!s.empty() && s[0] == '-');
   if (digits.empty() || !(std::isdigit(static_cast<unsigned char>(digits[0])) || digits[0] == '.')) return std::nullopt;
@@ -81,8 +83,7 @@ OverrideResult parse_override(const Plan& plan, std::string_view name, std::stri
         digits.remove_suffix(1);
       }
       auto v = whole(digits);
-      if (!v) return bad("a number of days, like 28 or 28d or 4w");
-      c.int_value = *v * unit;
+      if (!v || __builtin_mul_overflow(*v, unit, &c.int_value)) return bad("a number of days, like 28 or 28d or 4w");
       c.number_value = static_cast<double>(c.int_value);
       break;
     }

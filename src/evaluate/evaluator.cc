@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "machine.h"
+#include "regimen/common/utf8.h"
 
 namespace regimen {
 namespace engine {
@@ -212,9 +213,7 @@ std::string_view event_time(const EventRef& e, char (&buffer)[Timestamp::kMaxCha
     case EventKind::kObservation: at = &static_cast<const Observation*>(e.item)->at; break;
     case EventKind::kDecision: at = &static_cast<const Decision*>(e.item)->at; break;
   }
-  const std::string_view written(buffer, at->write(buffer));
-  const size_t t = written.find('T');
-  return t == std::string_view::npos ? std::string_view() : written.substr(t + 1);
+  return {buffer, at->write_time(buffer)};
 }
 
 namespace {
@@ -386,11 +385,12 @@ void append_value(std::string& out, const Value& v, const Evaluation& e) {
         }
         case EventKind::kDecision: {
           // Who decided and why, as recorded: the clinician's reason belongs in the explanation.
+          // Free text, shown as a terminal can show it (no escape sequences, one line).
           const auto* d = static_cast<const Decision*>(ev.item);
           fmt::format_to(to, "{} on {}", to_string(d->kind), date);
           if (!d->by.empty() || !d->note.empty())
-            fmt::format_to(to, " ({}{}{})", d->by.empty() ? "" : "by " + d->by, !d->by.empty() && !d->note.empty() ? ": " : "",
-                           d->note.empty() ? "" : "\"" + d->note + "\"");
+            fmt::format_to(to, " ({}{}{})", d->by.empty() ? "" : "by " + printable(d->by), !d->by.empty() && !d->note.empty() ? ": " : "",
+                           d->note.empty() ? "" : "\"" + printable(d->note) + "\"");
           return;
         }
         default: {

@@ -10,6 +10,23 @@
 #include <fmt/format.h>
 
 namespace regimen {
+namespace {
+
+// The index of the quote that closes the string opening at `open` ('…' or "…", where a backslash
+// takes the next character as it is), or npos when none does.
+size_t string_end(std::string_view text, size_t open) {
+  const char quote = text[open];
+  for (size_t i = open + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      if (++i == text.size()) break;
+    } else if (text[i] == quote) {
+      return i;
+    }
+  }
+  return std::string::npos;
+}
+
+}  // namespace
 
 SourcePos EmbeddedText::at(size_t offset) const {
   if (positions.empty()) return pos;
@@ -138,7 +155,8 @@ class Parser {
     }
     if (unit.empty()) return finish(t, Tok::kNumber, end - pos_, std::string(digits));
     if ((unit == "d" || unit == "w") && is_integer) {
-      if (unit == "w") t.int_value *= 7;
+      if (unit == "w" && __builtin_mul_overflow(t.int_value, 7, &t.int_value))
+        return error_token(t, unit_end - pos_, fmt::format("the duration {}w is too large", digits));
       return finish(t, Tok::kDuration, unit_end - pos_, std::string(text_.substr(pos_, unit_end - pos_)));
     }
     return error_token(t, unit_end - pos_,
@@ -165,14 +183,15 @@ class Parser {
 
   Token lex_string(Token t) {
     const char quote = text_[pos_];
+    const size_t end = string_end(text_, pos_);
+    if (end == std::string::npos)
+      return error_token(t, text_.size() - pos_, fmt::format("this string has no closing quote ({})", quote));
     std::string value;
-    size_t i = pos_ + 1;
-    for (; i < text_.size() && text_[i] != quote; ++i) {
-      if (text_[i] == '\\' && i + 1 < text_.size()) ++i;
+    for (size_t i = pos_ + 1; i < end; ++i) {
+      if (text_[i] == '\\') ++i;  // string_end saw to it that a character follows
       value += text_[i];
     }
-    if (i >= text_.size()) return error_token(t, i - pos_, fmt::format("this string has no closing quote ({})", quote));
-    return finish(t, Tok::kString, i + 1 - pos_, std::move(value));
+    return finish(t, Tok::kString, end + 1 - pos_, std::move(value));
   }
 
   static std::string describe(const Token& t) {
@@ -507,14 +526,13 @@ std::optional<Expr> parse_expression(const EmbeddedText& source, const std::stri
 }
 
 namespace {
-// The '}' that closes a template's expression: the first one outside its quoted strings, so that
-// {if c then '}' else 'y'} closes after the else.
+// The '}' that closes a template's expression: the first one outside its quoted strings (as the
+// lexer reads them, escapes included), so that {if c then '}' else 'y'} closes after the else.
 size_t closing_brace(const std::string& s, size_t from) {
   for (size_t i = from; i < s.size(); ++i) {
     if (s[i] == '\'' || s[i] == '"') {
-      const size_t end = s.find(s[i], i + 1);
-      if (end == std::string::npos) return std::string::npos;
-      i = end;
+      i = string_end(s, i);
+      if (i == std::string::npos) return std::string::npos;
     } else if (s[i] == '}') {
       return i;
     }

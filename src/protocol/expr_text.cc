@@ -24,7 +24,11 @@ int strength(const Expr& e) {
 std::string literal(const Expr& e) {
   switch (e.literal_type) {
     case Type::kInt: return std::to_string(e.int_value);
-    case Type::kNumber: return fmt::format("{}", e.number_value);
+    case Type::kNumber: {  // 2.0 stays a number, not the int 2 (their arithmetic differs)
+      std::string s = fmt::format("{}", e.number_value);
+      if (s.find_first_of(".eE") == std::string::npos && s.find_first_not_of("-0123456789") == std::string::npos) s += ".0";
+      return s;
+    }
     case Type::kDuration: return fmt::format("{}d", e.int_value);
     case Type::kString: return "'" + e.string_value + "'";
     case Type::kBool: return e.bool_value ? "true" : "false";

@@ -290,9 +290,11 @@ class CaseRunner {
   std::vector<std::string> input_warnings_;  ///< codes of the warnings from reading the timeline
 };
 
+}  // namespace
+
 // The files the paths name, each once (a file named twice, or also through its folder, would
 // count its cases twice).
-std::vector<std::string> expand(const std::vector<std::string>& paths) {
+std::vector<std::string> test_files(const std::vector<std::string>& paths) {
   std::vector<std::string> files;
   std::set<fs::path> seen;
   auto add = [&](const std::string& file) {
@@ -314,8 +316,6 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
   }
   return files;
 }
-
-}  // namespace
 
 TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunOptions& options) {
   TestRun run;
@@ -363,7 +363,7 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunO
     size_t number = 0;
     for (const auto& c : root["cases"]) runner.run(c, ++number);
   };
-  for (const std::string& path : expand(paths)) {
+  for (const std::string& path : test_files(paths)) {
     if (path == "-") {  // standard input: the paths it names are relative to the working directory
       FileText input = read_file_text("-");
       if (!input.ok()) {

@@ -30,6 +30,17 @@ refused "plan --svg its timeline" "$regimen" plan -t "$dir/timeline.json" --svg 
 refused "whatif -o its timeline" "$regimen" whatif -t "$dir/timeline.json" --miss-session 2026-01-05 -o "$dir/timeline.json"
 refused "diff -o its cohort" "$regimen" diff "$root/rules/ketamine-depression.yaml" "$root/rules/ketamine-depression.yaml" \
   -i "$dir/cohort.jsonl" -o "$dir/link.jsonl"
+# The audit database is an input too: -o naming it replaced the log with a result.
+"$regimen" evaluate -t "$dir/timeline.json" --audit "$dir/audit.db" -o "$dir/first.json"
+cp "$dir/audit.db" "$dir/audit.orig"
+refused "evaluate -o its audit database" "$regimen" evaluate -t "$dir/timeline.json" --audit "$dir/audit.db" -o "$dir/audit.db"
+cmp -s "$dir/audit.db" "$dir/audit.orig" || { echo "the audit database changed"; exit 1; }
+# A test file that --tests names through its folder.
+mkdir "$dir/tests"
+cp "$root/rules/tests/intake.yaml" "$dir/tests/intake.yaml"
+cp "$dir/tests/intake.yaml" "$dir/intake.orig"
+refused "trace-matrix -o a test file of its folder" "$regimen" trace-matrix --tests "$dir/tests" -o "$dir/tests/intake.yaml"
+cmp -s "$dir/tests/intake.yaml" "$dir/intake.orig" || { echo "the test file changed"; exit 1; }
 # A device may be named on both sides.
 "$regimen" batch -i "$dir/cohort.jsonl" -o /dev/null --no-progress
 echo "ok"

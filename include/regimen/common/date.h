@@ -45,6 +45,8 @@ struct Timestamp {
   [[nodiscard]] std::string to_string() const;  ///< as it was written, normalised
   /// The same into `out` (at least kMaxChars long), without making a string; returns the length.
   size_t write(char* out) const;
+  /// Only the time of day and its zone ("10:30:00", "10:30:00+02:00"; nothing without a time).
+  size_t write_time(char* out) const;
   static constexpr size_t kMaxChars = 32;  ///< a date, "THH:MM:SS" and "+HH:MM"
 };
 

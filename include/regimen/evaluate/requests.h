@@ -54,7 +54,9 @@ bool parse_plan_request(std::string_view json, PlanRequest& out);
 struct PlanRun {
   std::vector<Projection> projections;
   std::vector<ParameterOverride> overrides;
-  Evaluation now;  ///< the patient on as_of with the overrides (no trace): whom the plan is for
+  /// The patient on as_of with the overrides (no trace): whom the plan is for. Like any
+  /// Evaluation it points into the timeline run_plan was given, which must outlive it.
+  Evaluation now;
   std::string error;
 };
 PlanRun run_plan(const Plan& plan, const Timeline& timeline, Date as_of, const PlanRequest& request);

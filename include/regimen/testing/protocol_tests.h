@@ -35,6 +35,10 @@ struct TestRunOptions {
   bool coverage = false;
 };
 
+/// The test files the paths name: a directory stands for the *.yaml files in it (sorted); each
+/// file once, however often it is named.
+std::vector<std::string> test_files(const std::vector<std::string>& paths);
+
 /// Runs every case of the given files; a directory stands for the *.yaml files in it (sorted).
 TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunOptions& options);
 
