@@ -1,5 +1,6 @@
 // CONTRACT §3 JSON. Key order is fixed here; new keys go at the end of their object.
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <span>
 
@@ -116,6 +117,28 @@ void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Ev
   w.end_object();
 }
 
+void write_protocol_and_engine(JsonWriter& w, const Plan& plan, const ReportInfo& info) {
+  w.key("protocol").begin_object();
+  w.key("id").value(plan.id).key("version").value(plan.version).key("sha256").value(info.protocol_sha256);
+  w.end_object();
+  w.key("engine").begin_object().key("name").value("regimen").key("version").value(REGIMEN_VERSION).end_object();
+}
+
+void write_overrides(JsonWriter& w, const Plan& plan, const Evaluation& e) {
+  w.begin_object();
+  if (std::find(e.overridden.begin(), e.overridden.end(), true) == e.overridden.end()) {  // most runs: none
+    w.end_object();
+    return;
+  }
+  DateTexts dates;
+  for (size_t i = 0; i < e.overridden.size(); ++i)
+    if (e.overridden[i]) {
+      w.key(plan.parameters[i].name);
+      write_value(w, e.parameters[i], e, dates);
+    }
+  w.end_object();
+}
+
 void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const ReportInfo& info) {
   const QuotedTexts& q = plan.quoted;
   DateTexts dates;
@@ -123,10 +146,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
   w.key("patient_id").value(e.patient_id);
   w.key("as_of");
   write_date(w, e.as_of, dates);
-  w.key("protocol").begin_object();
-  w.key("id").value(plan.id).key("version").value(plan.version).key("sha256").value(info.protocol_sha256);
-  w.end_object();
-  w.key("engine").begin_object().key("name").value("regimen").key("version").value(REGIMEN_VERSION).end_object();
+  write_protocol_and_engine(w, plan, info);
   w.key("phase").json_value(q.phase_name[e.phase]);
 
   w.key("recommendations").begin_array();
@@ -222,13 +242,8 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
 
   // Additions to the contract's example, at the end.
   w.key("ignored_events").value(e.ignored_events);
-  w.key("overrides").begin_object();
-  for (size_t i = 0; i < e.overridden.size(); ++i)
-    if (e.overridden[i]) {
-      w.key(plan.parameters[i].name);
-      write_value(w, e.parameters[i], e, dates);
-    }
-  w.end_object();
+  w.key("overrides");
+  write_overrides(w, plan, e);
   w.key("history").begin_array();
   for (const HistoryEntry& h : info.omit_trace ? std::span(e.history.begin(), 0) : std::span(e.history)) {
     const Plan::Transition& t = plan.transitions[h.transition];

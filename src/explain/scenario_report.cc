@@ -177,13 +177,9 @@ std::string plan_json(const Plan& plan, const Evaluation& now, const std::vector
   JsonWriter j(JsonWriter::Style::kPretty);
   j.begin_object();
   j.key("patient_id").value(now.patient_id).key("as_of").value(now.as_of.to_string());
-  j.key("protocol").begin_object().key("id").value(plan.id).key("version").value(plan.version).key("sha256").value(info.protocol_sha256).end_object();
-  j.key("engine").begin_object().key("name").value("regimen").key("version").value(REGIMEN_VERSION).end_object();
-  std::vector<NamedValue> overrides;
-  for (size_t i = 0; i < now.overridden.size(); ++i)
-    if (now.overridden[i]) overrides.push_back({plan.parameters[i].name, now.parameters[i]});
+  write_protocol_and_engine(j, plan, info);
   j.key("overrides");
-  write_values(j, overrides, now);
+  write_overrides(j, plan, now);
   j.key("scenarios").begin_array();
   for (const Projection& p : projections) {
     j.begin_object();

@@ -26,6 +26,11 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
 std::string to_json(const Plan& plan, const Evaluation& e, const ReportInfo& info,
                     JsonWriter::Style style = JsonWriter::Style::kPretty);
 
+/// The "protocol" (id, version, sha256) and "engine" (name, version) members of every output.
+void write_protocol_and_engine(JsonWriter& w, const Plan& plan, const ReportInfo& info);
+/// The parameters an evaluation ran with overridden, as a JSON object of name → value.
+void write_overrides(JsonWriter& w, const Plan& plan, const Evaluation& e);
+
 /// The values a condition read, as a JSON object of name → value (as in a trace entry).
 void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e);
 
