@@ -583,4 +583,9 @@ TEST_CASE("the history names the clinician's decision, who made it and why, and 
   const std::string text = explain_text(default_plan(), e, ReportInfo{});
   CHECK(text.find("end_treatment on 2026-01-20 (by dr-b: \"moved away\")") != std::string::npos);
   CHECK(text.find("Sources") != std::string::npos);  // the transition's, though no rule fired
+  // Why not that: the rules of other phases are named, with their phases.
+  std::string flat = text;
+  std::replace(flat.begin(), flat.end(), '\n', ' ');
+  CHECK(flat.find("Rules for other phases, not considered in ended") != std::string::npos);
+  CHECK(flat.find("screening.review (intake, initial_series, series_evaluation)") != std::string::npos);
 }

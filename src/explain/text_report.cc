@@ -236,6 +236,20 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
     }
   }
 
+  // Why not that: the rules written for other phases, which the course's phase leaves out.
+  std::string elsewhere;
+  for (const Plan::Rule& r : plan.rules) {
+    if (r.phases[e.phase]) continue;
+    std::string where;
+    for (size_t p = 0; p < r.phases.size(); ++p)
+      if (r.phases[p]) where += (where.empty() ? "" : ", ") + plan.phases[p].name;
+    elsewhere += fmt::format("{}{} ({})", elsewhere.empty() ? "" : "; ", r.id, where);
+  }
+  if (!elsewhere.empty()) {
+    heading(out, st, fmt::format("Rules for other phases, not considered in {}", plan.phases[e.phase].name));
+    out += wrap(elsewhere, "  ");
+  }
+
   // What the fired rules and the transitions taken rest on, each source once.
   std::vector<uint32_t> sources;
   auto add_sources = [&](const std::vector<uint32_t>& cites) {
