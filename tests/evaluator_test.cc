@@ -589,3 +589,18 @@ TEST_CASE("the history names the clinician's decision, who made it and why, and 
   CHECK(flat.find("Rules for other phases, not considered in ended") != std::string::npos);
   CHECK(flat.find("screening.review (intake, initial_series, series_evaluation)") != std::string::npos);
 }
+
+TEST_CASE("text from the timeline reaches a person's terminal without control characters", "[evaluate]") {
+  // A decision's `by` is rendered by the protocol's own explanation ({event.by}) as well as in
+  // the history line: neither may carry an escape sequence to the terminal.
+  const Timeline t = timeline(R"({"patient": {"id": "c"},
+    "decisions": [{"date": "2026-01-20", "kind": "end_treatment", "by": "dr\u001b[2J", "note": "a\nb"}]})");
+  const Evaluation e = at(t, 2026, 3, 1);
+  const std::string text = explain_text(default_plan(), e, ReportInfo{});
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find("dr?[2J recorded an end_treatment decision") != std::string::npos);
+  CHECK(text.find("\"a?b\"") != std::string::npos);
+  // JSON keeps them as they are (escaped).
+  const auto json = nlohmann::json::parse(to_json(default_plan(), e, ReportInfo{}));
+  CHECK(json["history"][0]["by"] == "dr\x1b[2J");
+}

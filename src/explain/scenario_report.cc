@@ -81,8 +81,8 @@ std::string whatif_text(const Plan& plan, const WhatIf& w, const ReportInfo& inf
     for (const Difference& d : c.differences) {
       std::string line = d.subject.empty() ? fmt::format("{}: {} → {}", d.what, d.before, d.after)
                                            : fmt::format("{} {}: {} → {}", d.what, d.subject, d.before, d.after);
-      out += fmt::format("  - {}\n", line);
-      if (!d.reason.empty()) out += fmt::format("      because {}\n", d.reason);
+      out += fmt::format("  - {}\n", printable(line));
+      if (!d.reason.empty()) out += fmt::format("      because {}\n", printable(d.reason));
     }
     out += "\n";
   }

@@ -11,7 +11,7 @@ namespace regimen::text_parts {
 constexpr size_t kWidth = 78;
 
 /// Wraps `text` to kWidth columns: the first line starts with `indent`, the others with
-/// `indent` plus `hang` more spaces.
+/// `indent` plus `hang` more spaces. Control characters are shown as '?' (printable()).
 std::string wrap(std::string_view text, std::string_view indent, size_t hang = 0);
 /// A "- " bullet: continuation lines line up with the text after the dash.
 std::string bullet(std::string_view text, std::string_view indent);

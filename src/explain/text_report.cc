@@ -12,7 +12,11 @@ namespace text_parts {
 
 // Wraps `text` to kWidth columns: the first line starts with `indent`, the others with
 // `indent` plus `hang` more spaces (so a "- " bullet's text lines up).
-std::string wrap(std::string_view text, std::string_view indent, size_t hang) {
+std::string wrap(std::string_view text_in, std::string_view indent, size_t hang) {
+  // Summaries and explanations may carry text from the timeline (a clinician's name, a code):
+  // shown as a terminal can show it, like every other field meant for a person.
+  const std::string shown = printable(text_in);
+  const std::string_view text = shown;
   std::string out, line(indent);
   const std::string rest = std::string(indent) + std::string(hang, ' ');
   size_t start = indent.size();
