@@ -88,7 +88,8 @@ TEST_CASE("an event's time of day is in the facts, the history and the explanati
   const std::string text = explain_text(default_plan(), e, ReportInfo{});
   CHECK(text.find("session on 2026-04-06 at 10:00:00") != std::string::npos);
   // An untimed event has no time key.
-  const Evaluation untimed = at(timeline(kSeries), 2026, 1, 12);
+  const Timeline series = timeline(kSeries);  // the evaluation points into it
+  const Evaluation untimed = at(series, 2026, 1, 12);
   const auto plain = nlohmann::json::parse(to_json(default_plan(), untimed, ReportInfo{}));
   CHECK_FALSE(plain["history"][0].contains("time"));
 }
@@ -242,7 +243,8 @@ TEST_CASE("without the trace the answer is the same", "[evaluate]") {
 }
 
 TEST_CASE("a trace entry names the rule, its place, its condition and the values it saw", "[evaluate]") {
-  const Evaluation e = at(timeline(kSeries), 2026, 1, 12);
+  const Timeline t = timeline(kSeries);  // the evaluation points into it
+  const Evaluation e = at(t, 2026, 1, 12);
   const Plan& plan = default_plan();
   const TraceEntry* entry = nullptr;
   for (const TraceEntry& t : e.trace)
@@ -563,7 +565,8 @@ rules:
   REQUIRE(plan.ok());
   EvaluateOptions o;
   o.as_of = *Date::from_ymd(2026, 2, 1);
-  const Evaluation e = evaluate(*plan.value, timeline(R"({"patient": {"id": "w"}})"), o);
+  const Timeline t = timeline(R"({"patient": {"id": "w"}})");  // the evaluation points into it
+  const Evaluation e = evaluate(*plan.value, t, o);
   CHECK(e.recommendations.empty());
   REQUIRE(e.trace.size() == 1);
   CHECK(e.trace[0].result == Outcome::kNotEvaluated);
@@ -603,4 +606,19 @@ TEST_CASE("text from the timeline reaches a person's terminal without control ch
   // JSON keeps them as they are (escaped).
   const auto json = nlohmann::json::parse(to_json(default_plan(), e, ReportInfo{}));
   CHECK(json["history"][0]["by"] == "dr\x1b[2J");
+}
+
+TEST_CASE("explain follows each fact a fired rule read down to the values it rests on", "[evaluate]") {
+  // series.next_session reads series.interrupted, a fact; the explanation shows why it is false
+  // (days since the last session against the limit), and the fact that one reads in turn.
+  const Timeline t = timeline(kSeries);  // the evaluation points into it
+  const Evaluation e = at(t, 2026, 1, 12);
+  std::string text = explain_text(default_plan(), e, ReportInfo{});
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  const size_t section = text.find("The facts behind them");
+  REQUIRE(section != std::string::npos);
+  const size_t interrupted = text.find("series.interrupted = false: series.days_since_last >", section);
+  CHECK(interrupted != std::string::npos);
+  CHECK(text.find("with series.days_since_last = 3 days,", interrupted) != std::string::npos);
+  CHECK(text.find("series.days_since_last = 3 days: days_since(series.last)", interrupted) != std::string::npos);
 }

@@ -176,6 +176,56 @@ void heading(std::string& out, const Style& st, std::string_view title) {
   out += '\n';
 }
 
+// The facts the fired rules read, each with its definition and the values it read in turn, down
+// the chain (each fact once): "maintenance.worsening = true" then why it is true.
+void facts_behind(const Plan& plan, const Evaluation& e, const std::vector<const TraceEntry*>& fired, std::string& out,
+                  const Style& st) {
+  std::vector<uint32_t> queue;
+  auto add_facts = [&](std::span<const uint32_t> nodes) {
+    for (uint32_t nd : nodes) {
+      const PlanNode& n = plan.nodes[nd];
+      if (n.op == Op::kFact && std::find(queue.begin(), queue.end(), static_cast<uint32_t>(n.index)) == queue.end())
+        queue.push_back(static_cast<uint32_t>(n.index));
+    }
+  };
+  for (const TraceEntry* t : fired) {
+    for (const NamedValue& v : t->values) add_facts(std::span(&v.node, 1));
+    for (const NamedValue& v : t->window_values) add_facts(std::span(&v.node, 1));
+  }
+  if (queue.empty()) return;
+  auto fact_value = [&](uint32_t f) -> const Value* {
+    for (const auto& [index, value] : e.facts)
+      if (index == f) return &value;
+    return nullptr;
+  };
+  heading(out, st, "The facts behind them");
+  constexpr size_t kMost = 40;  // a long chain is cut, not printed whole
+  for (size_t i = 0; i < queue.size() && i < kMost; ++i) {
+    const Plan::Fact& f = plan.facts[queue[i]];
+    const Value* v = fact_value(queue[i]);
+    std::string line = fmt::format("{} = {}: {}", f.name, v ? format_value(*v, e) : std::string("?"), f.value.text);
+    std::string read;
+    for (uint32_t nd : f.value.reads) {
+      const PlanNode& n = plan.nodes[nd];
+      std::string shown;
+      if (n.op == Op::kFact) {
+        const Value* x = fact_value(static_cast<uint32_t>(n.index));
+        shown = fmt::format("{} = {}", plan.facts[n.index].name, x ? format_value(*x, e) : std::string("?"));
+      } else if (n.op == Op::kParam && static_cast<size_t>(n.index) < e.parameters.size()) {
+        shown = fmt::format("{} = {}", plan.parameters[n.index].qualified_name, format_value(e.parameters[n.index], e));
+      } else if (n.op == Op::kToday) {
+        shown = fmt::format("today = {}", e.as_of.to_string());
+      }
+      if (!shown.empty()) read += (read.empty() ? "" : ", ") + shown;
+    }
+    out += bullet(line, "  ");
+    if (!read.empty()) out += st.dim(wrap("with " + read, "    "));
+    add_facts(f.value.reads);
+  }
+  if (queue.size() > kMost) out += fmt::format("  … and {} more (the JSON output has every fact)\n", queue.size() - kMost);
+}
+
+
 }  // namespace
 
 std::string to_text(const Plan& plan, const Evaluation& e, const ReportInfo& info) {
@@ -220,6 +270,8 @@ std::string explain_text(const Plan& plan, const Evaluation& e, const ReportInfo
                   "    ");
     if (!t->explanation.empty()) out += wrap(t->explanation, "    ");
   }
+
+  facts_behind(plan, e, fired, out, st);
 
   std::vector<std::string> missing;
   for (const TraceEntry* t : not_fired)
