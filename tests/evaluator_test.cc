@@ -622,3 +622,17 @@ TEST_CASE("explain follows each fact a fired rule read down to the values it res
   CHECK(text.find("with series.days_since_last = 3 days,", interrupted) != std::string::npos);
   CHECK(text.find("series.days_since_last = 3 days: days_since(series.last)", interrupted) != std::string::npos);
 }
+
+TEST_CASE("a window that cannot be computed says so, not that data is missing", "[evaluate]") {
+  // A baseline on 9999-12-29: the first session's window runs past 9999-12-31, which no date can
+  // be. It used to say "no such data in the timeline".
+  const Timeline t = timeline(R"({"patient": {"id": "y"}, "assessments": [{"date": "9999-12-29", "instrument": "phq9", "score": 20}]})");
+  const Evaluation e = at(t, 9999, 12, 31);
+  const TraceEntry* first = nullptr;
+  for (const TraceEntry& x : e.trace)
+    if (default_plan().rules[x.rule].id == "intake.first_session") first = &x;
+  REQUIRE(first);
+  CHECK(first->result == Outcome::kNotEvaluated);
+  REQUIRE(first->missing.size() == 1);
+  CHECK(first->missing[0].starts_with("intake.window_latest: cannot be computed from the values it reads"));
+}

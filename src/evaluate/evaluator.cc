@@ -149,10 +149,12 @@ void Machine::evaluate_rules() {
       if (result == Outcome::kNotEvaluated) {
         if (!window_empty.empty()) {
           t.missing.push_back(window_empty);
-        } else if (window_unknown) {
-          t.missing = missing_data(r.window->earliest);
-          for (std::string& m : missing_data(r.window->latest))
-            if (std::find(t.missing.begin(), t.missing.end(), m) == t.missing.end()) t.missing.push_back(std::move(m));
+        } else if (window_unknown) {  // what the unknown end (or ends) of the window rests on
+          for (const CompiledExpr* end : {&r.window->earliest, &r.window->latest}) {
+            if (eval(end->root).known) continue;
+            for (std::string& m : missing_data(*end))
+              if (std::find(t.missing.begin(), t.missing.end(), m) == t.missing.end()) t.missing.push_back(std::move(m));
+          }
         } else {
           t.missing = missing_data(*r.when);
         }

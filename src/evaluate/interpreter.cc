@@ -250,6 +250,21 @@ std::vector<NamedValue> Machine::values_read(std::span<const uint32_t> reads) {
   return out;
 }
 
+// Whether an expression reads the timeline itself (a timeline function, `event`), not only
+// through the facts, parameters and state it names.
+bool Machine::reads_the_timeline(uint32_t node) const {
+  const PlanNode& n = plan_.nodes[node];
+  if (n.op == Op::kEvent) return true;
+  if (n.op == Op::kCall) {
+    const auto all = builtins();
+    const auto info = std::find_if(all.begin(), all.end(), [&](const BuiltinInfo& b) { return b.id == n.fn; });
+    if (info != all.end() && info->reads_timeline) return true;
+  }
+  for (uint16_t i = 0; i < n.arg_count; ++i)
+    if (reads_the_timeline(plan_.args[n.first_arg + i])) return true;
+  return false;
+}
+
 std::vector<std::string> Machine::missing_data(const CompiledExpr& expr) {
   std::vector<std::string> out;
   std::vector<uint32_t> seen_facts;
@@ -268,7 +283,14 @@ std::vector<std::string> Machine::missing_data(const CompiledExpr& expr) {
         }
         const size_t before = out.size();
         visit(f.value);
-        if (out.size() == before) out.push_back(fmt::format("{}: no such data in the timeline", f.name));
+        // Nothing it reads is unknown: either the timeline has no such event, or, when it reads no
+        // timeline at all, its arithmetic failed (a date past 9999-12-31, a division by zero).
+        if (out.size() == before)
+          out.push_back(reads_the_timeline(f.value.root)
+                            ? fmt::format("{}: no such data in the timeline", f.name)
+                            : fmt::format("{}: cannot be computed from the values it reads (a date past 9999-12-31 or "
+                                          "before 0001-01-01, a division by zero, a number too large)",
+                                          f.name));
       } else if (n.op == Op::kParam) {
         out.push_back(fmt::format("{}: not set", plan_.parameters[n.index].qualified_name));
       } else if (n.op == Op::kState) {

@@ -53,6 +53,7 @@ class Machine {
   std::vector<NamedValue> values_read(std::span<const uint32_t> reads);
   /// For an unknown result: the unknown data it rests on, as people say them.
   std::vector<std::string> missing_data(const CompiledExpr& expr);
+  bool reads_the_timeline(uint32_t node) const;
 
   // ---- evaluator.cc ----
   void replay();
