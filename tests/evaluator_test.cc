@@ -243,8 +243,8 @@ TEST_CASE("without the trace the answer is the same", "[evaluate]") {
 }
 
 TEST_CASE("a trace entry names the rule, its place, its condition and the values it saw", "[evaluate]") {
-  const Timeline t = timeline(kSeries);  // the evaluation points into it
-  const Evaluation e = at(t, 2026, 1, 12);
+  const Timeline series = timeline(kSeries);  // the evaluation points into it
+  const Evaluation e = at(series, 2026, 1, 12);
   const Plan& plan = default_plan();
   const TraceEntry* entry = nullptr;
   for (const TraceEntry& t : e.trace)
