@@ -204,22 +204,21 @@ void facts_behind(const Plan& plan, const Evaluation& e, const std::vector<const
     const Plan::Fact& f = plan.facts[queue[i]];
     const Value* v = fact_value(queue[i]);
     std::string line = fmt::format("{} = {}: {}", f.name, v ? format_value(*v, e) : std::string("?"), f.value.text);
-    std::string read;
+    // What it read, as a trace entry shows the values a condition read (state is not kept).
+    std::vector<NamedValue> read;
     for (uint32_t nd : f.value.reads) {
       const PlanNode& n = plan.nodes[nd];
-      std::string shown;
       if (n.op == Op::kFact) {
         const Value* x = fact_value(static_cast<uint32_t>(n.index));
-        shown = fmt::format("{} = {}", plan.facts[n.index].name, x ? format_value(*x, e) : std::string("?"));
+        read.push_back({plan.facts[n.index].name, x ? *x : Value::unknown(n.type), nd});
       } else if (n.op == Op::kParam && static_cast<size_t>(n.index) < e.parameters.size()) {
-        shown = fmt::format("{} = {}", plan.parameters[n.index].qualified_name, format_value(e.parameters[n.index], e));
+        read.push_back({plan.parameters[n.index].qualified_name, e.parameters[n.index], nd});
       } else if (n.op == Op::kToday) {
-        shown = fmt::format("today = {}", e.as_of.to_string());
+        read.push_back({"today", Value::date(e.as_of.days), nd});
       }
-      if (!shown.empty()) read += (read.empty() ? "" : ", ") + shown;
     }
     out += bullet(line, "  ");
-    if (!read.empty()) out += st.dim(wrap("with " + read, "    "));
+    if (!read.empty()) out += st.dim(wrap("with " + format_values(read, e), "    "));
     add_facts(f.value.reads);
   }
   if (queue.size() > kMost) out += fmt::format("  … and {} more (the JSON output has every fact)\n", queue.size() - kMost);
