@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -58,6 +59,21 @@ int run(int argc, char** argv) {
   const Runner check = add_check_command(app);
   const Runner graph = add_graph_command(app);
   const Runner summarize = add_summarize_command(app);
+  // --log-level belongs to the whole program but may follow the command name: each command's help
+  // says so, since CLI11 lists only the command's own options there. (A command without a footer of
+  // its own inherited the program's, whose last line is not for it.)
+  const std::string program_footer = app.get_footer();
+  const std::function<void(CLI::App&)> mention_log_level = [&](CLI::App& parent) {
+    for (CLI::App* cmd : parent.get_subcommands({})) {
+      std::string footer = cmd->get_footer();
+      if (footer == program_footer) footer = footer.substr(0, footer.find('\n'));
+      cmd->footer((footer.empty() ? "" : footer + "\n") +
+                  "Also: --log-level LEVEL (trace, debug, info, warn, error, off; default warn, or $REGIMEN_LOG_LEVEL): "
+                  "diagnostic logging on stderr.");
+      mention_log_level(*cmd);
+    }
+  };
+  mention_log_level(app);
 
   try {
     app.parse(argc, argv);
