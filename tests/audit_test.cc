@@ -112,6 +112,36 @@ TEST_CASE("a decision is recorded, read back and replayed to the same bytes", "[
   CHECK(log->list(AuditFilter{"nobody", "", ""}, error).empty());
 }
 
+TEST_CASE("a replay that differs names the engine version that made the decision when it is another", "[audit]") {
+  AuditEntry e = recorded_evaluation(default_protocol_source());
+  SECTION("made by this version and replayed identically: no note") {
+    const ReplayResult r = replay(e);
+    CHECK(r.identical);
+    CHECK(r.version_note.empty());
+  }
+  SECTION("made by an older version, whose output differed") {
+    e.engine_version = "0.1.0";
+    e.output.replace(e.output.find(REGIMEN_VERSION), std::string_view(REGIMEN_VERSION).size(), "0.1.0");
+    const ReplayResult r = replay(e);
+    CHECK_FALSE(r.identical);
+    REQUIRE_FALSE(r.differences.empty());
+    CHECK_THAT(r.differences[0], Catch::Contains("0.1.0"));
+    CHECK_THAT(r.version_note, Catch::StartsWith("The decision was made by regimen 0.1.0; this is regimen " REGIMEN_VERSION));
+  }
+  SECTION("made by an older version whose output this one still gives: identical, no note") {
+    e.engine_version = "0.1.0";
+    CHECK(replay(e).identical);
+    CHECK(replay(e).version_note.empty());
+  }
+  SECTION("an older version's record that no longer replays at all: the note too") {
+    e.engine_version = "0.1.0";
+    e.protocol_text = "not: [a protocol";
+    const ReplayResult r = replay(e);
+    CHECK_FALSE(r.error.empty());
+    CHECK_THAT(r.version_note, Catch::Contains("regimen 0.1.0"));
+  }
+}
+
 TEST_CASE("the database holds patient data: it is created readable by its owner only", "[audit]") {
   TempDb db;
   std::string error;

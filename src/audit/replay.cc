@@ -55,9 +55,7 @@ void compare_explanation(ReplayResult& r, const std::string& stored) {
   for (const std::string& d : line_differences(stored, r.explanation)) r.differences.push_back("explanation, " + d);
 }
 
-}  // namespace
-
-ReplayResult replay(const AuditEntry& e) {
+ReplayResult replay_with_this_engine(const AuditEntry& e) {
   ReplayResult r;
   const bool evaluation = e.command == "evaluate" || e.command == "explain" || e.command == "batch";
   if (!evaluation && e.command != "whatif" && e.command != "plan") {
@@ -139,6 +137,18 @@ ReplayResult replay(const AuditEntry& e) {
   compare(r, e.output, now);
   r.explanation = explain_text(*plan.value, ev, info);
   compare_explanation(r, e.explanation);
+  return r;
+}
+
+}  // namespace
+
+ReplayResult replay(const AuditEntry& e) {
+  ReplayResult r = replay_with_this_engine(e);
+  // The engine's version changes whenever the same input may give other output (README).
+  if ((!r.identical || !r.error.empty()) && e.engine_version != REGIMEN_VERSION)
+    r.version_note = fmt::format("The decision was made by regimen {}; this is regimen {}, whose output may differ by design "
+                                 "(see the README's version notes).",
+                                 e.engine_version.empty() ? "(no version recorded)" : e.engine_version, REGIMEN_VERSION);
   return r;
 }
 

@@ -156,6 +156,7 @@ Runner add_audit_command(CLI::App& app) {
       if (!r.error.empty() || !r.identical) {
         std::cerr << "regimen: this record keeps no explanation text and does not replay identically; see 'regimen audit replay "
                   << e->decision_id << "'\n";
+        if (!r.version_note.empty()) std::cerr << "regimen: " << r.version_note << "\n";
         return int(kBadInput);
       }
       std::cout << "(rendered by replaying the record, which gives the recorded output byte for byte)\n\n" << printable_lines(r.explanation);
@@ -172,6 +173,7 @@ Runner add_audit_command(CLI::App& app) {
       const ReplayResult r = replay(*e);
       if (!r.error.empty()) {
         std::cerr << "regimen: " << r.error << "\n";
+        if (!r.version_note.empty()) std::cerr << "regimen: " << r.version_note << "\n";
         return int(kBadInput);
       }
       if (r.identical) {
@@ -180,11 +182,7 @@ Runner add_audit_command(CLI::App& app) {
       }
       std::cout << fmt::format("DIFFERENT: decision {} replays to another output:\n", e->decision_id);
       for (const std::string& d : r.differences) std::cout << "  " << d << "\n";
-      // The engine's version changes whenever the same input may give other output (README).
-      if (e->engine_version != REGIMEN_VERSION)
-        std::cout << fmt::format("  The decision was made by regimen {}; this is regimen {}, whose output may differ by design "
-                                 "(see the README's version notes).\n",
-                                 e->engine_version, REGIMEN_VERSION);
+      if (!r.version_note.empty()) std::cout << "  " << r.version_note << "\n";
       return int(kBadInput);
     };
   });

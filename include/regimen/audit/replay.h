@@ -15,6 +15,9 @@ struct ReplayResult {
   std::string explanation;               ///< the explanation of the replayed evaluation
   std::vector<std::string> differences;  ///< the first differing lines, "stored: … / now: …"
   std::string error;                     ///< the record could not be replayed at all
+  /// Not identical, or not replayable, and made by another version of the engine: says so (the
+  /// version changes whenever the same input may give other output).
+  std::string version_note;
 };
 
 ReplayResult replay(const AuditEntry& entry);
