@@ -282,7 +282,8 @@ TEST_CASE("parameter overrides are checked against their declaration", "[evaluat
   o.as_of = *Date::from_ymd(2026, 1, 12);
   auto eight = parse_override(plan, "series.target_sessions", "8");
   o.overrides.emplace_back(eight.value->index, eight.value->value);
-  const Evaluation e = evaluate(plan, timeline(kSeries), o);
+  const Timeline t = timeline(kSeries);  // alive while the evaluation is read: it points into it
+  const Evaluation e = evaluate(plan, t, o);
   CHECK(e.recommendations[0].summary.find("of 8") != std::string::npos);
   CHECK(e.overridden[eight.value->index]);
 }
@@ -357,7 +358,8 @@ rules:
   REQUIRE(plan.ok());
   EvaluateOptions o;
   o.as_of = *Date::from_ymd(9999, 12, 28);
-  const Evaluation e = evaluate(*plan.value, timeline(R"({"patient": {"id": "f"}})"), o);
+  const Timeline t = timeline(R"({"patient": {"id": "f"}})");  // alive while the evaluation is read
+  const Evaluation e = evaluate(*plan.value, t, o);
   const auto json = nlohmann::json::parse(to_json(*plan.value, e, ReportInfo{}));
   CHECK(json["facts"]["soon"] == "9999-12-30");
   CHECK(json["facts"]["next_year"].is_null());
