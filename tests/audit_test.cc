@@ -407,7 +407,7 @@ TEST_CASE("what-if and plan decisions are recorded with their request and replay
   CHECK_FALSE(AuditLog::open(db.path, error)->verify(error).ok);
 }
 
-TEST_CASE("a schema 1 database is migrated to schema 3 and its records still verify and replay", "[audit]") {
+TEST_CASE("a schema 1 database is read as it is, migrated to schema 3 when recorded to, and its records still verify and replay", "[audit]") {
   TempDb db;
   // The schema regimen 0.1 created (migration 1), with one record chained from the genesis hash.
   exec(db.path, R"sql(
@@ -450,6 +450,24 @@ TEST_CASE("a schema 1 database is migrated to schema 3 and its records still ver
     sqlite3_close(h);
   }
   std::string error;
+  {
+    // Reading writes nothing: the old database is read through a copy migrated in memory.
+    const auto file_bytes = [&] {
+      std::ifstream in(db.path, std::ios::binary);
+      return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const std::string before = file_bytes();
+    std::string note;
+    auto reader = AuditLog::open_to_read(db.path, error, note);
+    REQUIRE(reader);
+    CHECK_THAT(note, Catch::Contains("schema version 1") && Catch::Contains("the file is left as it is"));
+    CHECK(reader->verify(error).ok);
+    const auto back = reader->get(old.decision_id, error);
+    REQUIRE(back);
+    CHECK(replay(*back).identical);
+    reader.reset();
+    CHECK(file_bytes() == before);
+  }
   auto log = AuditLog::open(db.path, error);
   REQUIRE(log);
   CHECK(log->verify(error).ok);

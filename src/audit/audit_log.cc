@@ -399,18 +399,42 @@ std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, std::string& e
     error = fmt::format("the audit database has schema version {}, newer than this regimen knows ({})", version, kSchemaVersion);
     return nullptr;
   }
-  for (int v = version; v < kSchemaVersion; ++v) {
-    if (!impl->exec(kMigrations[v], error)) {
-      std::string ignored;
-      impl->exec("ROLLBACK", ignored);
-      return nullptr;
-    }
+  if (!migrate(*impl, version, error)) {
+    std::string ignored;
+    impl->exec("ROLLBACK", ignored);
+    return nullptr;
   }
-  const std::string set_version =
-      fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '{}')", kSchemaVersion);
-  if (!impl->exec(set_version.c_str(), error) || !impl->exec("COMMIT", error)) return nullptr;
+  if (!impl->exec("COMMIT", error)) return nullptr;
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
+
+bool AuditLog::migrate(Impl& impl, int version, std::string& error) {
+  for (int v = version; v < kSchemaVersion; ++v)
+    if (!impl.exec(kMigrations[v], error)) return false;
+  const std::string set_version =
+      fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '{}')", kSchemaVersion);
+  return impl.exec(set_version.c_str(), error);
+}
+
+namespace {
+
+/// A file name as an SQLite URI (`file:` and the path with '%', '?' and '#' escaped).
+std::string file_uri(const std::string& path) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#' || static_cast<unsigned char>(c) < 0x20) uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    else uri += c;
+  }
+  return uri;
+}
+
+/// The size of a file, or -1 when there is none.
+int64_t file_size(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : -1;
+}
+
+}  // namespace
 
 std::unique_ptr<AuditLog> AuditLog::open_to_read(const std::string& path, std::string& error, std::string& note) {
   struct stat st {};
@@ -424,19 +448,36 @@ std::unique_ptr<AuditLog> AuditLog::open_to_read(const std::string& path, std::s
     return nullptr;
   }
   auto impl = std::make_unique<Impl>();
-  if (sqlite3_open_v2(path.c_str(), &impl->db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    error = fmt::format("cannot open the audit database {}: {}", path, sqlite3_errmsg(impl->db));
-    return nullptr;
-  }
-  sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
   int version = -1;
-  {
-    Statement s(impl->db, "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (!s.ok()) {
-      error = fmt::format("{} is not a regimen audit database: {}", path, sqlite3_errmsg(impl->db));
+  // Read-only, and then (below) immutable: a database in WAL mode needs its -shm file to be read,
+  // which SQLite cannot create in a read-only folder (a backup on read-only media).
+  for (const bool immutable : {false, true}) {
+    impl = std::make_unique<Impl>();
+    const int flags = SQLITE_OPEN_READONLY | (immutable ? SQLITE_OPEN_URI : 0);
+    const std::string name = immutable ? file_uri(path) + "?immutable=1" : path;
+    if (sqlite3_open_v2(name.c_str(), &impl->db, flags, nullptr) != SQLITE_OK) {
+      error = fmt::format("cannot open the audit database {}: {}", path, sqlite3_errmsg(impl->db));
       return nullptr;
     }
-    if (s.step() == SQLITE_ROW) version = std::atoi(s.text(0).c_str());
+    sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
+    Statement s(impl->db, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (s.ok()) {
+      if (s.step() == SQLITE_ROW) version = std::atoi(s.text(0).c_str());
+      break;
+    }
+    const int code = sqlite3_errcode(impl->db) & 0xFF;
+    if (!immutable && (code == SQLITE_READONLY || code == SQLITE_CANTOPEN)) {
+      // Immutable reading ignores a write-ahead log: only when there is none to ignore.
+      if (file_size(path + "-wal") > 0) {
+        error = fmt::format("cannot read the audit database {} here: its write-ahead log ({}-wal) needs a writable folder "
+                            "to be read; copy it with sqlite3's VACUUM INTO (see the README) and check the copy",
+                            path, path);
+        return nullptr;
+      }
+      continue;
+    }
+    error = fmt::format("{} is not a regimen audit database: {}", path, sqlite3_errmsg(impl->db));
+    return nullptr;
   }
   if (version == kSchemaVersion) return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
   if (version > kSchemaVersion) {
@@ -448,9 +489,28 @@ std::unique_ptr<AuditLog> AuditLog::open_to_read(const std::string& path, std::s
     error = fmt::format("{} is not a regimen audit database (it has no schema version)", path);
     return nullptr;
   }
-  impl.reset();
-  note = fmt::format("the audit database {} has schema version {}: migrating it to version {} first", path, version, kSchemaVersion);
-  return open(path, error);
+  // Reading writes nothing, not even a migration: an older database is read through a copy in
+  // memory, migrated there. (Recording to it migrates the file itself.)
+  auto copy = std::make_unique<Impl>();
+  if (sqlite3_open(":memory:", &copy->db) != SQLITE_OK) {
+    error = fmt::format("cannot read the audit database {}: {}", path, sqlite3_errmsg(copy->db));
+    return nullptr;
+  }
+  sqlite3_backup* backup = sqlite3_backup_init(copy->db, "main", impl->db, "main");
+  const int copied = backup ? sqlite3_backup_step(backup, -1) : sqlite3_errcode(copy->db);
+  if (backup) sqlite3_backup_finish(backup);
+  if (copied != SQLITE_DONE) {
+    error = fmt::format("cannot read the audit database {}: {}", path, sqlite3_errstr(copied));
+    return nullptr;
+  }
+  if (!migrate(*copy, version, error)) {
+    error = fmt::format("cannot read the audit database {} (schema version {}): {}", path, version, error);
+    return nullptr;
+  }
+  note = fmt::format("the audit database {} has schema version {}: it is read through a copy migrated to version {} in "
+                     "memory; the file is left as it is",
+                     path, version, kSchemaVersion);
+  return std::unique_ptr<AuditLog>(new AuditLog(std::move(copy)));
 }
 
 int64_t AuditLog::add_to_chunk(std::string& chunk, std::string_view input, std::string_view input_text,

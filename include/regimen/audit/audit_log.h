@@ -63,7 +63,8 @@ class AuditLog {
   static std::unique_ptr<AuditLog> open(const std::string& path, std::string& error);
   /// Opens an existing database to read it (verify, list, show, replay, export) without writing
   /// a byte to it: a missing or empty file is an error, not a new database. A database of an
-  /// older schema is migrated first (a one-off write, said on `note`).
+  /// older schema is read through a copy in memory migrated to the current one (said on `note`);
+  /// one in a read-only folder is read as immutable when it has no write-ahead log to lose.
   static std::unique_ptr<AuditLog> open_to_read(const std::string& path, std::string& error, std::string& note);
   ~AuditLog();
   AuditLog(const AuditLog&) = delete;
@@ -116,6 +117,8 @@ class AuditLog {
  private:
   struct Impl;
   explicit AuditLog(std::unique_ptr<Impl> impl);
+  /// Brings the schema from `version` to the current one (explicit migrations, in order).
+  static bool migrate(Impl& impl, int version, std::string& error);
   std::unique_ptr<Impl> impl_;
 };
 
