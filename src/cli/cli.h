@@ -74,6 +74,9 @@ bool outputs_not_inputs(std::string_view command, std::initializer_list<std::str
 
 /// Prints diagnostics to stderr for a person (with the source line when `source` is given).
 void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source, const Terminal& terminal);
+/// The same for diagnostics about several files: each is shown with its line from the source of
+/// its name, when one of `sources` is.
+void print_diagnostics(const Diagnostics& diagnostics, std::span<const SourceFile> sources, const Terminal& terminal);
 
 /// Standard input can be read once: true when at most one of `inputs` is "-"; else the usage
 /// error is reported for `command` (and the caller exits with kBadUsage).

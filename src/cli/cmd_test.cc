@@ -92,7 +92,7 @@ int run(const Options& o) {
     // errors alone, as CONTRACT §6 prints them. Otherwise they are part of the run's report.
     out = r.cases.empty() && r.errors.has_errors() ? render_json(r.errors) : json_report(r, options.coverage);
   } else {
-    print_diagnostics(r.errors, nullptr, terminal);
+    print_diagnostics(r.errors, r.sources, terminal);
     out = text_report(r, o.verbose);
     if (options.coverage) out += "\n" + coverage_text(r.coverage);
   }

@@ -381,4 +381,11 @@ void print_diagnostics(const Diagnostics& diagnostics, const SourceFile* source,
     std::cerr << render_text(d, source, terminal.stderr_color ? Color::kYes : Color::kNo);
 }
 
+void print_diagnostics(const Diagnostics& diagnostics, std::span<const SourceFile> sources, const Terminal& terminal) {
+  for (const Diagnostic& d : diagnostics) {
+    const auto source = std::find_if(sources.begin(), sources.end(), [&](const SourceFile& s) { return s.name() == d.file; });
+    std::cerr << render_text(d, source == sources.end() ? nullptr : &*source, terminal.stderr_color ? Color::kYes : Color::kNo);
+  }
+}
+
 }  // namespace regimen::cli

@@ -327,6 +327,7 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunO
   std::map<std::string, CoverageAccumulator> coverage;
   // One file's cases; a protocol it names is relative to `dir`.
   auto run_file = [&](const SourceFile& file, const fs::path& dir) {
+    run.sources.push_back(file);
     const std::optional<YAML::Node> parsed = load::parse_yaml(file, "test.yaml_syntax", run.errors);
     if (!parsed) {
       ++run.failed;
@@ -395,6 +396,8 @@ TestRun run_protocol_tests(const std::vector<std::string>& paths, const TestRunO
     run.errors.add(Diagnostic{Severity::kError, "test.none", paths.size() == 1 ? paths.front() : std::string(), {}, 1, "",
                               "no protocol test case found in " + named + " (a folder is read for its *.yaml files)"});
   }
+  for (const auto& [path, source] : plans.sources) run.sources.push_back(source);
+  if (protocol_override) run.sources.push_back(*protocol_override);
   for (auto& [text, a] : coverage) run.coverage.push_back(coverage_report(*a.plan, a.source, a.sink, std::move(a.cases)));
   std::stable_sort(run.coverage.begin(), run.coverage.end(),
                    [](const ProtocolCoverage& a, const ProtocolCoverage& b) { return a.file < b.file; });

@@ -25,6 +25,8 @@ struct TestRun {
   bool protocol_failed = false;  ///< a protocol the cases name does not compile (CONTRACT §5: exit 3)
   /// With TestRunOptions::coverage: one report per protocol the cases ran against, by file name.
   std::vector<ProtocolCoverage> coverage;
+  /// The files read (test files, protocols): an error is shown with its line from these.
+  std::vector<SourceFile> sources;
 };
 
 struct TestRunOptions {
