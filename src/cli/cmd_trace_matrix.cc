@@ -35,10 +35,10 @@ int run(const Options& o) {
   // evidence: an error, and no matrix (CONTRACT §6: with --format json, only the errors).
   if (run.errors.has_errors()) {
     if (json_errors_requested()) std::cout << render_json(run.errors) << std::flush;
-    else print_diagnostics(run.errors, nullptr, terminal);
+    else print_diagnostics(run.errors, run.sources, terminal);
     return kBadInput;
   }
-  print_diagnostics(run.errors, nullptr, terminal);  // warnings
+  print_diagnostics(run.errors, run.sources, terminal);  // warnings
 
   // The cases whose protocol is this one: the same text, whatever the file is called.
   const std::string hash = sha256_hex(p.source.text());
