@@ -228,8 +228,13 @@ class CaseRunner {
       for (auto it = facts.begin(); it != facts.end(); ++it) {
         const std::string name = it->first.Scalar(), want = it->second.IsNull() ? "unknown" : it->second.Scalar();
         auto f = std::find_if(e.facts.begin(), e.facts.end(), [&](const auto& p) { return plan_.facts[p.first].name == name; });
-        if (f == e.facts.end()) diff.push_back(fmt::format("facts: the protocol has no fact {}", name));
-        else if (format_value(f->second, e) != want)
+        if (f == e.facts.end()) {
+          std::vector<std::string_view> known;
+          for (const auto& fact : plan_.facts) known.push_back(fact.name);
+          std::string message = fmt::format("facts: the protocol has no fact {}", name);
+          if (auto m = closest_match(name, known)) message += fmt::format(" (did you mean {}?)", *m);
+          diff.push_back(std::move(message));
+        } else if (format_value(f->second, e) != want)
           diff.push_back(fmt::format("facts: {} expected {}, got {}", name, want, format_value(f->second, e)));
       }
     }
