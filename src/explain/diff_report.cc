@@ -528,7 +528,11 @@ void write_divergence(JsonWriter& j, const DiffReport& r, const PatientCompariso
     j.key("passed_over");
     if (passed) {
       write_transition(j, plan, e, passed->transition, passed->values);
-      j.key("result").value(passed->unknown ? "not_evaluated" : "false").end_object();
+      // As a trace entry's result: false, or "not_evaluated" when the condition was unknown.
+      j.key("result");
+      if (passed->unknown) j.value("not_evaluated");
+      else j.value(false);
+      j.end_object();
     } else {
       j.null();
     }
