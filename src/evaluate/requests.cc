@@ -70,7 +70,9 @@ int int_of(const YAML::Node& n, std::string_view what) {
   return v;
 }
 
-TimelineChange score_change(const Plan& plan, const YAML::Node& s) {
+/// A score to add; `item` names an item answer as the asker wrote it ("--item 9=1" on the
+/// command line, "item 9=1" in a scenario file).
+TimelineChange score_change(const Plan& plan, const YAML::Node& s, std::string_view item) {
   known_keys(s, kScoreKeys, "a score to add");
   TimelineChange c;
   c.kind = TimelineChange::Kind::kAddScore;
@@ -92,18 +94,18 @@ TimelineChange score_change(const Plan& plan, const YAML::Node& s) {
     const int n = int_of(it->first, "the item number"), v = int_of(it->second, "the item answer");
     // Written as a timeline writes it ("9", not "09" or "+9"), as the timeline reader requires.
     if (key != std::to_string(n) || n < 1 || n > spec->item_count || v < spec->item_min || v > spec->item_max)
-      throw Problem{fmt::format("--item {}: {} items are 1-{} (written without a leading zero) with answers {}-{}", text,
+      throw Problem{fmt::format("{} {}: {} items are 1-{} (written without a leading zero) with answers {}-{}", item, text,
                                 spec->label, spec->item_count, spec->item_min, spec->item_max),
                     it->first.Mark()};
     for (const ItemAnswer& earlier : c.items)
       if (earlier.item == n)
-        throw Problem{fmt::format("--item {}: item {} is given twice for this score", text, n), it->first.Mark()};
+        throw Problem{fmt::format("{} {}: item {} is given twice for this score", item, text, n), it->first.Mark()};
     c.items.push_back(ItemAnswer{n, v});
   }
   return c;
 }
 
-std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& root) {
+std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& root, bool a_file) {
   std::vector<Alternative> out;
   if (!root.IsMap() || !root["alternatives"] || !root["alternatives"].IsSequence())
     throw Problem{"no alternatives (expected a list under 'alternatives:')", root.Mark()};
@@ -116,7 +118,7 @@ std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& r
     for (Date d : dates_of(n["add_session"], "add_session")) a.changes.push_back({TimelineChange::Kind::kAddSession, d, "", 0, {}});
     if (const YAML::Node scores = n["add_score"]; scores && !scores.IsNull()) {
       if (!scores.IsSequence()) throw Problem{"add_score must be a list of scores", scores.Mark()};
-      for (const auto& s : scores) a.changes.push_back(score_change(plan, s));
+      for (const auto& s : scores) a.changes.push_back(score_change(plan, s, a_file ? "item" : "--item"));
     }
     if (const YAML::Node set = n["set"]; set && !set.IsNull()) {
       if (!set.IsMap()) throw Problem{"'set' must be a map of parameter → value", set.Mark()};
@@ -163,7 +165,7 @@ AlternativesRead read(const Plan& plan, std::string_view document, std::string_v
     return r;
   }
   try {
-    r.alternatives = alternatives_from(plan, *root);
+    r.alternatives = alternatives_from(plan, *root, a_file);
   } catch (const Problem& p) {
     fail("whatif.scenario", load::position_of(p.mark), p.message);
   } catch (const YAML::Exception& e) {
