@@ -447,7 +447,7 @@ std::unique_ptr<AuditLog> AuditLog::open_to_read(const std::string& path, std::s
     error = fmt::format("{} is empty: it is not an audit database (was it truncated?)", path);
     return nullptr;
   }
-  auto impl = std::make_unique<Impl>();
+  std::unique_ptr<Impl> impl;
   int version = -1;
   // Read-only, and then (below) immutable: a database in WAL mode needs its -shm file to be read,
   // which SQLite cannot create in a read-only folder (a backup on read-only media).

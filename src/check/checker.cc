@@ -123,15 +123,15 @@ class Checker {
     for (const ast::Name& n : names) one_of(n, ids, "check.unknown_source", "source");
   }
 
-  // A name that would take the place of another in expressions (the longest dotted prefix that
-  // names something wins): a fact `last.date` beside a state variable `last` holding a session
-  // would hide that session's date; a fact `phq9` would hide the instrument. Why, or empty.
   /// "a session", "an assessment".
   static std::string a_type(Type t) {
     const std::string name(to_string(t));
     return (name.find_first_of("aeiou") == 0 ? "an " : "a ") + name;
   }
 
+  // A name that would take the place of another in expressions (the longest dotted prefix that
+  // names something wins): a fact `last.date` beside a state variable `last` holding a session
+  // would hide that session's date; a fact `phq9` would hide the instrument. Why, or empty.
   std::string hides(const std::string& name) const {
     for (const ast::Instrument& i : p_.instruments)
       if (i.name.value == name) return "is the name of an instrument";
