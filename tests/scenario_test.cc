@@ -228,6 +228,29 @@ TEST_CASE("the end-of-series decision point is listed when the post-series PHQ-9
   }
 }
 
+TEST_CASE("a PHQ-9 due on the day of the series' last session does not stand in for the post-series one", "[plan]") {
+  // Five of six sessions done, the last PHQ-9 on 11-16: on as_of, 11-28, a PHQ-9 is due and so is
+  // the sixth session. The PHQ-9 taken that day is read before the session; the series then asks
+  // for a post-series PHQ-9, which the plan takes the next day. It had stopped there instead ("no
+  // decision point", the same for every scenario).
+  Timeline t = course("same-day-1", {"2026-11-02", "2026-11-06", "2026-11-09", "2026-11-12", "2026-11-16"}, "2026-10-26", 27);
+  add_score(t, "2026-11-09", "phq9", 27);
+  add_score(t, "2026-11-16", "phq9", 27);
+  for (const auto& [scenario, to] : {std::pair{Scenario::kResponder, "maintenance"}, std::pair{Scenario::kNonresponder, "reassessment"}}) {
+    const Projection p = project(default_plan(), t, projecting("2026-11-28", scenario, 90));
+    REQUIRE(p.steps.size() >= 3);
+    CHECK(p.steps[0].kind == ProjectedStep::Kind::kAssessment);
+    CHECK(p.steps[0].date == day("2026-11-28"));
+    CHECK(p.steps[1].kind == ProjectedStep::Kind::kSession);
+    CHECK(p.steps[2].kind == ProjectedStep::Kind::kAssessment);
+    CHECK(p.steps[2].date == day("2026-11-29"));
+    REQUIRE_FALSE(p.decisions.empty());
+    CHECK(p.decisions.front().date == day("2026-11-29"));
+    CHECK(p.decisions.front().to_phase == to);
+    CHECK(p.sessions_until_decision == 1);
+  }
+}
+
 TEST_CASE("the plan takes each PHQ-9 on the day it falls due, not at the next session", "[plan]") {
   // Two series sessions, baseline 24; the responder course reaches maintenance, where a PHQ-9 is
   // due once the last is older than 28 days. Walking only from session to session took it the

@@ -153,8 +153,10 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
       if (r.action == Action::kScheduleSession && r.window && !schedule) schedule = &r;
     }
     // 1. An assessment asked for is taken today — or, when a session was given today, the next
-    // day, so that it is read after that session (a post-series score must be).
-    if (collect && last_assessment_day != day) {
+    // day, so that it is read after that session (a post-series score must be). That holds too
+    // when one was taken today already, before the session: the series' last session and a PHQ-9
+    // due the same day ask for another one after it.
+    if (collect && (last_assessment_day != day || has_session_on(day))) {
       if (has_session_on(day)) {
         day = day + 1;
         if (day > p.until) break;
