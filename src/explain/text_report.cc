@@ -1,6 +1,7 @@
 // Text for people: the answer first, in an 80-column terminal; colour only when asked for.
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 
 #include "regimen/common/utf8.h"
@@ -150,7 +151,8 @@ std::string answer(const Plan& plan, const Evaluation& e, const ReportInfo& info
     scores += spec.label + " ";
     if (const Value* baseline = fact(spec.name + ".baseline")) {
       scores += format_value(*baseline, e) + " at baseline, " + format_value(*latest, e) + " latest";
-      if (const Value* change = fact(spec.name + ".change")) scores += fmt::format(" ({:+.0f} %)", change->as_number());
+      // Rounded as the protocol's round() does, halves away from zero (fmt's {:.0f} rounds them to even).
+      if (const Value* change = fact(spec.name + ".change")) scores += fmt::format(" ({:+d} %)", std::lround(change->as_number()));
     } else {
       scores += format_value(*latest, e) + " latest (no baseline)";
     }
