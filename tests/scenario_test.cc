@@ -96,7 +96,8 @@ TEST_CASE("what if she misses the next session", "[whatif]") {
   const Timeline t = example("mid-series.json");
   const WhatIf w = what_if(default_plan(), t, day("2026-04-16"),
                            {{"misses 04-12", {{TimelineChange::Kind::kMissSession, day("2026-04-12"), "", 0, {}}}, {}}});
-  const Recommendation* as_planned = find(w.evaluation, Action::kScheduleSession);
+  REQUIRE(w.alternatives[0].has_planned);
+  const Recommendation* as_planned = find(w.alternatives[0].as_planned, Action::kScheduleSession);
   const Recommendation* missed = find(w.alternatives[0].evaluation, Action::kScheduleSession);
   REQUIRE(as_planned);
   REQUIRE(missed);
@@ -130,11 +131,35 @@ TEST_CASE("missing a session says what it assumed, and never invents one over a 
   REQUIRE(w.alternatives[0].notes.size() == 1);
   CHECK(w.alternatives[0].notes[0].find("already recorded as missed or cancelled") != std::string::npos);
   REQUIRE(w.alternatives[1].notes.size() == 1);
-  CHECK(w.alternatives[1].notes[0].find("no session on 2026-04-12: as it is assumes one given that day") != std::string::npos);
+  CHECK(w.alternatives[1].notes[0].find("no session on 2026-04-12: as planned, one is given that day") != std::string::npos);
   CHECK_FALSE(w.alternatives[1].differences.empty());  // the planned session, missed, changes the next window
   REQUIRE(w.alternatives[2].notes.size() == 2);  // assumed, and after as_of
   CHECK(w.alternatives[2].notes[1].find("2026-04-20 is after 2026-04-16") != std::string::npos);
   CHECK(w.alternatives[2].differences.empty());
+}
+
+TEST_CASE("a session one alternative assumes planned stays in that alternative", "[whatif]") {
+  // mid-series.json on 04-12: one alternative misses 04-12 (no session there yet: assumed planned),
+  // another adds a PHQ-9. "As it is" and the PHQ-9's alternative keep the timeline as it is: the
+  // assumed session had reached both, so the PHQ-9 was read after four sessions, not three.
+  const Timeline t = example("mid-series.json");
+  const WhatIf w = what_if(default_plan(), t, day("2026-04-12"),
+                           {{"misses 04-12", {{TimelineChange::Kind::kMissSession, day("2026-04-12"), "", 0, {}}}, {}},
+                            {"a PHQ-9", {{TimelineChange::Kind::kAddScore, day("2026-04-12"), "phq9", 9, {}}}, {}}});
+  CHECK(w.timeline.sessions.size() == t.sessions.size());
+  REQUIRE(w.alternatives.size() == 2);
+  CHECK(w.alternatives[0].has_planned);
+  CHECK(w.alternatives[0].planned_timeline.sessions.size() == t.sessions.size() + 1);
+  CHECK_FALSE(w.alternatives[1].has_planned);
+  CHECK(w.alternatives[1].timeline.sessions.size() == t.sessions.size());
+  const auto fact = [&](const Evaluation& e, std::string_view name) {
+    for (const auto& [index, value] : e.facts)
+      if (default_plan().facts[index].name == name) return format_value(value, e);
+    return std::string("(none)");
+  };
+  CHECK(fact(w.evaluation, "series.sessions_done") == "3");
+  CHECK(fact(w.alternatives[0].as_planned, "series.sessions_done") == "4");
+  CHECK(fact(w.alternatives[1].evaluation, "series.sessions_done") == "3");
 }
 
 TEST_CASE("what if maintenance starts at four weeks", "[whatif]") {

@@ -52,7 +52,7 @@ std::vector<std::string> notes_on(const Timeline& timeline, Date as_of, const Al
     if (c.kind == TimelineChange::Kind::kMissSession) {
       const OnDay on = sessions_on(timeline, c.date);
       if (on == OnDay::kNone)
-        note(fmt::format("The timeline has no session on {}: as it is assumes one given that day, as changed it is missed.",
+        note(fmt::format("The timeline has no session on {}: as planned, one is given that day (what this alternative is compared with); as changed, it is missed.",
                          day));
       else if (on == OnDay::kNotGiven)
         note(fmt::format("The session on {} is already recorded as missed or cancelled: nothing changes.", day));
@@ -106,27 +106,28 @@ std::pair<Timeline, Timeline> apply_changes(const Timeline& timeline, const std:
 
 WhatIf what_if(const Plan& plan, const Timeline& timeline, Date as_of, const std::vector<Alternative>& alternatives) {
   WhatIf w;
-  // The baseline includes every session that some alternative misses as planned.
-  std::vector<TimelineChange> planned;
-  for (const Alternative& alt : alternatives)
-    for (const TimelineChange& c : alt.changes)
-      if (c.kind == TimelineChange::Kind::kMissSession) planned.push_back(c);
-  w.timeline = apply_changes(timeline, planned).first;
+  w.timeline = timeline;
+  sort_timeline(w.timeline);
   EvaluateOptions options;
   options.as_of = as_of;
   w.evaluation = evaluate(plan, w.timeline, options);
   w.alternatives.reserve(alternatives.size());
   for (const Alternative& alt : alternatives) {
-    Comparison c;
+    Comparison& c = w.alternatives.emplace_back();  // reserved: no later move, so the evaluations may point into it
     c.name = alt.name;
     c.notes = notes_on(timeline, as_of, alt);
-    c.timeline = apply_changes(w.timeline, alt.changes).second;  // planned sessions included
+    auto [planned, changed] = apply_changes(timeline, alt.changes);
+    c.timeline = std::move(changed);
+    // Sessions this alternative misses as planned: its "as it is" has them given.
+    c.has_planned = planned.sessions.size() != timeline.sessions.size();
+    if (c.has_planned) {
+      c.planned_timeline = std::move(planned);
+      c.as_planned = evaluate(plan, c.planned_timeline, options);
+    }
     EvaluateOptions alt_options = options;
     for (const ParameterOverride& o : alt.overrides) alt_options.overrides.emplace_back(o.index, o.value);
-    w.alternatives.push_back(std::move(c));
-    Comparison& stored = w.alternatives.back();  // evaluate after the move: it points into the timeline
-    stored.evaluation = evaluate(plan, stored.timeline, alt_options);
-    stored.differences = differences(plan, w.evaluation, stored.evaluation);
+    c.evaluation = evaluate(plan, c.timeline, alt_options);
+    c.differences = differences(plan, baseline_of(w, c), c.evaluation);
   }
   return w;
 }

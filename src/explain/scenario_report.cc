@@ -63,12 +63,15 @@ std::string whatif_text(const Plan& plan, const WhatIf& w, const ReportInfo& inf
   std::string out = fmt::format("What if, for patient {} on {}\n{}\n\n", printable(w.evaluation.patient_id),
                                 w.evaluation.as_of.to_string(), protocol_line(plan, info));
   for (const Comparison& c : w.alternatives) {
+    // An alternative that misses a planned session is set beside the timeline with that session
+    // given ("as planned"), not beside the timeline as it is.
+    const Evaluation& base = baseline_of(w, c);
     out += fmt::format("{}\n", c.name);
-    row(out, "", "as it is", "as changed");
-    row(out, "phase", plan.phases[w.evaluation.phase].name, plan.phases[c.evaluation.phase].name);
-    row(out, "actions", actions_text(w.evaluation), actions_text(c.evaluation));
-    row(out, "next session", next_window(w.evaluation), next_window(c.evaluation));
-    row(out, "flags", flags_text(w.evaluation), flags_text(c.evaluation));
+    row(out, "", c.has_planned ? "as planned" : "as it is", "as changed");
+    row(out, "phase", plan.phases[base.phase].name, plan.phases[c.evaluation.phase].name);
+    row(out, "actions", actions_text(base), actions_text(c.evaluation));
+    row(out, "next session", next_window(base), next_window(c.evaluation));
+    row(out, "flags", flags_text(base), flags_text(c.evaluation));
     if (const std::string o = overrides_text(plan, c.evaluation); !o.empty()) row(out, "parameters", "as in the protocol", o);
     // What was assumed or not read (a change after as_of, say): without it, "nothing differs"
     // would read as "the change makes no difference".
@@ -121,6 +124,11 @@ std::string whatif_json(const Plan& plan, const WhatIf& w, const ReportInfo& inf
     ReportInfo alt = info;
     alt.input_warnings = {};
     write_json(j, plan, c.evaluation, alt);
+    // What the differences are against when the alternative misses a planned session.
+    if (c.has_planned) {
+      j.key("as_planned");
+      write_json(j, plan, c.as_planned, alt);
+    }
     j.end_object();
   }
   j.end_array();

@@ -32,17 +32,26 @@ struct Comparison {
   std::string name;
   Timeline timeline;  ///< the changed timeline (the evaluation refers into it)
   Evaluation evaluation;
-  std::vector<Difference> differences;  ///< against the baseline
+  /// When the alternative misses a session the timeline does not have, what it is compared with
+  /// is the timeline with that session given as planned (`as_planned`), its own: another
+  /// alternative's assumptions never reach it, nor the timeline as it is.
+  bool has_planned = false;
+  Timeline planned_timeline;
+  Evaluation as_planned;
+  std::vector<Difference> differences;  ///< against as_planned when has_planned, else the timeline as it is
   /// What the comparison assumed or could not read, for the reader: a missed session the
   /// timeline does not have (assumed planned), one already missed, a change after as_of.
   std::vector<std::string> notes;
 };
 
 struct WhatIf {
-  Timeline timeline;  ///< the timeline as it is (with planned sessions that an alternative misses)
+  Timeline timeline;  ///< the timeline as it is
   Evaluation evaluation;
   std::vector<Comparison> alternatives;
 };
+
+/// What an alternative is compared with: the evaluation as planned when it has one, else as it is.
+inline const Evaluation& baseline_of(const WhatIf& w, const Comparison& c) { return c.has_planned ? c.as_planned : w.evaluation; }
 
 /// Applies the changes. Missing a session that the timeline does not have means: the baseline
 /// assumes it happens as planned (a completed session that day) and the alternative records it
