@@ -64,15 +64,21 @@ std::optional<WorklistEntry> worklist_entry(const Evaluation& e, uint64_t line) 
       WorklistEntry entry;
       entry.category = *c;
       entry.priority = r.priority;
-      entry.days_overdue = r.window ? r.window->days_overdue : 0;
-      // An overdue window is clamped to as_of; the day it was due by is the unclamped one.
-      if (r.window) entry.due_by = Date{r.window->latest.days - r.window->days_overdue};
       entry.rule = r.rule;
       entry.action = r.action;
       out = std::move(entry);
     }
   }
   if (!out) return out;
+  // The patient's windows open by as_of, whichever recommendation decides the row: a safety alert
+  // leads, but the session overdue beside it is still overdue (and how long, and since when).
+  for (const Recommendation& r : e.recommendations) {
+    if (!r.window || r.window->earliest > e.as_of) continue;
+    out->days_overdue = std::max(out->days_overdue, r.window->days_overdue);
+    // An overdue window is clamped to as_of; the day it was due by is the unclamped one.
+    const Date due{r.window->latest.days - r.window->days_overdue};
+    if (!out->due_by || due < *out->due_by) out->due_by = due;
+  }
   out->patient_id = e.patient_id;
   out->phase = e.phase;
   out->line = line;

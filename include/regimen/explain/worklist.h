@@ -25,8 +25,8 @@ std::string_view to_string(WorklistCategory c);
 struct WorklistEntry {
   WorklistCategory category = WorklistCategory::kDue;
   Priority priority = Priority::kRoutine;
-  int32_t days_overdue = 0;
-  std::optional<Date> due_by;  ///< the deciding recommendation's latest day, when it has a window
+  int32_t days_overdue = 0;     ///< of the patient's most overdue window, whichever recommendation decides the row
+  std::optional<Date> due_by;  ///< the earliest last day of the patient's windows open by as_of (or overdue)
   std::string patient_id;
   uint32_t phase = 0;
   uint32_t rule = 0;           ///< the deciding recommendation's rule
