@@ -135,7 +135,8 @@ void Machine::evaluate_rules() {
       } else {
         window = RecommendedWindow{Date{static_cast<int32_t>(std::max(lo.i, as_of))},
                                    Date{static_cast<int32_t>(std::max(hi.i, as_of))}, hi.i < as_of,
-                                   static_cast<int32_t>(std::max<int64_t>(0, as_of - hi.i))};
+                                   static_cast<int32_t>(std::max<int64_t>(0, as_of - hi.i)),
+                                   static_cast<int32_t>(std::max<int64_t>(0, as_of - lo.i))};
       }
     }
     if (coverage_) [[unlikely]] coverage_->rule(ri, result);

@@ -110,6 +110,9 @@ std::string answer(const Plan& plan, const Evaluation& e, const ReportInfo& info
                     ? fmt::format(", on {}", r.window->earliest.to_string())
                     : fmt::format(", {} to {}", r.window->earliest.to_string(), r.window->latest.to_string());
         if (r.window->overdue) head += ", OVERDUE";
+        // The window as the summary may give it opened earlier: say since when, so that the two agree.
+        else if (r.window->days_open > 0)
+          head += fmt::format(" (open since {})", (r.window->earliest - r.window->days_open).to_string());
       }
       out += "  " + st.priority(r.priority, head) + "\n";
       out += wrap(r.summary, "     ");

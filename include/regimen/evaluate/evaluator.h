@@ -54,6 +54,7 @@ struct RecommendedWindow {
   Date earliest, latest;  ///< clamped so that neither is before as_of
   bool overdue = false;   ///< the latest day, before clamping, was before as_of
   int32_t days_overdue = 0;  ///< as_of minus that latest day, when overdue
+  int32_t days_open = 0;     ///< as_of minus the earliest day before clamping, when the window opened before as_of
 };
 
 struct Recommendation {
