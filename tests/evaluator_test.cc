@@ -288,6 +288,28 @@ TEST_CASE("parameter overrides are checked against their declaration", "[evaluat
   CHECK(e.overridden[eight.value->index]);
 }
 
+TEST_CASE("an overridden list or text parameter is the evaluation's own: it outlives the options", "[evaluate]") {
+  // A plan or what-if writes its parameters after the options it evaluated with are gone; a list
+  // or text override pointed into those options (a use after free).
+  const Plan& plan = default_plan();
+  const Timeline t = timeline(kSeries);
+  Evaluation e;
+  uint32_t index = 0;
+  {
+    EvaluateOptions o;
+    o.as_of = *Date::from_ymd(2026, 1, 12);
+    auto conditions = parse_override(plan, "screening.review_conditions", "bipolar_disorder,some_other_condition");
+    REQUIRE(conditions.value);
+    index = conditions.value->index;
+    o.overrides.emplace_back(index, conditions.value->value);
+    e = evaluate(plan, t, o);
+  }
+  // Memory the options held is likely to be reused here.
+  std::vector<std::vector<std::string>> reuse(8, std::vector<std::string>{"reused", "reused", "reused-reused-reused-reused"});
+  REQUIRE(e.overridden[index]);
+  CHECK(format_value(e.parameters[index], e) == "bipolar_disorder, some_other_condition");
+}
+
 TEST_CASE("values of every type come through negation, abs, min, joins and date arithmetic as their own type",
           "[evaluate]") {
   // A Value keeps its payload in a union read through its type: negation and abs of a number must

@@ -74,7 +74,12 @@ Machine::Machine(const Plan& plan, const Timeline& timeline, const EvaluateOptio
       params_.push_back(p.default_value ? from_constant(*p.default_value, p.type) : Value::unknown(p.type));
     out_.overridden.assign(plan.parameters.size(), false);
     for (const auto& [index, c] : options.overrides) {
-      params_[index] = from_constant(c, plan.parameters[index].type);
+      Value v = from_constant(c, plan.parameters[index].type);
+      // A text or list is copied into the evaluation: its parameters outlive the options (a plan
+      // or what-if reports them after the options it evaluated with are gone).
+      if (v.known && v.type == Type::kString) v = Value::string(out_.texts.emplace_back(v.s()));
+      else if (v.known && v.type == Type::kStringList) v = Value::strings(&out_.lists.emplace_back(*v.list));
+      params_[index] = v;
       out_.overridden[index] = true;
     }
   }
