@@ -71,3 +71,20 @@ TEST_CASE("did-you-mean suggests plausible typos only", "[diagnostic]") {
   CHECK(closest_match("Assessments", names) == "assessments");
   CHECK_FALSE(closest_match("weather", names));
 }
+
+TEST_CASE("edit distance counts insertions, deletions, substitutions and neighbour swaps", "[diagnostic]") {
+  CHECK(edit_distance("wehn", "when") == 1);  // one swap
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(edit_distance("abc", "") == 3);
+  CHECK(edit_distance("ca", "abc") == 3);  // optimal string alignment: a swapped pair is not edited again
+  CHECK(edit_distance("phq9.baselin", "phq9.baseline") == 1);
+}
+
+TEST_CASE("a very long unknown word gets no suggestion, and the search does not compare it in full", "[diagnostic]") {
+  // A 70,000-character name in a protocol took seconds and a gigabyte against every declared name.
+  const std::string word(200000, 'x');
+  const std::string_view names[] = {"sessions", "assessments", "observations", "xxxxxxxx"};
+  CHECK_FALSE(closest_match(word, names));
+  CHECK(closest_match(std::string(9, 'x'), names) == "xxxxxxxx");
+}

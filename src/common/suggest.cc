@@ -9,16 +9,20 @@ namespace regimen {
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   // Optimal string alignment: insertions, deletions, substitutions and swaps of neighbours
-  // ("wehn" is one edit from "when").
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i)
+  // ("wehn" is one edit from "when"). Three rows of the table, not all of it: a swap looks two
+  // rows back.
+  std::vector<size_t> two_back(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) row[j] = std::min(row[j], two_back[j - 2] + 1);
     }
-  return d[a.size()][b.size()];
+    std::swap(two_back, previous);
+    std::swap(previous, row);
+  }
+  return previous[b.size()];
 }
 
 namespace {
@@ -44,6 +48,11 @@ std::optional<std::string> closest_match(std::string_view word, std::span<const 
   }
   for (std::string_view c : candidates) {
     if (c == word) continue;
+    // The distance is at least the difference in length: a candidate that cannot come closer
+    // than the best so far is not compared (a 70,000-character name against every declared
+    // name took seconds and a gigabyte).
+    const size_t length_gap = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
+    if (length_gap >= best_distance) continue;
     const size_t d = edit_distance(word, c);
     if (d < best_distance) {
       best_distance = d;
