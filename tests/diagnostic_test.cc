@@ -81,8 +81,9 @@ TEST_CASE("edit distance counts insertions, deletions, substitutions and neighbo
   CHECK(edit_distance("phq9.baselin", "phq9.baseline") == 1);
 }
 
-TEST_CASE("a very long unknown word gets no suggestion, and the search does not compare it in full", "[diagnostic]") {
-  // A 70,000-character name in a protocol took seconds and a gigabyte against every declared name.
+TEST_CASE("a very long unknown word gets no suggestion, and a close one still does", "[diagnostic]") {
+  // (A 70,000-character name in a protocol took seconds and a gigabyte against every declared
+  // name; that the search now skips such candidates is not timed here: CI does not gate on time.)
   const std::string word(200000, 'x');
   const std::string_view names[] = {"sessions", "assessments", "observations", "xxxxxxxx"};
   CHECK_FALSE(closest_match(word, names));

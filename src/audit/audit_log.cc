@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <filesystem>
 #include <fmt/format.h>
 #include <random>
 #include <span>
@@ -418,10 +419,13 @@ bool AuditLog::migrate(Impl& impl, int version, std::string& error) {
 
 namespace {
 
-/// A file name as an SQLite URI (`file:` and the path with '%', '?' and '#' escaped).
+/// A file name as an SQLite URI: `file://`, an empty authority, and the absolute path with '%',
+/// '?' and '#' escaped (a path given as `//dir/x` would otherwise read as an authority).
 std::string file_uri(const std::string& path) {
-  std::string uri = "file:";
-  for (const char c : path) {
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  std::string uri = ec ? "file:" : "file://";
+  for (const char c : ec ? path : absolute.string()) {
     if (c == '%' || c == '?' || c == '#' || static_cast<unsigned char>(c) < 0x20) uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
     else uri += c;
   }

@@ -152,7 +152,7 @@ Runner add_whatif_command(CLI::App& app) {
   cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)")->check(file_name());
   cmd->add_option("--as-of", o->as_of, "The day to compare on, YYYY-MM-DD or a date-time (its date counts) (default: the timeline's as_of, else today)")->check(as_of_text());
   cmd->add_option("--miss-session", o->miss_session,
-                  "DATE: the session that day does not happen (a planned one: it happens as it is, not as changed)")
+                  "DATE: the session that day does not happen (a planned one: it is compared with the timeline with it given, \"as planned\")")
       ->take_all();
   cmd->add_option("--add-session", o->add_session, "DATE: a completed session that day")->take_all();
   cmd->add_option("--add-score", o->add_score, "DATE INSTRUMENT SCORE: an assessment, e.g. --add-score 2026-04-21 phq9 12")

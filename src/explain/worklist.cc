@@ -73,7 +73,11 @@ std::optional<WorklistEntry> worklist_entry(const Evaluation& e, uint64_t line) 
   // The patient's windows open by as_of, whichever recommendation decides the row: a safety alert
   // leads, but the session overdue beside it is still overdue (and how long, and since when).
   for (const Recommendation& r : e.recommendations) {
-    if (!r.window || r.window->earliest > e.as_of) continue;
+    if (!r.window) {
+      out->for_now = out->for_now || category_of(r, e.as_of).has_value();
+      continue;
+    }
+    if (r.window->earliest > e.as_of) continue;
     out->days_overdue = std::max(out->days_overdue, r.window->days_overdue);
     // An overdue window is clamped to as_of; the day it was due by is the unclamped one.
     const Date due{r.window->latest.days - r.window->days_overdue};
@@ -94,7 +98,8 @@ void sort_worklist(std::vector<WorklistEntry>& entries) {
     if (a.priority != b.priority) return a.priority > b.priority;
     if (a.days_overdue != b.days_overdue) return a.days_overdue > b.days_overdue;
     // A recommendation with no window is for now: due on the patient's as_of, not after every day.
-    const Date a_due = a.due_by.value_or(a.as_of), b_due = b.due_by.value_or(b.as_of);
+    const Date a_due = a.for_now ? a.as_of : a.due_by.value_or(a.as_of);
+    const Date b_due = b.for_now ? b.as_of : b.due_by.value_or(b.as_of);
     if (a_due != b_due) return a_due < b_due;
     if (a.patient_id != b.patient_id) return a.patient_id < b.patient_id;
     return a.line < b.line;

@@ -27,6 +27,7 @@ struct WorklistEntry {
   Priority priority = Priority::kRoutine;
   int32_t days_overdue = 0;     ///< of the patient's most overdue window, whichever recommendation decides the row
   std::optional<Date> due_by;  ///< the earliest last day of the patient's windows open by as_of (or overdue)
+  bool for_now = false;        ///< a listed recommendation has no window: it is due on as_of (the order's due day)
   std::string patient_id;
   uint32_t phase = 0;
   uint32_t rule = 0;           ///< the deciding recommendation's rule
