@@ -347,15 +347,54 @@ rules:
   REQUIRE(plan.ok());
   EvaluateOptions o;
   o.as_of = *Date::from_ymd(2026, 1, 10);
-  const Evaluation e = evaluate(
-      *plan.value,
-      timeline(R"({"patient": {"id": "v"}, "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 10}]})"), o);
+  const Timeline t = timeline(R"({"patient": {"id": "v"}, "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 10}]})");
+  const Evaluation e = evaluate(*plan.value, t, o);
   const auto json = nlohmann::json::parse(to_json(*plan.value, e, ReportInfo{}));
   CHECK(json["facts"] == nlohmann::json::parse(R"({"score": 10, "neg_number": -2.5, "neg_int": -10, "abs_number": 2.5,
       "abs_int": 10, "neg_param": -12.5, "neg_days": -7, "mixed_min": 2.5, "joined": "phq9!", "text_same": true,
       "day": "2025-12-29"})"));
   REQUIRE(e.recommendations.size() == 1);
   CHECK(e.recommendations[0].summary == "-2.5 -10 2.5 10 -12.5 -7 days 2.5 phq9! true 2025-12-29");
+}
+
+TEST_CASE("text() shows a value as a template does, and is unknown when the value is", "[evaluate]") {
+  // So that a sentence can leave out what is not known: coalesce('… ' + text(x) + ' …', 'none').
+  const std::string protocol = R"(protocol: {id: text-demo, version: 1.0.0, title: text()}
+sources:
+  guide: {title: A made-up guideline, certainty: unchecked}
+instruments:
+  phq9: {label: PHQ-9, range: [0, 27], items: 9}
+  gad7: {label: GAD-7, range: [0, 21], items: 7}
+parameters:
+  gap: {type: days, default: 7d, range: [1d, 30d]}
+facts:
+  score: latest(phq9).score
+  anxiety: latest(gad7).score
+  shown: text(score) + ' / ' + text(score / 4) + ' / ' + text(latest(phq9).date) + ' / ' + text(params.gap) + ' / ' + text(score > 5)
+  missing: coalesce('GAD-7 ' + text(anxiety), 'no GAD-7')
+phases:
+  start: {start: true, terminal: true}
+rules:
+  - id: always
+    phase: start
+    action: review
+    summary: "{shown}; {missing}"
+    cites: [guide]
+)";
+  const Result<Plan> plan = build_plan(SourceFile("text.yaml", protocol));
+  REQUIRE(plan.ok());
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(2026, 1, 10);
+  const Timeline t = timeline(R"({"patient": {"id": "t"}, "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 10}]})");
+  const Evaluation e = evaluate(*plan.value, t, o);
+  REQUIRE(e.recommendations.size() == 1);
+  CHECK(e.recommendations[0].summary == "10 / 2.5 / 2026-01-05 / 7 days / true; no GAD-7");
+
+  // An instrument is not a value to show.
+  const std::string bad = protocol.substr(0, protocol.find("facts:")) + "facts:\n  named: text(phq9)\nphases:\n  start: {start: true, terminal: true}\n";
+  const Result<Plan> refused = build_plan(SourceFile("bad.yaml", bad));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.diagnostics[0].code == "check.type_mismatch");
 }
 
 TEST_CASE("a date past 9999-12-31 or before 0001-01-01 is unknown, not a wrapped-around day", "[evaluate]") {

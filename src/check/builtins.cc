@@ -36,6 +36,7 @@ constexpr std::array kBuiltins = {
     BuiltinInfo{"join", Builtin::kJoin, false, "join(list, sep): the items as one text"},
     BuiltinInfo{"pct_change", Builtin::kPctChange, false, "pct_change(from, to): 100 × (to − from) / from"},
     BuiltinInfo{"date", Builtin::kDate, false, "date('YYYY-MM-DD'): a fixed date"},
+    BuiltinInfo{"text", Builtin::kText, false, "text(x): x as a template shows it, as a text (unknown when x is)"},
 };
 
 }  // namespace

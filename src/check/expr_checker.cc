@@ -460,6 +460,12 @@ Type ExprChecker::call(Expr& e, const Scope& scope) {
       if (!arity(2, 2) || !arg(0, Type::kStringList, "its first argument") || !arg(1, Type::kString, "the separator"))
         return Type::kError;
       return Type::kString;
+    case Builtin::kText:  // any value a template can show: so that a sentence can leave out what is unknown
+      if (!arity(1, 1)) return Type::kError;
+      if (const Type t = check(e.args[0], scope); t == Type::kError) return Type::kError;
+      else if (t == Type::kInstrument)
+        return fail(e.args[0], "check.type_mismatch", "text() takes a value, not an instrument");
+      return Type::kString;
     case Builtin::kPctChange:
       if (!arity(2, 2) || !arg(0, Type::kNumber, "the value before") || !arg(1, Type::kNumber, "the value after"))
         return Type::kError;

@@ -180,6 +180,14 @@ Value Machine::eval_operator(uint32_t index) {
         out_.texts.push_back(std::move(joined));
         return Value::string(out_.texts.back());
       }
+      case Builtin::kText: {
+        const Value a = arg(n, 0);
+        if (!a.known) return Value::unknown(Type::kString);
+        std::string shown = spare_text();
+        append_value(shown, a, out_);
+        out_.texts.push_back(std::move(shown));
+        return Value::string(out_.texts.back());
+      }
       case Builtin::kPctChange: {
         const Value from = arg(n, 0), to = arg(n, 1);
         if (!from.known || !to.known || from.as_number() == 0) return Value::unknown(Type::kNumber);

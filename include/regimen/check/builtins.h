@@ -32,6 +32,7 @@ enum class Builtin : uint8_t {
   kAfter,              ///< after(x, y): x comes later in the timeline than y (events or dates)
   // pure
   kMin, kMax, kClamp, kAbs, kRound, kDays, kKnown, kCoalesce, kCount, kJoin, kPctChange, kDate,
+  kText,  ///< text(x): x as a template shows it, as a string (unknown when x is)
 };
 
 struct BuiltinInfo {
