@@ -310,6 +310,20 @@ TEST_CASE("an overridden list or text parameter is the evaluation's own: it outl
   CHECK(format_value(e.parameters[index], e) == "bipolar_disorder, some_other_condition");
 }
 
+namespace {
+// Evaluates one PHQ-9 of 10 on 2026-01-05 under the protocol text, on 2026-01-10, and hands the
+// result to `check` while the plan and timeline it points into are alive.
+template <class F>
+void evaluated_on_jan_10(const std::string& protocol, F&& check) {
+  const Result<Plan> plan = build_plan(SourceFile("demo.yaml", protocol));
+  REQUIRE(plan.ok());
+  EvaluateOptions o;
+  o.as_of = *Date::from_ymd(2026, 1, 10);
+  const Timeline t = timeline(R"({"patient": {"id": "v"}, "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 10}]})");
+  check(*plan.value, evaluate(*plan.value, t, o));
+}
+}  // namespace
+
 TEST_CASE("values of every type come through negation, abs, min, joins and date arithmetic as their own type",
           "[evaluate]") {
   // A Value keeps its payload in a union read through its type: negation and abs of a number must
@@ -343,18 +357,14 @@ rules:
     summary: "{neg_number} {neg_int} {abs_number} {abs_int} {neg_param} {neg_days} {mixed_min} {joined} {text_same} {day}"
     cites: [guide]
 )";
-  const Result<Plan> plan = build_plan(SourceFile("values.yaml", protocol));
-  REQUIRE(plan.ok());
-  EvaluateOptions o;
-  o.as_of = *Date::from_ymd(2026, 1, 10);
-  const Timeline t = timeline(R"({"patient": {"id": "v"}, "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 10}]})");
-  const Evaluation e = evaluate(*plan.value, t, o);
-  const auto json = nlohmann::json::parse(to_json(*plan.value, e, ReportInfo{}));
-  CHECK(json["facts"] == nlohmann::json::parse(R"({"score": 10, "neg_number": -2.5, "neg_int": -10, "abs_number": 2.5,
-      "abs_int": 10, "neg_param": -12.5, "neg_days": -7, "mixed_min": 2.5, "joined": "phq9!", "text_same": true,
-      "day": "2025-12-29"})"));
-  REQUIRE(e.recommendations.size() == 1);
-  CHECK(e.recommendations[0].summary == "-2.5 -10 2.5 10 -12.5 -7 days 2.5 phq9! true 2025-12-29");
+  evaluated_on_jan_10(protocol, [](const Plan& plan, const Evaluation& e) {
+    const auto json = nlohmann::json::parse(to_json(plan, e, ReportInfo{}));
+    CHECK(json["facts"] == nlohmann::json::parse(R"({"score": 10, "neg_number": -2.5, "neg_int": -10, "abs_number": 2.5,
+        "abs_int": 10, "neg_param": -12.5, "neg_days": -7, "mixed_min": 2.5, "joined": "phq9!", "text_same": true,
+        "day": "2025-12-29"})"));
+    REQUIRE(e.recommendations.size() == 1);
+    CHECK(e.recommendations[0].summary == "-2.5 -10 2.5 10 -12.5 -7 days 2.5 phq9! true 2025-12-29");
+  });
 }
 
 TEST_CASE("text() shows a value as a template does, and is unknown when the value is", "[evaluate]") {
@@ -381,14 +391,10 @@ rules:
     summary: "{shown}; {missing}"
     cites: [guide]
 )";
-  const Result<Plan> plan = build_plan(SourceFile("text.yaml", protocol));
-  REQUIRE(plan.ok());
-  EvaluateOptions o;
-  o.as_of = *Date::from_ymd(2026, 1, 10);
-  const Timeline t = timeline(R"({"patient": {"id": "t"}, "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 10}]})");
-  const Evaluation e = evaluate(*plan.value, t, o);
-  REQUIRE(e.recommendations.size() == 1);
-  CHECK(e.recommendations[0].summary == "10 / 2.5 / 2026-01-05 / 7 days / true; no GAD-7");
+  evaluated_on_jan_10(protocol, [](const Plan&, const Evaluation& e) {
+    REQUIRE(e.recommendations.size() == 1);
+    CHECK(e.recommendations[0].summary == "10 / 2.5 / 2026-01-05 / 7 days / true; no GAD-7");
+  });
 
   // An instrument is not a value to show.
   const std::string bad = protocol.substr(0, protocol.find("facts:")) + "facts:\n  named: text(phq9)\nphases:\n  start: {start: true, terminal: true}\n";
