@@ -130,19 +130,11 @@ class Checker {
   }
 
   // A name that would take the place of another in expressions (the longest dotted prefix that
-  // names something wins): a fact `last.date` beside a state variable `last` holding a session
-  // would hide that session's date; a fact `phq9` would hide the instrument. Why, or empty.
+  // names something wins): a fact `phq9` would hide the instrument. Why, or empty. (A name that
+  // would hide a field is found by names_hiding_fields(), once the facts' types are known.)
   std::string hides(const std::string& name) const {
     for (const ast::Instrument& i : p_.instruments)
       if (i.name.value == name) return "is the name of an instrument";
-    for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1)) {
-      const size_t next = name.find('.', dot + 1);
-      const std::string field = name.substr(dot + 1, next == std::string::npos ? std::string::npos : next - dot - 1);
-      for (const ast::StateVar& s : p_.state)
-        if (s.name.value == name.substr(0, dot) && exprs_.field_exists(s.type, field))
-          return fmt::format("would hide the field '{}' of the state variable '{}' ({})", field, s.name.value,
-                             a_type(s.type));
-    }
     return "";
   }
 
@@ -268,24 +260,30 @@ class Checker {
     }
     out.fact_order = std::move(order.order);
     out.fact_uses = refs;
-    facts_hiding_fields();
+    names_hiding_fields();
   }
 
-  /// A fact or state variable named like a field of a fact of an event type (`x.last.date`
-  /// beside a fact `x.last` holding a session) would be read in place of that field. Known only
-  /// once the facts' types are (declarations() checks the state variables', declared with them).
-  void facts_hiding_fields() {
+  /// A fact or state variable named like a field of a fact or state variable that holds an event
+  /// (`x.last.date` beside a session-typed `x.last`) would be read in place of that field. Run
+  /// once the facts' types are known (a state variable's is declared).
+  void names_hiding_fields() {
+    auto holder = [&](const std::string& prefix) -> std::pair<Type, const char*> {
+      for (const ast::StateVar& v : p_.state)
+        if (v.name.value == prefix) return {v.type, "state variable"};
+      for (const ast::Fact& f : p_.facts)
+        if (f.name.value == prefix && f.value) return {f.value->type, "fact"};
+      return {Type::kError, ""};
+    };
     auto check = [&](const ast::Name& n) {
       for (size_t dot = n.value.find('.'); dot != std::string::npos; dot = n.value.find('.', dot + 1)) {
         const std::string prefix = n.value.substr(0, dot);
-        const auto f = std::find_if(p_.facts.begin(), p_.facts.end(), [&](const ast::Fact& x) { return x.name.value == prefix; });
-        if (f == p_.facts.end() || !f->value) continue;
+        const auto [type, kind] = holder(prefix);
         const size_t next = n.value.find('.', dot + 1);
         const std::string field = n.value.substr(dot + 1, next == std::string::npos ? std::string::npos : next - dot - 1);
-        if (!exprs_.field_exists(f->value->type, field)) continue;
+        if (type == Type::kError || !exprs_.field_exists(type, field)) continue;
         error(n.pos, "check.name_hides",
-              fmt::format("'{}' would hide the field '{}' of the fact '{}' ({}): give it another name", n.value, field,
-                          prefix, a_type(f->value->type)),
+              fmt::format("'{}' would hide the field '{}' of the {} '{}' ({}): give it another name", n.value, field, kind,
+                          prefix, a_type(type)),
               count_code_points(n.value));
         return;
       }
