@@ -245,8 +245,9 @@ bool outputs_not_inputs(std::string_view command, std::initializer_list<std::str
     for (const std::string& input : more_inputs)
       if (same(input)) hit = input;
     if (!hit.empty()) {
+      // (The audit database counts as an input: commands pass it with their inputs.)
       usage_error(command, fmt::format("the output '{}' is the input '{}': the result would replace it; give the output another file",
-                                       output, hit));  // (the audit database counts as an input)
+                                       output, hit));
       return false;
     }
   }

@@ -229,7 +229,6 @@ void facts_behind(const Plan& plan, const Evaluation& e, const std::vector<const
   if (queue.size() > kMost) out += fmt::format("  … and {} more (the JSON output has every fact)\n", queue.size() - kMost);
 }
 
-
 }  // namespace
 
 std::string to_text(const Plan& plan, const Evaluation& e, const ReportInfo& info) {
