@@ -73,6 +73,14 @@ std::string written(std::string_view s) {
   return out;
 }
 
+// The same string through the writer's own path, which first looks whether anything needs an
+// escape (most strings need none, and are copied whole).
+std::string written_as_value(std::string_view s) {
+  regimen::JsonWriter w;
+  w.value(s);
+  return w.take();
+}
+
 }  // namespace
 
 TEST_CASE("strings are escaped where needed, at any place in the string", "[json]") {
@@ -83,14 +91,16 @@ TEST_CASE("strings are escaped where needed, at any place in the string", "[json
   CHECK(written("line\nbreak\ttab") == "\"line\\nbreak\\ttab\"");
   CHECK(written(std::string("nul\0byte", 8)) == "\"nul\\u0000byte\"");
   CHECK(written("caf\xc3\xa9 \xe2\x80\x94 ok") == "\"caf\xc3\xa9 \xe2\x80\x94 ok\"");  // UTF-8 as is
-  // Every special byte at every place of strings around the 8-byte steps.
-  for (const char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
-    for (size_t length = 1; length <= 25; ++length) {
+  // Every special byte at every place of strings around the 16-byte blocks the scan reads
+  // (and the last block, which overlaps the one before it).
+  for (const char special : {'"', '\\', '\n', '\x01', '\x1f', '\0'}) {
+    for (size_t length = 1; length <= 50; ++length) {
       for (size_t at = 0; at < length; ++at) {
         std::string s(length, 'x');
         s[at] = special;
         INFO("length " << length << ", special byte " << static_cast<int>(special) << " at " << at);
         REQUIRE(written(s) == reference(s));
+        REQUIRE(written_as_value(s) == reference(s));
       }
     }
   }
@@ -105,12 +115,19 @@ TEST_CASE("strings are escaped where needed, at any place in the string", "[json
 TEST_CASE("output is always UTF-8: well-formed characters as they are, any other byte as U+FFFD", "[json]") {
   // Characters of every length, at every place around the 8-byte steps.
   for (const std::string_view character : {"\xc3\xa9", "\xe2\x80\x94", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf"}) {
-    for (size_t length = 1; length <= 20; ++length) {
+    for (size_t length = 1; length <= 40; ++length) {
       for (size_t at = 0; at < length; ++at) {
         std::string s(length, 'x');
         s.insert(at, character);
         INFO("length " << length << " at " << at);
         REQUIRE(written(s) == "\"" + s + "\"");
+        REQUIRE(written_as_value(s) == "\"" + s + "\"");
+        // A character, then a byte to escape further on, in the same block or a later one.
+        for (size_t later = at + character.size(); later < s.size(); later += 7) {
+          std::string t = s;
+          t[later] = '"';
+          REQUIRE(written_as_value(t) == reference(t));
+        }
       }
     }
   }
@@ -118,11 +135,12 @@ TEST_CASE("output is always UTF-8: well-formed characters as they are, any other
   // character cut short (in the middle and at the end), bytes no character starts with.
   for (const std::string_view bad : {"\x80", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
                                      "\xe2\x82", "\xf0\x9f\x98", "\xf5\x80\x80\x80", "\xfe", "\xff"}) {
-    for (size_t at = 0; at <= 9; ++at) {
+    for (size_t at = 0; at <= 33; ++at) {
       std::string s = std::string(at, 'y') + std::string(bad) + "z";
       INFO("bad bytes at " << at);
       const std::string out = written(s);
       REQUIRE(out == reference(s));
+      REQUIRE(written_as_value(s) == out);
       REQUIRE(out.find("\\ufffd") != std::string::npos);
       for (const char c : out) REQUIRE(static_cast<unsigned char>(c) < 0x80);  // nothing of the bad bytes is left
     }
