@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
+#include <tuple>
 
 #include "regimen/compile/compiler.h"
 #include "regimen/compile/overrides.h"
@@ -56,6 +57,54 @@ TEST_CASE("a traced evaluation written without its trace is the untraced evaluat
   REQUIRE(to_json(default_plan(), traced, info, JsonWriter::Style::kCompact) != untraced);
   info.omit_trace = true;
   CHECK(to_json(default_plan(), traced, info, JsonWriter::Style::kCompact) == untraced);
+}
+
+TEST_CASE("compact and pretty JSON say the same, an event named in many places included", "[evaluate]") {
+  // Compact output writes an event named again (a fact, a trace value) by copying its first
+  // text: it must read as the pretty output, which writes every one in full, and be the same
+  // when written after other lines in one buffer (a batch's block).
+  const Timeline t = timeline(R"({"patient": {"id": "e-3"},
+    "sessions": [{"date": "2026-01-05", "route": "iv", "dose_mg_per_kg": 0.5}, {"date": "2026-01-07T10:30"},
+                 {"date": "2026-01-09"}, {"date": "2026-02-01"}],
+    "assessments": [{"date": "2026-01-05", "instrument": "phq9", "score": 22, "items": {"9": 0}},
+                    {"date": "2026-01-09T11:00", "instrument": "phq9", "score": 15},
+                    {"date": "2026-01-09T11:00", "instrument": "gad7", "score": 12}],
+    "decisions": [{"date": "2026-01-10", "kind": "start_maintenance", "by": "dr \"q\"", "note": "ok"}]})");
+  ReportInfo info;
+  for (const auto& [y, m, d] : {std::tuple{2026, 1, 8}, {2026, 1, 12}, {2026, 2, 20}, {2026, 6, 1}}) {
+    const Evaluation e = at(t, y, m, d);
+    const std::string compact = to_json(default_plan(), e, info, JsonWriter::Style::kCompact);
+    const std::string pretty = to_json(default_plan(), e, info, JsonWriter::Style::kPretty);
+    INFO(compact);
+    CHECK(nlohmann::json::parse(compact) == nlohmann::json::parse(pretty));
+    // Byte for byte: the pretty text less its whitespace outside strings, in the same key order.
+    std::string squeezed;
+    bool in_string = false;
+    for (size_t i = 0; i < pretty.size(); ++i) {
+      const char c = pretty[i];
+      if (in_string && c == '\\') {
+        squeezed += pretty.substr(i, 2);
+        ++i;
+        continue;
+      }
+      if (c == '"') in_string = !in_string;
+      if (in_string || (c != ' ' && c != '\n')) squeezed += c;
+    }
+    CHECK(squeezed + "\n" == compact);
+    std::string block = "{\"an earlier line\": 1}\n";
+    const size_t before = block.size();
+    {
+      JsonWriter w(block, JsonWriter::Style::kCompact);
+      write_json(w, default_plan(), e, info);
+    }
+    CHECK(block.substr(before) + "\n" == compact);
+  }
+  // The case the copying is for: one assessment in several places of one line.
+  const std::string line = to_json(default_plan(), at(t, 2026, 2, 20), info, JsonWriter::Style::kCompact);
+  const std::string phq9 = R"({"date":"2026-01-09","time":"11:00:00","instrument":"phq9","score":15})";
+  size_t count = 0;
+  for (size_t at = line.find(phq9); at != std::string::npos; at = line.find(phq9, at + 1)) ++count;
+  CHECK(count >= 2);
 }
 
 TEST_CASE("a session's route and doses are carried into the facts and the explanation", "[evaluate]") {

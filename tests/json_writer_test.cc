@@ -1,9 +1,12 @@
 // The JSON writer's strings: what needs an escape gets one, wherever it falls in the string (the
-// writer scans 8 bytes at a time), and everything else is copied as it is, UTF-8 included.
+// writer scans 16 bytes at a time), and everything else is copied as it is, UTF-8 included.
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <fmt/format.h>
+#include <random>
 #include <string>
 
 #include "regimen/common/json_writer.h"
@@ -202,5 +205,42 @@ TEST_CASE("pieces already in JSON are copied whole, whatever their length", "[js
     w.begin_array().json_value(number).json_value(number).end_array();
     INFO("length " << length);
     REQUIRE(w.str() == "[" + number + "," + number + "]");
+  }
+}
+
+TEST_CASE("numbers are written in the shortest form that reads back to them", "[json]") {
+  auto written_number = [](double d) {
+    regimen::JsonWriter w;
+    w.value(d);
+    return w.take();
+  };
+  CHECK(written_number(-33.33) == "-33.33");
+  CHECK(written_number(81.5) == "81.5");
+  CHECK(written_number(0.05) == "0.05");
+  CHECK(written_number(-0.5) == "-0.5");
+  CHECK(written_number(22.0) == "22");
+  CHECK(written_number(0.1 + 0.2) == "0.30000000000000004");
+  CHECK(written_number(1.0 / 3) == "0.3333333333333333");
+  // Numbers of hundredths take a short way (no general algorithm); it must agree with fmt's
+  // shortest form, which every other number takes, over every hundredth to +-2,000 and around
+  // the limit of the short way, and random numbers of every size.
+  for (int64_t r = -200000; r <= 200000; ++r) {
+    const double d = static_cast<double>(r) / 100;
+    INFO(r << " hundredths");
+    REQUIRE(written_number(d) == fmt::format("{}", d));
+  }
+  for (int64_t r = 99999990000 - 500; r <= 100000000000 + 500; ++r) {
+    const double d = static_cast<double>(r) / 100;
+    REQUIRE(written_number(d) == fmt::format("{}", d));
+  }
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> unit(-1, 1);
+  std::uniform_int_distribution<int> exponent(-12, 20);
+  for (int i = 0; i < 200000; ++i) {
+    const double d = unit(random) * std::pow(10.0, exponent(random));
+    const double cents = std::round(d * 100) / 100 + 0.0;  // and hundredths near it (+ 0.0: not -0, written 0)
+    INFO(fmt::format("{} and {}", d, cents));
+    REQUIRE(written_number(d) == fmt::format("{}", d));
+    if (std::fabs(cents) < 1e15) REQUIRE(written_number(cents) == fmt::format("{}", cents));
   }
 }

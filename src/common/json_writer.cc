@@ -122,6 +122,38 @@ void append_json_string(std::string& out, std::string_view s) {
   out.resize(static_cast<size_t>(write_json_string(out.data() + at, s) - out.data()));
 }
 
+namespace {
+
+/// A number of hundredths (a change of -33.33 %, a weight of 81.5 kg): written as its decimal
+/// text, which is the shortest that reads back to it, as fmt's "{}" would write it but without
+/// the general algorithm. Returns the length, or 0 when `d` is not such a number (then the caller
+/// asks fmt). Why it is the same text: when r / 100.0 == d for a whole r, d is the double nearest
+/// to the decimal r/100 (division is correctly rounded), so that decimal reads back to d; and no
+/// shorter decimal can, since below 10^6 two decimals 0.01 apart are far more than a double's
+/// spacing apart. fmt writes such numbers without an exponent (its exponent form starts below
+/// 10^-4). A test compares the two over every hundredth to ±2,000 and random numbers.
+size_t hundredths(double d, char* text) {
+  if (!(std::fabs(d) < 1e6)) return 0;
+  const double r = std::nearbyint(d * 100);
+  if (r / 100 != d) return 0;
+  auto whole = static_cast<int64_t>(r);
+  char* p = text;
+  if (whole < 0) {
+    *p++ = '-';
+    whole = -whole;
+  }
+  const fmt::format_int units(whole / 100);
+  std::memcpy(p, units.data(), units.size());
+  p += units.size();
+  const auto cents = static_cast<int>(whole % 100);  // not 0: d would be whole, written before
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + cents / 10);
+  if (cents % 10) *p++ = static_cast<char>('0' + cents % 10);
+  return static_cast<size_t>(p - text);
+}
+
+}  // namespace
+
 void JsonWriter::grow(size_t n) {
   // Without a cursor the string is exact (the caller may have appended to it since).
   const size_t written = cursor_ ? static_cast<size_t>(cursor_ - out_->data()) : out_->size();
@@ -151,14 +183,14 @@ void JsonWriter::string(std::string_view s) {
   // Most strings need no escape: then they take their own length, not room for the worst case
   // (six bytes a character), which the string would zero-fill whenever it grows.
   if (!needs_escape(s)) {
-    char* p = room(s.size() + 2);
+    char* p = item(s.size() + 2);
     *p++ = '"';
     if (!s.empty()) std::memcpy(p, s.data(), s.size());
     p[s.size()] = '"';
     cursor_ = p + s.size() + 1;
     return;
   }
-  char* p = room(6 * s.size() + 2);
+  char* p = item(6 * s.size() + 2);
   cursor_ = write_json_string(p, s);
 }
 
@@ -181,41 +213,23 @@ JsonWriter& JsonWriter::close(char bracket) {
 }
 
 JsonWriter& JsonWriter::key(std::string_view k) {
-  before_value();
   string(k);
   colon();
   after_key_ = true;
   return *this;
 }
 
-JsonWriter& JsonWriter::json_key(std::string_view quoted) {
-  before_value();
-  put(quoted);
-  colon();
-  after_key_ = true;
-  return *this;
-}
-
-JsonWriter& JsonWriter::json_value(std::string_view json) {
-  before_value();
-  put(json);
-  done();
-  return *this;
-}
-
 JsonWriter& JsonWriter::value(std::string_view s) {
-  before_value();
   string(s);
   done();
   return *this;
 }
 
 JsonWriter& JsonWriter::value(int64_t n) {
-  before_value();
   // Most numbers of a result line are small (ids, scores, days): one or two digits, written
   // without a formatter.
   if (static_cast<uint64_t>(n) < 100) {
-    char* p = room(2);
+    char* p = item(2);
     if (n < 10) {
       p[0] = static_cast<char>('0' + n);
       cursor_ = p + 1;
@@ -227,6 +241,7 @@ JsonWriter& JsonWriter::value(int64_t n) {
     done();
     return *this;
   }
+  before_value();
   const fmt::format_int text(n);
   put(std::string_view(text.data(), text.size()));
   done();
@@ -248,6 +263,8 @@ JsonWriter& JsonWriter::value(double d) {
   if (d == std::floor(d) && std::fabs(d) < 1e15) {
     const fmt::format_int text(static_cast<int64_t>(d));
     put(std::string_view(text.data(), text.size()));
+  } else if (char short_text[32]; const size_t n = hundredths(d, short_text)) {
+    put(std::string_view(short_text, n));
   } else {
     char text[64];
     put(std::string_view(text, static_cast<size_t>(fmt::format_to_n(text, sizeof text, "{}", d).out - text)));

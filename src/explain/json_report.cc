@@ -1,6 +1,9 @@
 // CONTRACT §3 JSON. Key order is fixed here; new keys go at the end of their object.
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <utility>
 #include <fmt/format.h>
 #include <span>
 
@@ -12,12 +15,14 @@ std::string cite(const Plan& plan, uint32_t source) { return plan.sources[source
 
 namespace {
 
-/// The dates of one result as JSON strings, each formatted once: a line shows the same few dates
-/// (as_of, the last session, the baseline) many times over, and formatting one is a calendar
-/// computation.
-class DateTexts {
+/// What one result writes many times over, each formatted once: dates as JSON strings (a line
+/// shows the same few dates, as_of, the last session, the baseline, many times over, and
+/// formatting one is a calendar computation), and, in compact output, events as JSON objects (a
+/// line names the same assessment in several facts and trace values: 10 events a patient of the
+/// generated cohort, 5 of them different).
+class Texts {
  public:
-  std::string_view quoted(Date d) {
+  std::string_view date(Date d) {
     Slot& slot = slots_[static_cast<uint32_t>(d.days) % kSlots];
     if (slot.days != d.days || slot.size == 0) {
       slot.text[0] = '"';
@@ -28,9 +33,21 @@ class DateTexts {
     }
     return {slot.text, slot.size};
   }
+  /// Where event `index` was written as a value in `w`, if it was: the bytes to copy again.
+  std::optional<std::pair<size_t, size_t>> event(const JsonWriter& w, size_t index) const {
+    const EventSlot& slot = events_[index % kSlots];
+    if (w.pretty() || slot.index != index) return std::nullopt;  // (pretty: indents differ)
+    return std::pair{slot.at, slot.size};
+  }
+  void written_event(size_t index, size_t at, size_t size) { events_[index % kSlots] = {index, at, size}; }
 
  private:
   static constexpr uint32_t kSlots = 16;
+  struct EventSlot {
+    size_t index = SIZE_MAX;
+    size_t at = 0, size = 0;
+  };
+  EventSlot events_[kSlots];
   struct Slot {
     int32_t days = 0;
     uint8_t size = 0;  ///< 0: empty
@@ -39,7 +56,7 @@ class DateTexts {
   Slot slots_[kSlots];
 };
 
-void write_date(JsonWriter& w, Date d, DateTexts& dates) { w.json_value(dates.quoted(d)); }
+void write_date(JsonWriter& w, Date d, Texts& texts) { w.json_value(texts.date(d)); }
 // An event's time of day as written, after its date, when it has one (it orders the day's events).
 void write_time(JsonWriter& w, const EventRef& ev) {
   if (ev.seconds < 0) return;
@@ -47,7 +64,7 @@ void write_time(JsonWriter& w, const EventRef& ev) {
   w.key("time").value(event_time(ev, buffer));
 }
 
-void write_value(JsonWriter& w, const Value& v, const Evaluation& e, DateTexts& dates) {
+void write_value(JsonWriter& w, const Value& v, const Evaluation& e, Texts& texts) {
   if (!v.known) {
     w.null();
     return;
@@ -58,7 +75,7 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e, DateTexts& 
     case Type::kDuration: w.value(v.i); return;
     case Type::kNumber: w.value(v.d); return;
     case Type::kString: w.value(v.s()); return;
-    case Type::kDate: write_date(w, Date{static_cast<int32_t>(v.i)}, dates); return;
+    case Type::kDate: write_date(w, Date{static_cast<int32_t>(v.i)}, texts); return;
     case Type::kStringList:
       w.begin_array();
       for (const std::string& s : *v.list) w.value(s);
@@ -68,9 +85,16 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e, DateTexts& 
     case Type::kAssessment:
     case Type::kObservation:
     case Type::kDecision: {
-      const EventRef& ev = e.events[static_cast<size_t>(v.i)];
-      w.begin_object().key("date");
-      write_date(w, ev.date, dates);
+      const auto index = static_cast<size_t>(v.i);
+      if (const auto again = texts.event(w, index)) {
+        w.json_value_again(again->first, again->second);
+        return;
+      }
+      const EventRef& ev = e.events[index];
+      w.begin_object();
+      const size_t start = w.position() - 1;  // at the '{'
+      w.key("date");
+      write_date(w, ev.date, texts);
       write_time(w, ev);
       if (ev.kind == EventKind::kAssessment) {
         const auto* a = static_cast<const Assessment*>(ev.item);
@@ -89,6 +113,7 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e, DateTexts& 
         for (const Dose& d : s->doses) w.key(d.name).value(d.value);
       }
       w.end_object();
+      texts.written_event(index, start, w.position() - start);
       return;
     }
     default: w.null(); return;
@@ -96,11 +121,11 @@ void write_value(JsonWriter& w, const Value& v, const Evaluation& e, DateTexts& 
 }
 
 void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e, const Plan& plan,
-                  DateTexts& dates) {
+                  Texts& texts) {
   w.begin_object();
   for (const NamedValue& nv : values) {
     w.json_key(plan.quoted.name_of(plan.nodes[nv.node]));
-    write_value(w, nv.value, e, dates);
+    write_value(w, nv.value, e, texts);
   }
   w.end_object();
 }
@@ -108,11 +133,11 @@ void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Ev
 }  // namespace
 
 void write_values(JsonWriter& w, const std::vector<NamedValue>& values, const Evaluation& e) {
-  DateTexts dates;
+  Texts texts;
   w.begin_object();
   for (const NamedValue& nv : values) {
     w.key(nv.name);
-    write_value(w, nv.value, e, dates);
+    write_value(w, nv.value, e, texts);
   }
   w.end_object();
 }
@@ -130,22 +155,22 @@ void write_overrides(JsonWriter& w, const Plan& plan, const Evaluation& e) {
     w.end_object();
     return;
   }
-  DateTexts dates;
+  Texts texts;
   for (size_t i = 0; i < e.overridden.size(); ++i)
     if (e.overridden[i]) {
       w.key(plan.parameters[i].name);
-      write_value(w, e.parameters[i], e, dates);
+      write_value(w, e.parameters[i], e, texts);
     }
   w.end_object();
 }
 
 void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const ReportInfo& info) {
   const QuotedTexts& q = plan.quoted;
-  DateTexts dates;
+  Texts texts;
   w.begin_object();
   w.key("patient_id").value(e.patient_id);
   w.key("as_of");
-  write_date(w, e.as_of, dates);
+  write_date(w, e.as_of, texts);
   write_protocol_and_engine(w, plan, info);
   w.key("phase").json_value(q.phase_name[e.phase]);
 
@@ -157,9 +182,9 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     if (r.window) {
       w.key("window").begin_object();
       w.key("earliest");
-      write_date(w, r.window->earliest, dates);
+      write_date(w, r.window->earliest, texts);
       w.key("latest");
-      write_date(w, r.window->latest, dates);
+      write_date(w, r.window->latest, texts);
       if (r.window->overdue) w.key("overdue").value(true);
       w.end_object();
     }
@@ -191,7 +216,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
   const auto facts = info.omit_trace ? std::span(e.facts.begin(), 0) : std::span(e.facts);
   for (const auto& [index, value] : facts) {
     w.json_key(q.fact_name[index]);
-    write_value(w, value, e, dates);
+    write_value(w, value, e, texts);
   }
   w.end_object();
 
@@ -204,7 +229,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     w.key("source").json_value(q.rule_location[t.rule]);
     w.key("when").json_value(q.rule_when[t.rule]);
     w.key("values");
-    write_values(w, t.values, e, plan, dates);
+    write_values(w, t.values, e, plan, texts);
     w.key("result");
     if (t.result == Outcome::kNotEvaluated) w.value("not_evaluated");
     else w.value(t.result == Outcome::kTrue);
@@ -216,7 +241,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     if (r.window && !t.window_values.empty()) {  // why this window: its two ends as written, and what they read
       w.key("window").begin_object().key("earliest").value(r.window->earliest.text).key("latest").value(r.window->latest.text);
       w.key("values");
-      write_values(w, t.window_values, e, plan, dates);
+      write_values(w, t.window_values, e, plan, texts);
       w.end_object();
     }
     w.key("cites").begin_array();
@@ -250,7 +275,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     const EventRef& ev = e.events[h.event];
     w.begin_object();
     w.key("date");
-    write_date(w, ev.date, dates);
+    write_date(w, ev.date, texts);
     write_time(w, ev);
     w.key("event").value(to_string(ev.kind));
     if (ev.kind == EventKind::kDecision) {  // the clinician's decision, with who and why when recorded
@@ -266,7 +291,7 @@ void write_json(JsonWriter& w, const Plan& plan, const Evaluation& e, const Repo
     if (t.when) {
       w.key("when").json_value(q.transition_when[h.transition]);
       w.key("values");
-      write_values(w, h.values, e, plan, dates);
+      write_values(w, h.values, e, plan, texts);
     }
     if (!h.explanation.empty()) w.key("explanation").value(h.explanation);
     // What the transition rests on, by source id (the titles are in the protocol and, for the

@@ -41,14 +41,13 @@ class JsonWriter {
       const auto c = static_cast<unsigned char>(k[i]);
       if (c < 0x20 || c == '"' || c == '\\') return key(std::string_view(k));  // also a char buffer
     }
-    before_value();
-    char* p = room(n + 4);
+    char* p = item(n + 4);
     p[0] = '"';
     std::memcpy(p + 1, k, n);
     p[n + 1] = '"';
     p[n + 2] = ':';
     p[n + 3] = ' ';
-    cursor_ += style_ == Style::kPretty ? n + 4 : n + 3;
+    cursor_ = p + (style_ == Style::kPretty ? n + 4 : n + 3);
     after_key_ = true;
     return *this;
   }
@@ -66,8 +65,39 @@ class JsonWriter {
 
   /// A key or value already written as JSON (`"name"`, quoted and escaped once, say for every
   /// result of one protocol): copied as it is.
-  JsonWriter& json_key(std::string_view quoted);
-  JsonWriter& json_value(std::string_view json);
+  JsonWriter& json_key(std::string_view quoted) {
+    const size_t n = quoted.size();
+    char* p = item(n + 2);
+    copy(p, quoted.data(), n);
+    p[n] = ':';
+    p[n + 1] = ' ';
+    cursor_ = p + (style_ == Style::kPretty ? n + 2 : n + 1);
+    after_key_ = true;
+    return *this;
+  }
+  JsonWriter& json_value(std::string_view json) {
+    char* p = item(json.size());
+    copy(p, json.data(), json.size());
+    cursor_ = p + json.size();
+    done();
+    return *this;
+  }
+
+  /// Bytes written to the string so far, anything it held before included: a place to copy from
+  /// with json_value_again.
+  [[nodiscard]] size_t position() const {
+    return cursor_ ? static_cast<size_t>(cursor_ - out_->data()) : out_->size();
+  }
+  /// A value written before into the same string, [from, from + n), written again (compact
+  /// output: in pretty output its indent would be that of its first place).
+  JsonWriter& json_value_again(size_t from, size_t n) {
+    char* p = item(n);  // before the source is read: room may move the string
+    std::memcpy(p, out_->data() + from, n);
+    cursor_ = p + n;
+    done();
+    return *this;
+  }
+  [[nodiscard]] bool pretty() const { return style_ == Style::kPretty; }
 
   /// The text written so far; the writer can be reused after clear().
   [[nodiscard]] const std::string& str() const {
@@ -137,8 +167,28 @@ class JsonWriter {
   void done() {
     if (has_items_.empty()) trim();
   }
-  /// The comma (and, pretty, the line break) before a value, unless it follows its key. Inline:
-  /// it runs before every key and value written.
+  /// The separator before a key or value (see before_value) and room for n bytes after it:
+  /// where the key or value goes. Inline, and in one step in compact style (one look for room,
+  /// the comma written always and kept only when it belongs): it runs before every key and value
+  /// written.
+  char* item(size_t n) {
+    if (style_ == Style::kPretty) [[unlikely]] {
+      before_value();
+      return room(n);
+    }
+    char* p = room(n + 1);
+    if (after_key_) {
+      after_key_ = false;
+      return p;
+    }
+    if (has_items_.empty()) return p;
+    uint8_t& has = has_items_.back();
+    *p = ',';
+    p += has;
+    has = 1;
+    return p;
+  }
+  /// The comma (and, pretty, the line break) before a value, unless it follows its key.
   void before_value() {
     if (after_key_) {
       after_key_ = false;
