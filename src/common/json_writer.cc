@@ -185,7 +185,7 @@ void JsonWriter::string(std::string_view s) {
   if (!needs_escape(s)) {
     char* p = item(s.size() + 2);
     *p++ = '"';
-    if (!s.empty()) std::memcpy(p, s.data(), s.size());
+    copy(p, s.data(), s.size());
     p[s.size()] = '"';
     cursor_ = p + s.size() + 1;
     return;

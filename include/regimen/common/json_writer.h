@@ -149,6 +149,12 @@ class JsonWriter {
       std::memcpy(b, from + n - 16, 16);
       std::memcpy(to, a, 16);
       std::memcpy(to + n - 16, b, 16);
+    } else if (n > 32 && n <= 64) {  // (sentences, expressions, citations)
+      uint64_t a[4], b[4];
+      std::memcpy(a, from, 32);
+      std::memcpy(b, from + n - 32, 32);
+      std::memcpy(to, a, 32);
+      std::memcpy(to + n - 32, b, 32);
     } else if (n >= 4 && n < 8) {
       uint32_t a, b;
       std::memcpy(&a, from, 4);
