@@ -2,6 +2,8 @@
 // answer as the spec says; the plan and evaluate agree about every day; the picture renders.
 
 #include <catch2/catch.hpp>
+#include <iterator>
+#include <fstream>
 
 #include "regimen/compile/compiler.h"
 #include "regimen/evaluate/projection.h"
@@ -343,6 +345,38 @@ TEST_CASE("a plan stops when the protocol asks again for a session on a day that
   REQUIRE(p.steps.size() == 1);
   CHECK(p.steps.front().date == day("2026-01-02"));
   CHECK(p.stopped_because.find("asks again for a session on 2026-01-02") != std::string::npos);
+}
+
+TEST_CASE("a plan projects the instruments it has a score of, and names those it leaves out", "[plan]") {
+  // The esketamine protocol measures a course with the MADRS when one was taken, and asks for a
+  // PHQ-9 beside it. A clinic that records no PHQ-9 still gets a plan, on the MADRS: it had
+  // stopped at the first assessment asked for, with "no PHQ-9 score to start from".
+  const std::string path = std::string(REGIMEN_SOURCE_DIR) + "/rules/esketamine-trd.yaml";
+  std::ifstream file(path);
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const Plan plan = *build_plan(SourceFile(path, text)).value;
+  Timeline t = *read_timeline(SourceFile("m.json", R"({"patient": {"id": "m-1"},
+    "assessments": [{"date": "2026-02-27", "instrument": "madrs", "score": 34}],
+    "observations": [{"date": "2026-02-27", "code": "bp_systolic", "value": 128},
+                     {"date": "2026-02-27", "code": "bp_diastolic", "value": 82}]})")).value;
+  ProjectionOptions o;
+  o.as_of = day("2026-03-02");
+  o.horizon_days = 60;
+  const Projection p = project(plan, t, o);
+  CHECK(p.stopped_because.empty());
+  CHECK(p.not_projected == std::vector<std::string>{"phq9"});
+  CHECK(p.sessions_in_horizon > 8);  // induction goes on past its assessments
+  int madrs = 0;
+  for (const ProjectedStep& s : p.steps) {
+    CHECK(s.instrument != "phq9");
+    if (s.kind == ProjectedStep::Kind::kAssessment && s.instrument == "madrs") ++madrs;
+  }
+  CHECK(madrs >= 1);
+  // With no score of any instrument asked for, the plan still stops and says so.
+  t.assessments.clear();
+  const Projection none = project(plan, t, o);
+  CHECK(none.steps.empty());
+  CHECK(none.stopped_because.find("no MADRS or PHQ-9 score to start from") != std::string::npos);
 }
 
 TEST_CASE("a plan for a patient with no baseline score says so, rather than inventing a score of 0", "[plan]") {

@@ -74,7 +74,7 @@ Runner add_plan_command(CLI::App& app) {
   cmd->add_option("-p,--protocol", o->protocol, "Protocol file (default: the built-in one)")->check(file_name());
   cmd->add_option("--as-of", o->as_of, "The day the plan starts from (default: the timeline's as_of, else today)")->check(as_of_text());
   cmd->add_option("--scenario", o->scenario,
-                  "responder (PHQ-9 falls to 40 % of baseline by the end of the series), partial (70 %), nonresponder (90 %), "
+                  "responder (scores fall to 40 % of their baseline by the end of the series), partial (70 %), nonresponder (90 %), "
                   "or all (default: the three side by side)")
       ->check(CLI::IsMember({"responder", "partial", "nonresponder", "all"}));
   cmd->add_option("--horizon", o->horizon, "How many days ahead to plan (default 120)")->transform(decimal())->check(CLI::Range(1, 3650));

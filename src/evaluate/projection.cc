@@ -164,15 +164,21 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
       }
       // A scenario moves scores from where the patient starts; with no score of an instrument to
       // start from, the plan would have to invent one (a 0 reads as no baseline and stalls the
-      // course), so it stops and says what is missing.
+      // course). It projects the instruments asked for that have a score to start from, and says
+      // which it leaves out (a course measured with the MADRS whose clinic records no PHQ-9 beside
+      // it); with none, it stops and says what is missing.
+      auto has_start = [&](const std::string& instrument) {
+        return std::any_of(p.timeline.assessments.begin(), p.timeline.assessments.end(),
+                           [&](const Assessment& a) { return a.instrument == instrument; });
+      };
       std::string missing;
+      bool any_start = false;
       for (const std::string& instrument : collect->instruments) {
-        const bool has_start = std::any_of(p.timeline.assessments.begin(), p.timeline.assessments.end(),
-                                           [&](const Assessment& a) { return a.instrument == instrument; });
         const InstrumentSpec* spec = plan.instruments.find(instrument);
-        if (!has_start) missing += (missing.empty() ? "" : " or ") + (spec ? spec->label : instrument);
+        if (has_start(instrument)) any_start = true;
+        else missing += (missing.empty() ? "" : " or ") + (spec ? spec->label : instrument);
       }
-      if (!missing.empty()) {
+      if (!any_start) {
         p.stopped_because = fmt::format(
             "there is no {} score to start from, and the plan does not invent one: record the baseline "
             "assessment (or try one with whatif --add-score) and plan again",
@@ -180,6 +186,11 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
         break;
       }
       for (const std::string& instrument : collect->instruments) {
+        if (!has_start(instrument)) {
+          if (std::find(p.not_projected.begin(), p.not_projected.end(), instrument) == p.not_projected.end())
+            p.not_projected.push_back(instrument);
+          continue;
+        }
         Assessment a;
         a.at.date = day;
         a.instrument = instrument;

@@ -143,7 +143,7 @@ std::string plan_text(const Plan& plan, const Evaluation& now, const std::vector
   if (const std::string o = overrides_text(plan, now); !o.empty()) out += fmt::format("Parameters set for this plan: {}\n", o);
   out += "\n";
   for (const Projection& p : projections) {
-    out += fmt::format("Plan from {} to {}, scenario {} (the PHQ-9 falls to {:.0f} % of baseline by the end of the series)\n",
+    out += fmt::format("Plan from {} to {}, scenario {} (scores fall to {:.0f} % of their baseline by the end of the series)\n",
                        p.as_of.to_string(), p.until.to_string(), to_string(p.scenario), 100 * target_fraction(p.scenario));
     int session = 0;
     for (const ProjectedStep& s : p.steps) {
@@ -163,6 +163,14 @@ std::string plan_text(const Plan& plan, const Evaluation& now, const std::vector
       out += fmt::format("; cost {} × {:g} = {:g}", p.sessions_in_horizon, *p.cost_per_session,
                          p.sessions_in_horizon * *p.cost_per_session);
     out += "\n";
+    if (!p.not_projected.empty()) {
+      std::string labels;
+      for (const std::string& i : p.not_projected) {
+        const InstrumentSpec* spec = plan.instruments.find(i);
+        labels += (labels.empty() ? "" : " or ") + (spec ? spec->label : i);
+      }
+      out += fmt::format("  Not projected: {}, asked for but with no score to start from (the plan does not invent one).\n", labels);
+    }
     if (!p.stopped_because.empty()) out += fmt::format("  The projection stops: {}.\n", p.stopped_because);
     out += fmt::format("  Phase at the end: {}\n\n", p.end_phase);
   }
@@ -214,6 +222,11 @@ std::string plan_json(const Plan& plan, const Evaluation& now, const std::vector
     else j.null();
     j.key("end_phase").value(p.end_phase);
     if (!p.stopped_because.empty()) j.key("stopped_because").value(p.stopped_because);
+    if (!p.not_projected.empty()) {
+      j.key("not_projected").begin_array();
+      for (const std::string& i : p.not_projected) j.value(i);
+      j.end_array();
+    }
     j.end_object();
   }
   j.end_array();

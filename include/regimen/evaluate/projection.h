@@ -44,6 +44,9 @@ struct Projection {
   std::optional<double> cost_per_session;
   std::string end_phase;
   std::string stopped_because;  ///< why the projection ends before the horizon, or ""
+  /// Instruments the protocol asked for that the plan left out, having no score of them to start
+  /// from (the others asked for at the same time were projected).
+  std::vector<std::string> not_projected;
   Timeline timeline;            ///< the timeline with the projected events
 };
 
