@@ -379,6 +379,32 @@ TEST_CASE("a plan projects the instruments it has a score of, and names those it
   CHECK(none.stopped_because.find("no MADRS or PHQ-9 score to start from") != std::string::npos);
 }
 
+TEST_CASE("a plan names what it assumed settled on its first day to go on", "[plan]") {
+  // A safety alert and a screening review are open on as_of beside the first session: the plan
+  // projects the course (it waits for a clinician only when nothing is scheduled) and says it
+  // assumed both settled.
+  const Timeline t = *read_timeline(SourceFile("s.json", R"({"patient": {"id": "s-1"},
+    "assessments": [{"date": "2026-02-27", "instrument": "phq9", "score": 22, "items": {"9": 2}}],
+    "conditions": [{"code": "bipolar_disorder"}]})")).value;
+  ProjectionOptions o;
+  o.as_of = day("2026-03-01");
+  const Projection p = project(default_plan(), t, o);
+  REQUIRE(p.sessions_in_horizon > 0);
+  std::vector<std::string> rules;
+  for (const Projection::Assumed& a : p.assumed_settled) rules.push_back(a.rule);
+  CHECK(rules == std::vector<std::string>{"safety.item9_emergency", "screening.review"});
+  CHECK(p.assumed_settled.front().action == Action::kSafetyAlert);
+  // With nothing open, nothing is assumed; with nothing projected, nothing is listed.
+  const Timeline plain = *read_timeline(SourceFile("s.json", R"({"patient": {"id": "s-2"},
+    "assessments": [{"date": "2026-02-27", "instrument": "phq9", "score": 22, "items": {"9": 0}}]})")).value;
+  CHECK(project(default_plan(), plain, o).assumed_settled.empty());
+  const Timeline waits = *read_timeline(SourceFile("s.json", R"({"patient": {"id": "s-3"},
+    "conditions": [{"code": "bipolar_disorder"}]})")).value;
+  const Projection w = project(default_plan(), waits, o);
+  CHECK(w.sessions_in_horizon == 0);
+  CHECK(w.assumed_settled.empty());
+}
+
 TEST_CASE("a plan for a patient with no baseline score says so, rather than inventing a score of 0", "[plan]") {
   Timeline t;
   t.patient_id = "new-1";

@@ -132,7 +132,13 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
   for (int64_t step = 0; step < max_steps; ++step) {
     const Evaluation e = evaluate(plan, p.timeline, evaluate_options(o, day));
     phase = plan.phases[e.phase].name;
-    if (step == 0) p.cost_per_session = parameter_number(plan, e, kCostPerSessionParameter);
+    if (step == 0) {
+      p.cost_per_session = parameter_number(plan, e, kCostPerSessionParameter);
+      for (const Recommendation& r : e.recommendations)
+        if (r.action == Action::kReview || r.action == Action::kReassess || r.action == Action::kSafetyAlert ||
+            r.action == Action::kHold)
+          p.assumed_settled.push_back({plan.rules[r.rule].id, r.action, r.priority});
+    }
     // Decision points: phase changes a projected assessment caused (a judgement, not a session).
     // They are told apart by the assessment itself, not by date: one projected on as_of, the day
     // a post-series PHQ-9 is most often due, is read among that day's given events.
@@ -255,6 +261,7 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
     break;
   }
   p.end_phase = phase;
+  if (p.sessions_in_horizon == 0) p.assumed_settled.clear();  // nothing was projected past them
 
   // Each step's phase: the phase it falls in, i.e. the one it is read in by the replay (the
   // spec's "later events are read in the phase they fall in"): the sixth session of a series is

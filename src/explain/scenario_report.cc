@@ -145,6 +145,14 @@ std::string plan_text(const Plan& plan, const Evaluation& now, const std::vector
   for (const Projection& p : projections) {
     out += fmt::format("Plan from {} to {}, scenario {} (scores fall to {:.0f} % of their baseline by the end of the series)\n",
                        p.as_of.to_string(), p.until.to_string(), to_string(p.scenario), 100 * target_fraction(p.scenario));
+    if (!p.assumed_settled.empty()) {
+      std::string open;
+      for (const Projection::Assumed& a : p.assumed_settled)
+        open += fmt::format("{}{} ({}, rule {})", open.empty() ? "" : "; ", text_parts::action_words(a.action),
+                            to_string(a.priority), a.rule);
+      out += text_parts::wrap(
+          fmt::format("Open on {}, and assumed settled so that the course goes on: {}.", p.as_of.to_string(), open), "  ", 2);
+    }
     int session = 0;
     for (const ProjectedStep& s : p.steps) {
       if (s.kind == ProjectedStep::Kind::kSession)
@@ -222,6 +230,12 @@ std::string plan_json(const Plan& plan, const Evaluation& now, const std::vector
     else j.null();
     j.key("end_phase").value(p.end_phase);
     if (!p.stopped_because.empty()) j.key("stopped_because").value(p.stopped_because);
+    if (!p.assumed_settled.empty()) {
+      j.key("assumed_settled").begin_array();
+      for (const Projection::Assumed& a : p.assumed_settled)
+        j.begin_object().key("rule").value(a.rule).key("action").value(to_string(a.action)).key("priority").value(to_string(a.priority)).end_object();
+      j.end_array();
+    }
     if (!p.not_projected.empty()) {
       j.key("not_projected").begin_array();
       for (const std::string& i : p.not_projected) j.value(i);

@@ -22,5 +22,7 @@ std::string actions_text(const Evaluation& e);
 std::string next_window(const Evaluation& e);
 /// "early_response, low_baseline", or "none".
 std::string flags_text(const Evaluation& e);
+/// An action as a report's heading names it: "Clinician review", "SAFETY ALERT".
+std::string action_words(Action a);
 
 }  // namespace regimen::text_parts

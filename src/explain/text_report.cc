@@ -46,10 +46,23 @@ std::string wrap(std::string_view text_in, std::string_view indent, size_t hang)
 // A "- " bullet: continuation lines line up with the text after the dash.
 std::string bullet(std::string_view text, std::string_view indent) { return wrap(fmt::format("- {}", text), indent, 2); }
 
+std::string action_words(Action a) {
+  switch (a) {
+    case Action::kScheduleSession: return "Schedule a session";
+    case Action::kCollectAssessment: return "Collect an assessment";
+    case Action::kReview: return "Clinician review";
+    case Action::kReassess: return "Reassess";
+    case Action::kSafetyAlert: return "SAFETY ALERT";
+    case Action::kHold: return "Hold";
+  }
+  return "Review";
+}
+
 }  // namespace text_parts
 
 namespace {
 
+using text_parts::action_words;
 using text_parts::bullet;
 using text_parts::wrap;
 
@@ -67,18 +80,6 @@ struct Style {
     }
   }
 };
-
-std::string action_words(Action a) {
-  switch (a) {
-    case Action::kScheduleSession: return "Schedule a session";
-    case Action::kCollectAssessment: return "Collect an assessment";
-    case Action::kReview: return "Clinician review";
-    case Action::kReassess: return "Reassess";
-    case Action::kSafetyAlert: return "SAFETY ALERT";
-    case Action::kHold: return "Hold";
-  }
-  return "Review";
-}
 
 }  // namespace
 

@@ -44,6 +44,16 @@ struct Projection {
   std::optional<double> cost_per_session;
   std::string end_phase;
   std::string stopped_because;  ///< why the projection ends before the horizon, or ""
+  /// What the protocol asked of a clinician on the plan's first day (a review, a reassessment, a
+  /// safety alert, a hold) that the plan went past to project sessions: it assumes each settled
+  /// so that the course goes on (a blood pressure above the label's guide, say, dosed after
+  /// weighing). Empty when the plan projects no session.
+  struct Assumed {
+    std::string rule;
+    Action action;
+    Priority priority;
+  };
+  std::vector<Assumed> assumed_settled;
   /// Instruments the protocol asked for that the plan left out, having no score of them to start
   /// from (the others asked for at the same time were projected).
   std::vector<std::string> not_projected;
