@@ -100,6 +100,8 @@ int usage_error(std::string_view command, std::string_view message);
 /// stdout when json_errors_requested(), else on stderr as compilers do, with the line from
 /// `source` when given; returns kBadInput (CONTRACT §5: the input was bad).
 int input_error(const Diagnostic& d, const SourceFile* source);
+/// The same for several problems of one input, all of them reported.
+int input_error(const Diagnostics& ds, const SourceFile* source);
 
 /// --as-of's check: an empty value is an error (left out, the option takes the timeline's as_of).
 CLI::Validator as_of_text();

@@ -118,7 +118,7 @@ int run(const Options& o) {
     // flags is a wrong command line.
     if (alternatives.problem.code.starts_with("whatif.")) {
       const SourceFile scenario(request.scenario_name, request.scenario);
-      return input_error(alternatives.problem, &scenario);
+      return input_error(alternatives.problems, &scenario);
     }
     return usage_error("whatif", alternatives.error);
   }

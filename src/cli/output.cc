@@ -171,13 +171,14 @@ void report_error(const RunError& e) {
 }
 
 int input_error(const Diagnostic& d, const SourceFile* source) {
-  if (json_errors_requested()) {
-    print_json_error(d);
-  } else {
-    Diagnostics one;
-    one.add(d);
-    print_diagnostics(one, source, detect_terminal());
-  }
+  Diagnostics one;
+  one.add(d);
+  return input_error(one, source);
+}
+
+int input_error(const Diagnostics& ds, const SourceFile* source) {
+  if (json_errors_requested()) std::cout << render_json(ds) << std::flush;
+  else print_diagnostics(ds, source, detect_terminal());
   return kBadInput;
 }
 

@@ -27,14 +27,50 @@ constexpr std::string_view kScenarioKeys[] = {"alternatives"};
 constexpr std::string_view kAlternativeKeys[] = {"name", "miss_session", "add_session", "add_score", "set"};
 constexpr std::string_view kScoreKeys[] = {"date", "instrument", "score", "items"};
 
+// The problems of a scenario document, as many as there are (up to a bound, as for a timeline),
+// so that one run shows them all: each change is read on its own, and a problem in one does not
+// hide those of the others.
+class Problems {
+ public:
+  static constexpr size_t kMax = 50;
+  /// Runs `read`; a problem it throws is kept and reading goes on with the next change.
+  template <class F>
+  void attempt(F&& read) {
+    try {
+      read();
+    } catch (const Problem& p) {
+      add(p);
+    }
+  }
+  void add(Problem p) {
+    if (list_.size() < kMax) list_.push_back(std::move(p));
+  }
+  [[nodiscard]] bool empty() const { return list_.empty(); }
+  [[nodiscard]] const std::vector<Problem>& list() const { return list_; }
+
+ private:
+  std::vector<Problem> list_;
+};
+
+// The problems of one scenario document, thrown out of alternatives_from when there are any.
+struct AllProblems {
+  std::vector<Problem> list;
+};
+
 // A scenario's keys are all known: a misspelt one would drop its change, and "nothing differs".
-void known_keys(const YAML::Node& n, std::span<const std::string_view> known, std::string_view what) {
+// Each unknown or repeated key is a problem of its own.
+void known_keys(const YAML::Node& n, std::span<const std::string_view> known, std::string_view what, Problems& problems) {
   if (!n.IsMap()) throw Problem{fmt::format("{} must be a map", what), n.Mark()};
   std::vector<std::string> seen;
   for (auto it = n.begin(); it != n.end(); ++it) {
     if (KeyProblem p = check_key(it->first.Scalar(), seen, known, what); !p.message.empty())
-      throw Problem{std::move(p.message), it->first.Mark()};
+      problems.add(Problem{std::move(p.message), it->first.Mark()});
   }
+}
+void known_keys(const YAML::Node& n, std::span<const std::string_view> known, std::string_view what) {
+  Problems problems;
+  known_keys(n, known, what, problems);
+  if (!problems.empty()) throw problems.list().front();
 }
 
 const std::string& scalar(const YAML::Node& n, std::string_view what) {
@@ -109,34 +145,49 @@ std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& r
   std::vector<Alternative> out;
   if (!root.IsMap() || !root["alternatives"] || !root["alternatives"].IsSequence())
     throw Problem{"no alternatives (expected a list under 'alternatives:')", root.Mark()};
-  known_keys(root, kScenarioKeys, "a scenario");
+  Problems problems;
+  known_keys(root, kScenarioKeys, "a scenario", problems);
   for (const auto& n : root["alternatives"]) {
-    known_keys(n, kAlternativeKeys, "an alternative");
     Alternative a;
-    a.name = n["name"] ? scalar(n["name"], "'name'") : fmt::format("alternative {}", out.size() + 1);
-    for (Date d : dates_of(n["miss_session"], "miss_session")) a.changes.push_back({TimelineChange::Kind::kMissSession, d, "", 0, {}});
-    for (Date d : dates_of(n["add_session"], "add_session")) a.changes.push_back({TimelineChange::Kind::kAddSession, d, "", 0, {}});
-    if (const YAML::Node scores = n["add_score"]; scores && !scores.IsNull()) {
-      if (!scores.IsSequence()) throw Problem{"add_score must be a list of scores", scores.Mark()};
-      for (const auto& s : scores) a.changes.push_back(score_change(plan, s, a_file ? "item" : "--item"));
-    }
-    if (const YAML::Node set = n["set"]; set && !set.IsNull()) {
-      if (!set.IsMap()) throw Problem{"'set' must be a map of parameter → value", set.Mark()};
-      for (auto it = set.begin(); it != set.end(); ++it) {
-        const std::string name = scalar(it->first, "a parameter name");
-        OverrideResult r = parse_override(plan, name, scalar(it->second, "a parameter value"));
-        if (!r.value) throw Problem{r.error, it->first.Mark()};
-        for (const ParameterOverride& earlier : a.overrides)
-          if (earlier.index == r.value->index)  // which of the two values was meant?
-            throw Problem{fmt::format("'{}' is set twice in this alternative: give each parameter once", name),
-                          it->first.Mark()};
-        a.overrides.push_back(*r.value);
+    a.name = fmt::format("alternative {}", out.size() + 1);
+    const size_t before = problems.list().size();
+    problems.attempt([&] {
+      known_keys(n, kAlternativeKeys, "an alternative", problems);
+      if (n["name"]) problems.attempt([&] { a.name = scalar(n["name"], "'name'"); });
+      problems.attempt([&] {
+        for (Date d : dates_of(n["miss_session"], "miss_session")) a.changes.push_back({TimelineChange::Kind::kMissSession, d, "", 0, {}});
+      });
+      problems.attempt([&] {
+        for (Date d : dates_of(n["add_session"], "add_session")) a.changes.push_back({TimelineChange::Kind::kAddSession, d, "", 0, {}});
+      });
+      if (const YAML::Node scores = n["add_score"]; scores && !scores.IsNull()) {
+        if (!scores.IsSequence()) throw Problem{"add_score must be a list of scores", scores.Mark()};
+        for (const auto& s : scores)
+          problems.attempt([&] { a.changes.push_back(score_change(plan, s, a_file ? "item" : "--item")); });
       }
-    }
-    if (std::string order = check_parameter_order(plan, a.overrides); !order.empty()) throw Problem{order, n.Mark()};
+      if (const YAML::Node set = n["set"]; set && !set.IsNull()) {
+        if (!set.IsMap()) throw Problem{"'set' must be a map of parameter → value", set.Mark()};
+        for (auto it = set.begin(); it != set.end(); ++it) {
+          problems.attempt([&] {
+            const std::string name = scalar(it->first, "a parameter name");
+            OverrideResult r = parse_override(plan, name, scalar(it->second, "a parameter value"));
+            if (!r.value) throw Problem{r.error, it->first.Mark()};
+            for (const ParameterOverride& earlier : a.overrides)
+              if (earlier.index == r.value->index)  // which of the two values was meant?
+                throw Problem{fmt::format("'{}' is set twice in this alternative: give each parameter once", name),
+                              it->first.Mark()};
+            a.overrides.push_back(*r.value);
+          });
+        }
+      }
+      // The order of parameters is judged on the values read, when all of them were.
+      if (problems.list().size() == before)
+        if (std::string order = check_parameter_order(plan, a.overrides); !order.empty()) throw Problem{order, n.Mark()};
+    });
     out.push_back(std::move(a));
   }
-  if (out.empty()) throw Problem{"no alternatives (expected a list under 'alternatives:')", root.Mark()};
+  if (out.empty()) problems.add(Problem{"no alternatives (expected a list under 'alternatives:')", root.Mark()});
+  if (!problems.empty()) throw AllProblems{problems.list()};
   return out;
 }
 
@@ -151,10 +202,14 @@ AlternativesRead read(const Plan& plan, std::string_view document, std::string_v
       code = "usage.command_line";
     }
     // For a person the message names the file and place; the JSON error has them as fields.
-    r.error = at.known() ? fmt::format("{}:{}:{}: {}", name, at.line, at.column, message)
-              : a_file   ? fmt::format("{}: {}", name, message)
-                         : message;
-    r.problem = Diagnostic{Severity::kError, std::move(code), a_file ? std::string(name) : std::string(), at, 1, "", std::move(message)};
+    // Several problems are one line each; `problem` is the first.
+    if (!r.error.empty()) r.error += "\n";
+    r.error += at.known() ? fmt::format("{}:{}:{}: {}", name, at.line, at.column, message)
+               : a_file   ? fmt::format("{}: {}", name, message)
+                          : message;
+    r.problems.add(Diagnostic{Severity::kError, std::move(code), a_file ? std::string(name) : std::string(), at, 1, "",
+                              std::move(message)});
+    r.problem = r.problems[0];
   };
   const SourceFile source{std::string(name), std::string(document)};
   Diagnostics syntax;
@@ -166,11 +221,14 @@ AlternativesRead read(const Plan& plan, std::string_view document, std::string_v
   }
   try {
     r.alternatives = alternatives_from(plan, *root, a_file);
+  } catch (const AllProblems& all) {
+    for (const Problem& p : all.list) fail("whatif.scenario", load::position_of(p.mark), p.message);
   } catch (const Problem& p) {
     fail("whatif.scenario", load::position_of(p.mark), p.message);
   } catch (const YAML::Exception& e) {
     fail("whatif.scenario", {}, e.what());
   }
+  if (!r.problems.empty()) r.alternatives.clear();
   return r;
 }
 

@@ -17,14 +17,17 @@ namespace regimen {
 ///   alternatives:
 ///     - {name: N, miss_session: [DATE], add_session: [DATE],
 ///        add_score: [{date: DATE, instrument: I, score: S, items: {9: 0}}], set: {PARAM: VALUE}}
-/// Every value is checked against the protocol (instruments, ranges, parameters). On a problem,
-/// `error` says what, for a person ("FILE:LINE:COL: message"), `problem` is the same as a
-/// diagnostic for JSON (code whatif.syntax or whatif.scenario; the file and place when the problem
-/// is in a scenario file), and no alternative is returned.
+/// Every value is checked against the protocol (instruments, ranges, parameters). On problems,
+/// `error` says what, for a person, a line each ("FILE:LINE:COL: message"), `problems` are the
+/// same as diagnostics for JSON (code whatif.syntax or whatif.scenario; the file and place when
+/// the problem is in a scenario file), `problem` is the first, and no alternative is returned.
+/// Every change of every alternative is read, so that all the problems are found in one run (up
+/// to 50); a YAML syntax error is one problem, where the parser stopped.
 struct AlternativesRead {
   std::vector<Alternative> alternatives;
   std::string error;
   Diagnostic problem;
+  Diagnostics problems;
 };
 AlternativesRead read_alternatives(const Plan& plan, std::string_view document, std::string_view name);
 
