@@ -263,7 +263,7 @@ JsonWriter& JsonWriter::value(double d) {
   if (d == std::floor(d) && std::fabs(d) < 1e15) {
     const fmt::format_int text(static_cast<int64_t>(d));
     put(std::string_view(text.data(), text.size()));
-  } else if (char short_text[32]; const size_t n = hundredths(d, short_text)) {
+  } else if (char short_text[64]; const size_t n = hundredths(d, short_text)) {
     put(std::string_view(short_text, n));
   } else {
     char text[64];
