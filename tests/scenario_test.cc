@@ -372,11 +372,36 @@ TEST_CASE("a plan projects the instruments it has a score of, and names those it
     if (s.kind == ProjectedStep::Kind::kAssessment && s.instrument == "madrs") ++madrs;
   }
   CHECK(madrs >= 1);
+  // Routine reviews (the dose to choose) are the course's own steps: not listed as assumed.
+  for (const Projection::Assumed& a : p.assumed_settled) CHECK(a.priority >= Priority::kSoon);
   // With no score of any instrument asked for, the plan still stops and says so.
   t.assessments.clear();
   const Projection none = project(plan, t, o);
   CHECK(none.steps.empty());
   CHECK(none.stopped_because.find("no MADRS or PHQ-9 score to start from") != std::string::npos);
+}
+
+TEST_CASE("a plan that projects some scores and then waits stops for the missing one", "[plan]") {
+  // The default protocol asks for a PHQ-9 and a GAD-7 at intake; a GAD-7 alone does not start the
+  // course. Projecting the GAD-7 and then waiting would say "nothing more is scheduled"; the plan
+  // takes that GAD-7 back and stops for the PHQ-9, as before.
+  const Timeline t = *read_timeline(SourceFile("g.json", R"({"patient": {"id": "g-1"},
+    "assessments": [{"date": "2026-02-27", "instrument": "gad7", "score": 15}]})")).value;
+  ProjectionOptions o;
+  o.as_of = day("2026-03-02");
+  const Projection p = project(default_plan(), t, o);
+  CHECK(p.steps.empty());
+  CHECK(p.not_projected.empty());
+  CHECK(p.sessions_in_horizon == 0);
+  CHECK(p.stopped_because.find("there is no PHQ-9 score to start from") == 0);
+  // A PHQ-9 too old for a baseline, and no GAD-7: the PHQ-9 is projected and the course goes on
+  // without the GAD-7, which the plan names.
+  const Timeline old = *read_timeline(SourceFile("g.json", R"({"patient": {"id": "g-2"},
+    "assessments": [{"date": "2026-01-02", "instrument": "phq9", "score": 20, "items": {"9": 0}}]})")).value;
+  const Projection q = project(default_plan(), old, o);
+  CHECK(q.sessions_in_horizon > 6);
+  CHECK(q.not_projected == std::vector<std::string>{"gad7"});
+  CHECK(q.stopped_because.empty());
 }
 
 TEST_CASE("a plan names what it assumed settled on its first day to go on", "[plan]") {

@@ -126,6 +126,15 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
                        [&](const Session& s) { return s.at.date == d && s.status == SessionStatus::kCompleted; });
   };
   std::vector<uint32_t> judged;  // projected assessments whose phase change is already a decision point
+  // The last assessments projected without an instrument asked for (no score of it to start
+  // from): where the plan was before them, and the stop to give if the course waits after them.
+  struct PartialStep {
+    Date day;
+    size_t steps, assessments, not_projected;
+    uint32_t projected;
+    std::string why;
+  };
+  std::optional<PartialStep> partial;
   // A safety stop: each day takes one step to pass and a few to take its assessments and its
   // session, so a plan needs far fewer.
   const int64_t max_steps = 8 * (static_cast<int64_t>(p.until - o.as_of) + 1) + 64;
@@ -134,9 +143,12 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
     phase = plan.phases[e.phase].name;
     if (step == 0) {
       p.cost_per_session = parameter_number(plan, e, kCostPerSessionParameter);
+      // Routine reviews (a dose to choose, a frequency) are the course's own steps, not something
+      // a plan must be read past.
       for (const Recommendation& r : e.recommendations)
-        if (r.action == Action::kReview || r.action == Action::kReassess || r.action == Action::kSafetyAlert ||
-            r.action == Action::kHold)
+        if ((r.action == Action::kReview || r.action == Action::kReassess || r.action == Action::kSafetyAlert ||
+             r.action == Action::kHold) &&
+            r.priority >= Priority::kSoon)
           p.assumed_settled.push_back({plan.rules[r.rule].id, r.action, r.priority});
     }
     // Decision points: phase changes a projected assessment caused (a judgement, not a session).
@@ -184,12 +196,19 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
         if (has_start(instrument)) any_start = true;
         else missing += (missing.empty() ? "" : " or ") + (spec ? spec->label : instrument);
       }
+      const std::string no_start = fmt::format(
+          "there is no {} score to start from, and the plan does not invent one: record the baseline "
+          "assessment (or try one with whatif --add-score) and plan again",
+          missing);
       if (!any_start) {
-        p.stopped_because = fmt::format(
-            "there is no {} score to start from, and the plan does not invent one: record the baseline "
-            "assessment (or try one with whatif --add-score) and plan again",
-            missing);
+        p.stopped_because = no_start;
         break;
+      }
+      if (!missing.empty()) {
+        // Projected without the instruments it has no score of: if the course then waits (a
+        // GAD-7 alone does not start a course that a PHQ-9 starts), the missing score is why.
+        partial = PartialStep{day, p.steps.size(), p.timeline.assessments.size(), p.not_projected.size(),
+                              projected_assessments, no_start};
       }
       for (const std::string& instrument : collect->instruments) {
         if (!has_start(instrument)) {
@@ -235,11 +254,22 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
       p.timeline.sessions.push_back(s);
       p.steps.push_back({next, ProjectedStep::Kind::kSession, "", 0, ""});
       ++p.sessions_in_horizon;
+      partial.reset();  // the course moved on
       day = next;
       continue;
     }
     // 3. Nothing to schedule: the course waits for a clinician (a reassessment, a review, the
     // end). A review or reassessment asked for here is a decision point of its own.
+    if (partial && partial->day == day) {
+      // The scores projected today without the missing one did not move the course: they are
+      // taken back, and the plan stops for the missing score, as it would have without them.
+      p.steps.resize(partial->steps);
+      p.timeline.assessments.resize(partial->assessments);
+      projected_assessments = partial->projected;
+      p.not_projected.resize(partial->not_projected);
+      p.stopped_because = partial->why;
+      break;
+    }
     p.stopped_because = "nothing more is scheduled in phase " + phase;
     const bool asks_clinician = std::any_of(e.recommendations.begin(), e.recommendations.end(), [](const Recommendation& r) {
       return r.action == Action::kReview || r.action == Action::kReassess;

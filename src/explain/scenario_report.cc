@@ -146,12 +146,9 @@ std::string plan_text(const Plan& plan, const Evaluation& now, const std::vector
     out += fmt::format("Plan from {} to {}, scenario {} (scores fall to {:.0f} % of their baseline by the end of the series)\n",
                        p.as_of.to_string(), p.until.to_string(), to_string(p.scenario), 100 * target_fraction(p.scenario));
     if (!p.assumed_settled.empty()) {
-      std::string open;
+      out += fmt::format("  Open on {}, and assumed settled so that the course goes on:\n", p.as_of.to_string());
       for (const Projection::Assumed& a : p.assumed_settled)
-        open += fmt::format("{}{} ({}, rule {})", open.empty() ? "" : "; ", text_parts::action_words(a.action),
-                            to_string(a.priority), a.rule);
-      out += text_parts::wrap(
-          fmt::format("Open on {}, and assumed settled so that the course goes on: {}.", p.as_of.to_string(), open), "  ", 2);
+        out += fmt::format("    - {} ({}, rule {})\n", text_parts::action_words(a.action), to_string(a.priority), a.rule);
     }
     int session = 0;
     for (const ProjectedStep& s : p.steps) {
@@ -175,7 +172,7 @@ std::string plan_text(const Plan& plan, const Evaluation& now, const std::vector
       std::string labels;
       for (const std::string& i : p.not_projected) {
         const InstrumentSpec* spec = plan.instruments.find(i);
-        labels += (labels.empty() ? "" : " or ") + (spec ? spec->label : i);
+        labels += (labels.empty() ? "" : " and ") + (spec ? spec->label : i);
       }
       out += fmt::format("  Not projected: {}, asked for but with no score to start from (the plan does not invent one).\n", labels);
     }
