@@ -42,9 +42,7 @@ class Problems {
       add(p);
     }
   }
-  void add(Problem p) {
-    if (list_.size() < kMax) list_.push_back(std::move(p));
-  }
+  void add(Problem p) { list_.push_back(std::move(p)); }
   [[nodiscard]] bool empty() const { return list_.empty(); }
   [[nodiscard]] const std::vector<Problem>& list() const { return list_; }
 
@@ -154,18 +152,25 @@ std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& r
     problems.attempt([&] {
       known_keys(n, kAlternativeKeys, "an alternative", problems);
       if (n["name"]) problems.attempt([&] { a.name = scalar(n["name"], "'name'"); });
-      problems.attempt([&] {
-        for (Date d : dates_of(n["miss_session"], "miss_session")) a.changes.push_back({TimelineChange::Kind::kMissSession, d, "", 0, {}});
-      });
-      problems.attempt([&] {
-        for (Date d : dates_of(n["add_session"], "add_session")) a.changes.push_back({TimelineChange::Kind::kAddSession, d, "", 0, {}});
-      });
-      if (const YAML::Node scores = n["add_score"]; scores && !scores.IsNull()) {
+      // Each date of a list is read on its own.
+      for (const auto& [key, kind] : {std::pair{"miss_session", TimelineChange::Kind::kMissSession},
+                                      std::pair{"add_session", TimelineChange::Kind::kAddSession}}) {
+        const YAML::Node dates = n[key];
+        problems.attempt([&] {
+          if (dates && dates.IsSequence()) {
+            for (const YAML::Node& d : dates)
+              problems.attempt([&] { a.changes.push_back({kind, date_of(d, key), "", 0, {}}); });
+            return;
+          }
+          for (Date d : dates_of(dates, key)) a.changes.push_back({kind, d, "", 0, {}});
+        });
+      }
+      if (const YAML::Node scores = n["add_score"]; scores && !scores.IsNull()) problems.attempt([&] {
         if (!scores.IsSequence()) throw Problem{"add_score must be a list of scores", scores.Mark()};
         for (const auto& s : scores)
           problems.attempt([&] { a.changes.push_back(score_change(plan, s, a_file ? "item" : "--item")); });
-      }
-      if (const YAML::Node set = n["set"]; set && !set.IsNull()) {
+      });
+      if (const YAML::Node set = n["set"]; set && !set.IsNull()) problems.attempt([&] {
         if (!set.IsMap()) throw Problem{"'set' must be a map of parameter → value", set.Mark()};
         for (auto it = set.begin(); it != set.end(); ++it) {
           problems.attempt([&] {
@@ -179,7 +184,7 @@ std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& r
             a.overrides.push_back(*r.value);
           });
         }
-      }
+      });
       // The order of parameters is judged on the values read, when all of them were.
       if (problems.list().size() == before)
         if (std::string order = check_parameter_order(plan, a.overrides); !order.empty()) throw Problem{order, n.Mark()};
@@ -222,7 +227,23 @@ AlternativesRead read(const Plan& plan, std::string_view document, std::string_v
   try {
     r.alternatives = alternatives_from(plan, *root, a_file);
   } catch (const AllProblems& all) {
-    for (const Problem& p : all.list) fail("whatif.scenario", load::position_of(p.mark), p.message);
+    // In the file's order, each once (a YAML alias repeats a node, and its problem), at most
+    // kMax and a count of the rest, as for a timeline. The command line's document is made by
+    // the command line, in no order its user wrote: its first problem is the one reported.
+    std::vector<std::pair<SourcePos, std::string>> found;
+    for (const Problem& p : all.list) found.emplace_back(load::position_of(p.mark), p.message);
+    std::stable_sort(found.begin(), found.end(), [](const auto& x, const auto& y) {
+      return std::pair{x.first.line, x.first.column} < std::pair{y.first.line, y.first.column};
+    });
+    found.erase(std::unique(found.begin(), found.end(),
+                            [](const auto& x, const auto& y) {
+                              return x.first.line == y.first.line && x.first.column == y.first.column && x.second == y.second;
+                            }),
+                found.end());
+    const size_t shown = a_file ? std::min(found.size(), Problems::kMax) : 1;
+    for (size_t i = 0; i < shown; ++i) fail("whatif.scenario", found[i].first, found[i].second);
+    if (found.size() > shown && a_file)
+      fail("whatif.more_errors", {}, fmt::format("{} more problems are not shown", found.size() - shown));
   } catch (const Problem& p) {
     fail("whatif.scenario", load::position_of(p.mark), p.message);
   } catch (const YAML::Exception& e) {

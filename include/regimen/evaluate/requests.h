@@ -21,8 +21,10 @@ namespace regimen {
 /// `error` says what, for a person, a line each ("FILE:LINE:COL: message"), `problems` are the
 /// same as diagnostics for JSON (code whatif.syntax or whatif.scenario; the file and place when
 /// the problem is in a scenario file), `problem` is the first, and no alternative is returned.
-/// Every change of every alternative is read, so that all the problems are found in one run (up
-/// to 50); a YAML syntax error is one problem, where the parser stopped.
+/// Every change of every alternative is read on its own, so that the problems of a file are found
+/// in one run: in the file's order, each once, at most 50 and a count of the rest
+/// (whatif.more_errors); a YAML syntax error is one problem, where the parser stopped. The command
+/// line's document reports its first problem only.
 struct AlternativesRead {
   std::vector<Alternative> alternatives;
   std::string error;
