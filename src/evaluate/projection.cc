@@ -130,7 +130,7 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
   // from): where the plan was before them, and the stop to give if the course waits after them.
   struct PartialStep {
     Date day;
-    size_t steps, assessments, not_projected;
+    size_t steps, assessments, not_projected, decisions;
     uint32_t projected;
     std::string why;
   };
@@ -208,7 +208,7 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
         // Projected without the instruments it has no score of: if the course then waits (a
         // GAD-7 alone does not start a course that a PHQ-9 starts), the missing score is why.
         partial = PartialStep{day, p.steps.size(), p.timeline.assessments.size(), p.not_projected.size(),
-                              projected_assessments, no_start};
+                              p.decisions.size(), projected_assessments, no_start};
       }
       for (const std::string& instrument : collect->instruments) {
         if (!has_start(instrument)) {
@@ -267,6 +267,7 @@ Projection project(const Plan& plan, const Timeline& timeline, const ProjectionO
       p.timeline.assessments.resize(partial->assessments);
       projected_assessments = partial->projected;
       p.not_projected.resize(partial->not_projected);
+      p.decisions.resize(partial->decisions);
       p.stopped_because = partial->why;
       break;
     }
