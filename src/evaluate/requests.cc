@@ -65,11 +65,6 @@ void known_keys(const YAML::Node& n, std::span<const std::string_view> known, st
       problems.add(Problem{std::move(p.message), it->first.Mark()});
   }
 }
-void known_keys(const YAML::Node& n, std::span<const std::string_view> known, std::string_view what) {
-  Problems problems;
-  known_keys(n, known, what, problems);
-  if (!problems.empty()) throw problems.list().front();
-}
 
 const std::string& scalar(const YAML::Node& n, std::string_view what) {
   if (!n.IsScalar()) throw Problem{fmt::format("{} must be a single value", what), n.Mark()};
@@ -105,38 +100,49 @@ int int_of(const YAML::Node& n, std::string_view what) {
 }
 
 /// A score to add; `item` names an item answer as the asker wrote it ("--item 9=1" on the
-/// command line, "item 9=1" in a scenario file).
-TimelineChange score_change(const Plan& plan, const YAML::Node& s, std::string_view item) {
-  known_keys(s, kScoreKeys, "a score to add");
+/// command line, "item 9=1" in a scenario file). Each of its fields is read on its own, so that a
+/// score with a bad date and an undeclared instrument reports both; the score is added only when
+/// all are good.
+void add_score_change(const Plan& plan, const YAML::Node& s, std::string_view item, Problems& problems,
+                      std::vector<TimelineChange>& changes) {
+  const size_t before = problems.list().size();
+  known_keys(s, kScoreKeys, "a score to add", problems);
+  if (!s["date"] || !s["instrument"] || !s["score"]) throw Problem{"add_score needs a date, an instrument and a score", s.Mark()};
   TimelineChange c;
   c.kind = TimelineChange::Kind::kAddScore;
-  if (!s["date"] || !s["instrument"] || !s["score"]) throw Problem{"add_score needs a date, an instrument and a score", s.Mark()};
-  c.date = date_of(s["date"], "the score's date");
-  c.instrument = scalar(s["instrument"], "the instrument");
-  c.score = int_of(s["score"], "the score");
-  const InstrumentSpec* spec = plan.instruments.find(c.instrument);
-  if (!spec) throw Problem{fmt::format("instrument '{}' is not declared by the protocol", c.instrument), s["instrument"].Mark()};
-  if (c.score < spec->min_score || c.score > spec->max_score)
-    throw Problem{fmt::format("{} score {} is outside its range {}-{}", spec->label, c.score, spec->min_score, spec->max_score),
-                  s["score"].Mark()};
+  problems.attempt([&] { c.date = date_of(s["date"], "the score's date"); });
+  const InstrumentSpec* spec = nullptr;
+  problems.attempt([&] {
+    c.instrument = scalar(s["instrument"], "the instrument");
+    spec = plan.instruments.find(c.instrument);
+    if (!spec) throw Problem{fmt::format("instrument '{}' is not declared by the protocol", c.instrument), s["instrument"].Mark()};
+  });
+  problems.attempt([&] {
+    c.score = int_of(s["score"], "the score");
+    if (spec && (c.score < spec->min_score || c.score > spec->max_score))
+      throw Problem{fmt::format("{} score {} is outside its range {}-{}", spec->label, c.score, spec->min_score, spec->max_score),
+                    s["score"].Mark()};
+  });
   const YAML::Node items = s["items"];
-  if (!items || items.IsNull()) return c;
-  if (!items.IsMap()) throw Problem{"'items' must be a map of item number → answer", items.Mark()};
-  for (auto it = items.begin(); it != items.end(); ++it) {
-    const std::string& key = scalar(it->first, "an item number");
-    const std::string text = key + "=" + scalar(it->second, "an item answer");
-    const int n = int_of(it->first, "the item number"), v = int_of(it->second, "the item answer");
-    // Written as a timeline writes it ("9", not "09" or "+9"), as the timeline reader requires.
-    if (key != std::to_string(n) || n < 1 || n > spec->item_count || v < spec->item_min || v > spec->item_max)
-      throw Problem{fmt::format("{} {}: {} items are 1-{} (written without a leading zero) with answers {}-{}", item, text,
-                                spec->label, spec->item_count, spec->item_min, spec->item_max),
-                    it->first.Mark()};
-    for (const ItemAnswer& earlier : c.items)
-      if (earlier.item == n)
-        throw Problem{fmt::format("{} {}: item {} is given twice for this score", item, text, n), it->first.Mark()};
-    c.items.push_back(ItemAnswer{n, v});
-  }
-  return c;
+  if (items && !items.IsNull()) problems.attempt([&] {
+    if (!items.IsMap()) throw Problem{"'items' must be a map of item number → answer", items.Mark()};
+    for (auto it = items.begin(); it != items.end(); ++it) problems.attempt([&] {
+      const std::string& key = scalar(it->first, "an item number");
+      const std::string text = key + "=" + scalar(it->second, "an item answer");
+      const int n = int_of(it->first, "the item number"), v = int_of(it->second, "the item answer");
+      if (!spec) return;  // (its instrument's problem is reported)
+      // Written as a timeline writes it ("9", not "09" or "+9"), as the timeline reader requires.
+      if (key != std::to_string(n) || n < 1 || n > spec->item_count || v < spec->item_min || v > spec->item_max)
+        throw Problem{fmt::format("{} {}: {} items are 1-{} (written without a leading zero) with answers {}-{}", item, text,
+                                  spec->label, spec->item_count, spec->item_min, spec->item_max),
+                      it->first.Mark()};
+      for (const ItemAnswer& earlier : c.items)
+        if (earlier.item == n)
+          throw Problem{fmt::format("{} {}: item {} is given twice for this score", item, text, n), it->first.Mark()};
+      c.items.push_back(ItemAnswer{n, v});
+    });
+  });
+  if (problems.list().size() == before) changes.push_back(std::move(c));
 }
 
 std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& root, bool a_file) {
@@ -168,7 +174,7 @@ std::vector<Alternative> alternatives_from(const Plan& plan, const YAML::Node& r
       if (const YAML::Node scores = n["add_score"]; scores && !scores.IsNull()) problems.attempt([&] {
         if (!scores.IsSequence()) throw Problem{"add_score must be a list of scores", scores.Mark()};
         for (const auto& s : scores)
-          problems.attempt([&] { a.changes.push_back(score_change(plan, s, a_file ? "item" : "--item")); });
+          problems.attempt([&] { add_score_change(plan, s, a_file ? "item" : "--item", problems, a.changes); });
       });
       if (const YAML::Node set = n["set"]; set && !set.IsNull()) problems.attempt([&] {
         if (!set.IsMap()) throw Problem{"'set' must be a map of parameter → value", set.Mark()};
